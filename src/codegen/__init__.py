@@ -1,0 +1,3 @@
+"""Codegen agent SDK (see issue 4); the public names arrive with it."""
+
+__all__: list[str] = []
