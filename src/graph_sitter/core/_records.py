@@ -1,0 +1,73 @@
+"""Compact, picklable records that a parse worker extracts from one file.
+
+Worker processes turn source bytes into a `FileIndex`; the parent process turns many of them
+into a graph. Records hold byte offsets into the file's content, never tree-sitter nodes, so
+they cross process boundaries and live in the content-hash cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Definition kinds.
+FUNCTION = "function"
+CLASS = "class"
+GLOBAL_VAR = "global_var"
+IMPORT = "import"
+INTERFACE = "interface"
+TYPE_ALIAS = "type"
+ENUM = "enum"
+
+# Reference flags.
+REF_CALL = 1
+REF_WRITE = 2
+REF_TYPE = 4
+
+# Reference targets below zero.
+TARGET_STAR = -2  # a free name that may come from a wildcard import
+
+# Bump when extraction output changes, so stale cache entries are never read.
+EXTRACTOR_VERSION = 3
+
+
+@dataclass(slots=True)
+class DefRecord:
+    """One definition: function, class, global variable, import binding, or TS type."""
+
+    kind: str
+    name: str
+    start: int
+    end: int
+    ext_start: int
+    name_start: int
+    name_end: int
+    start_point: tuple[int, int]
+    end_point: tuple[int, int]
+    parent: int = -1
+    # Imports only: `module` is as written ("a.b", ".m", "./x"); `imported_name` is None for a
+    # module import (`import a.b`), "*" for a wildcard, "default" for a TS default import.
+    module: str | None = None
+    imported_name: str | None = None
+    alias: str | None = None
+    is_reexport: bool = False
+    is_type_only: bool = False
+    is_exported: bool = False
+
+
+@dataclass(slots=True)
+class FileIndex:
+    """Everything the graph needs from one parsed file."""
+
+    language: str
+    line_count: int
+    defs: list[DefRecord] = field(default_factory=list)
+    # (start, end, target def index or TARGET_STAR, owner def index or -1, flags)
+    refs: list[tuple[int, int, int, int, int]] = field(default_factory=list)
+    # (head target def index, head is self/cls, owner, ((start, end), ...), call flag of last)
+    chains: list[tuple[int, bool, int, tuple[tuple[int, int], ...], int]] = field(
+        default_factory=list
+    )
+    # exported name -> local def index (TypeScript `export {a as b}`, `export default x`)
+    exports: dict[str, int] = field(default_factory=dict)
+    # syntax error ranges as ((row, col), (row, col))
+    errors: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)

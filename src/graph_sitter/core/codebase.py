@@ -1,0 +1,493 @@
+"""`Codebase`: the code graph of a folder (or of in-memory files)."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import tree_sitter as ts
+
+from graph_sitter.core import _details
+from graph_sitter.core._records import (
+    CLASS,
+    ENUM,
+    FUNCTION,
+    GLOBAL_VAR,
+    IMPORT,
+    INTERFACE,
+    REF_CALL,
+    TYPE_ALIAS,
+)
+from graph_sitter.core.discover import DEFAULT_MAX_FILE_BYTES, Skipped, discover
+from graph_sitter.core.errors import (
+    AmbiguousSymbolError,
+    CodebaseLoadError,
+    FileNotFoundInCodebaseError,
+    PathOutsideCodebaseError,
+    SymbolNotFoundError,
+)
+from graph_sitter.core.languages import LANGUAGES, Language, language_for_path, normalize_language
+from graph_sitter.core.parse import ParsedFile, default_cache_dir, parse_files, parse_one
+from graph_sitter.core.resolve import Graph, class_header_end
+from graph_sitter.core.symbols import (
+    VIEW_BY_KIND,
+    Class,
+    Function,
+    GlobalVar,
+    Import,
+    Interface,
+    Parameter,
+    SourceFile,
+    Symbol,
+    TypeAlias,
+    Usage,
+    point_of,
+    usage_kind,
+)
+
+__all__ = ["Codebase"]
+
+ProgressCallback = Callable[[str, int, int], None]
+_TOP_KINDS = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM)
+_TREE_CACHE_SIZE = 64
+
+
+class Codebase:
+    """The code graph of a repository: files, symbols, imports, usages.
+
+    Args:
+        path: Root folder of the codebase.
+        language: "python" or "typescript" (which also covers JavaScript) to parse only that
+            language; None parses every supported file.
+        respect_gitignore: Skip files matched by `.gitignore` files.
+        exclude_dirs: Folder names never entered (defaults to vendored/generated folders).
+        max_file_bytes: Larger files are skipped (and reported in `skipped`).
+        cache_dir: Where parse results are cached by content hash; None for the default
+            (`GRAPH_SITTER_CACHE_DIR` or the user cache folder), "" to disable.
+        workers: Parse processes (default: one per core).
+        progress: Called as `progress(stage, done, total)` while building.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        language: str | None = None,
+        *,
+        respect_gitignore: bool = True,
+        exclude_dirs: Iterable[str] | None = None,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        cache_dir: str | None = None,
+        workers: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        root = os.path.abspath(os.fspath(path))
+        if not os.path.isdir(root):
+            raise CodebaseLoadError(f"Codebase root {root!r} is not a readable folder.")
+        self.root = root
+        languages = (normalize_language(language),) if language else tuple(LANGUAGES.values())
+        kwargs: dict[str, Any] = {}
+        if exclude_dirs is not None:
+            kwargs["excluded_dirs"] = frozenset(exclude_dirs)
+        found = discover(
+            root,
+            languages,
+            respect_gitignore=respect_gitignore,
+            max_file_bytes=max_file_bytes,
+            **kwargs,
+        )
+        self.skipped: list[Skipped] = list(found.skipped)
+        sources: list[tuple[str, str, bytes]] = []
+        for rel, lang in found.files:
+            try:
+                with open(os.path.join(root, rel), "rb") as handle:
+                    content = handle.read()
+            except OSError as exc:
+                self.skipped.append(Skipped(rel, f"unreadable ({exc.strerror or exc})"))
+                continue
+            if b"\0" in content[:8192]:
+                self.skipped.append(Skipped(rel, "binary"))
+                continue
+            sources.append((rel, lang.name, content))
+        cache = default_cache_dir() if cache_dir is None else (cache_dir or None)
+        self._init_graph(sources, languages, cache, workers, progress)
+
+    @classmethod
+    def from_files(
+        cls, files: Mapping[str, str | bytes], language: str | None = None
+    ) -> Codebase:
+        """Build a codebase from in-memory `{path: source}` (nothing is read or written)."""
+        self = cls.__new__(cls)
+        self.root = ""
+        self.skipped = []
+        languages = (normalize_language(language),) if language else tuple(LANGUAGES.values())
+        wanted = {lang.name for lang in languages}
+        sources: list[tuple[str, str, bytes]] = []
+        for path, text in sorted(files.items()):
+            rel = _normalize_rel(path)
+            lang = language_for_path(rel)
+            if lang is None or lang.name not in wanted:
+                self.skipped.append(Skipped(rel, "unsupported file type"))
+                continue
+            content = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+            sources.append((rel, lang.name, content))
+        self._init_graph(sources, languages, None, 1, None)
+        return self
+
+    def _init_graph(
+        self,
+        sources: list[tuple[str, str, bytes]],
+        languages: tuple[Language, ...],
+        cache_dir: str | None,
+        workers: int | None,
+        progress: ProgressCallback | None,
+    ) -> None:
+        parse_progress = (lambda d, t: progress("parse", d, t)) if progress else None
+        parsed = parse_files(sources, cache_dir=cache_dir, workers=workers, progress=parse_progress)
+        counts = Counter(pf.language for pf in parsed)
+        self.language: str = (
+            counts.most_common(1)[0][0] if counts else (languages[0].name if languages else "python")
+        )
+        self._set_files(parsed, progress)
+
+    def _set_files(self, parsed: list[ParsedFile], progress: ProgressCallback | None = None) -> None:
+        self._graph = Graph(parsed)
+        resolve_progress = (lambda d, t: progress("resolve", d, t)) if progress else None
+        self._graph.build_usages(resolve_progress)
+        self._trees: OrderedDict[int, ts.Tree] = OrderedDict()
+        self._line_cache: dict[int, list[int]] = {}
+        self._by_kind: dict[str, list[Any]] | None = None
+        self._subclasses: dict[tuple[int, int], list[tuple[int, int]]] | None = None
+
+    def __repr__(self) -> str:
+        return f"<Codebase {self.root or '(in memory)'}: {len(self._graph.files)} files>"
+
+    # ------------------------------------------------------------------ collections
+    def _collect(self) -> dict[str, list[Any]]:
+        if self._by_kind is None:
+            by_kind: dict[str, list[Any]] = {}
+            for f, pf in enumerate(self._graph.files):
+                for d in sorted(range(len(pf.index.defs)), key=lambda i: pf.index.defs[i].start):
+                    rec = pf.index.defs[d]
+                    by_kind.setdefault(rec.kind, []).append(self._symbol(f, d))
+            self._by_kind = by_kind
+        return self._by_kind
+
+    @property
+    def files(self) -> list[SourceFile]:
+        """Every parsed file, sorted by path."""
+        return [SourceFile(self, f) for f in range(len(self._graph.files))]
+
+    @property
+    def functions(self) -> list[Function]:
+        """Every function that is not a method (module-level and nested); see `methods`."""
+        return [fn for fn in self._collect().get(FUNCTION, []) if not fn.is_method]
+
+    @property
+    def methods(self) -> list[Function]:
+        return [fn for fn in self._collect().get(FUNCTION, []) if fn.is_method]
+
+    @property
+    def classes(self) -> list[Class]:
+        return list(self._collect().get(CLASS, []))
+
+    @property
+    def global_vars(self) -> list[GlobalVar]:
+        return list(self._collect().get(GLOBAL_VAR, []))
+
+    @property
+    def imports(self) -> list[Import]:
+        return list(self._collect().get(IMPORT, []))
+
+    @property
+    def interfaces(self) -> list[Interface]:
+        return list(self._collect().get(INTERFACE, []))
+
+    @property
+    def types(self) -> list[TypeAlias]:
+        return list(self._collect().get(TYPE_ALIAS, []))
+
+    @property
+    def symbols(self) -> list[Symbol]:
+        """Top-level definitions of every file (functions, classes, variables, TS types)."""
+        return [s for f in self.files for s in f.symbols]
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        """`(path, problem)` for files that parsed only in part or decoded badly."""
+        out = []
+        for pf in self._graph.files:
+            if pf.problem:
+                out.append((pf.path, pf.problem))
+            if pf.index.errors:
+                row = pf.index.errors[0][0][0] + 1
+                out.append((pf.path, f"{len(pf.index.errors)} syntax error(s), first at line {row}"))
+        return out
+
+    # ------------------------------------------------------------------ lookups
+    def get_file(self, path: str | os.PathLike[str], optional: bool = False) -> SourceFile | None:
+        """The file at `path` (relative to the root, or absolute inside it)."""
+        rel = self._relative(os.fspath(path))
+        f = self._graph.file_index.get(rel)
+        if f is not None:
+            return SourceFile(self, f)
+        if optional:
+            return None
+        close = difflib.get_close_matches(rel, list(self._graph.file_index), n=5)
+        raise FileNotFoundInCodebaseError("file", rel, close)
+
+    def get_function(self, name: str, optional: bool = False) -> Function | None:
+        """A function or method by name, `Class.method`, or `path::name`."""
+        return self._lookup((FUNCTION,), "function", name, optional)  # type: ignore[no-any-return]
+
+    def get_class(self, name: str, optional: bool = False) -> Class | None:
+        return self._lookup((CLASS,), "class", name, optional)  # type: ignore[no-any-return]
+
+    def get_symbol(self, name: str, optional: bool = False) -> Symbol | None:
+        return self._lookup(_TOP_KINDS, "symbol", name, optional)  # type: ignore[no-any-return]
+
+    def get_symbols(self, name: str) -> list[Symbol]:
+        """Every definition named `name` (or with that qualified name)."""
+        return self._matching(_TOP_KINDS, name)
+
+    def _matching(self, kinds: tuple[str, ...], name: str) -> list[Any]:
+        path = None
+        if "::" in name:
+            path, name = name.split("::", 1)
+            path = self._relative(path)
+        by_kind = self._collect()
+        pool = [s for k in kinds for s in by_kind.get(k, [])]
+        if path is not None:
+            pool = [s for s in pool if s.filepath == path]
+        found = [s for s in pool if s.name == name]
+        if not found and "." in name:
+            found = [s for s in pool if s.qualified_name == name]
+        return found
+
+    def _lookup(self, kinds: tuple[str, ...], label: str, name: str, optional: bool) -> Any:
+        found = self._matching(kinds, name)
+        if len(found) > 1 and "::" not in name and "." not in name:
+            # A module-level definition wins over same-named methods and nested functions.
+            top = [s for s in found if s._rec.parent < 0]
+            if len(top) == 1:
+                found = top
+        by_kind = self._collect()
+        pool = [s for k in kinds for s in by_kind.get(k, [])]
+        return self._pick(found, label, name, optional, pool)
+
+    def _pick(
+        self, found: list[Any], label: str, name: str, optional: bool, pool: list[Any]
+    ) -> Any:
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            if optional:
+                return None
+            names = sorted({s.name for s in pool} | {s.qualified_name for s in pool})
+            short = name.split("::")[-1]
+            raise SymbolNotFoundError(label, name, difflib.get_close_matches(short, names, n=5))
+        raise AmbiguousSymbolError(
+            label, name, [f"{s.filepath}::{s.qualified_name}" for s in found]
+        )
+
+    def _relative(self, path: str) -> str:
+        if self.root and os.path.isabs(path):
+            real_root = os.path.realpath(self.root)
+            real = os.path.realpath(path)
+            if os.path.commonpath([real_root, real]) != real_root:
+                raise PathOutsideCodebaseError(path, self.root)
+            return os.path.relpath(real, real_root).replace(os.sep, "/")
+        rel = _normalize_rel(path)
+        if rel == ".." or rel.startswith("../"):
+            raise PathOutsideCodebaseError(path, self.root or "(in memory)")
+        return rel
+
+    # ------------------------------------------------------------------ view support
+    def _symbol(self, f: int, d: int) -> Any:
+        rec = self._graph.files[f].index.defs[d]
+        return VIEW_BY_KIND.get(rec.kind, Symbol)(self, f, d)
+
+    def _symbols_of(self, f: int, kinds: tuple[str, ...] | None, top: bool) -> list[Any]:
+        defs = self._graph.files[f].index.defs
+        picked = [
+            d
+            for d, rec in enumerate(defs)
+            if (kinds is None or rec.kind in kinds) and (not top or rec.parent < 0)
+        ]
+        picked.sort(key=lambda d: defs[d].start)
+        return [self._symbol(f, d) for d in picked]
+
+    def _tree(self, f: int) -> ts.Tree:
+        tree = self._trees.get(f)
+        if tree is None:
+            pf = self._graph.files[f]
+            tree = parse_one(pf.path, pf.content)[0]
+            self._trees[f] = tree
+            if len(self._trees) > _TREE_CACHE_SIZE:
+                self._trees.popitem(last=False)
+        else:
+            self._trees.move_to_end(f)
+        return tree
+
+    def _node_for(self, f: int, start: int, end: int) -> ts.Node:
+        node = self._tree(f).root_node.descendant_for_byte_range(start, end)
+        assert node is not None
+        while node.parent is not None and (node.start_byte, node.end_byte) == (
+            node.parent.start_byte,
+            node.parent.end_byte,
+        ) and node.parent.type not in ("decorated_definition", "export_statement", "module", "program"):
+            node = node.parent
+        return node
+
+    def _line_starts(self, f: int) -> list[int]:
+        starts = self._line_cache.get(f)
+        if starts is None:
+            content = self._graph.files[f].content
+            starts = [0]
+            find = content.find
+            pos = find(b"\n")
+            while pos >= 0:
+                starts.append(pos + 1)
+                pos = find(b"\n", pos + 1)
+            self._line_cache[f] = starts
+        return starts
+
+    def _owner_view(self, f: int, position: int) -> Symbol | SourceFile:
+        best = -1
+        best_size = 1 << 62
+        for d, rec in enumerate(self._graph.files[f].index.defs):
+            if rec.kind != IMPORT and rec.ext_start <= position < rec.end:
+                size = rec.end - rec.ext_start
+                if size < best_size:
+                    best, best_size = d, size
+        return self._symbol(f, best) if best >= 0 else SourceFile(self, f)
+
+    def _usages_of(self, f: int, d: int) -> list[Usage]:
+        records = sorted(set(self._graph.iter_usages((f, d))))
+        out = []
+        for uf, start, end, flags, owner in records:
+            pf = self._graph.files[uf]
+            lines = self._line_starts(uf)
+            out.append(
+                Usage(
+                    file=SourceFile(self, uf),
+                    start_byte=start,
+                    end_byte=end,
+                    start_point=point_of(lines, start),
+                    end_point=point_of(lines, end),
+                    kind=usage_kind(flags),
+                    usage_symbol=self._symbol(uf, owner) if owner >= 0 else SourceFile(self, uf),
+                    match=bytes(pf.content[start:end]).decode(pf.encoding, "replace"),
+                )
+            )
+        return out
+
+    def _dependencies_of(self, f: int, d: int) -> list[Symbol]:
+        pf = self._graph.files[f]
+        rec = pf.index.defs[d]
+        lo, hi = rec.ext_start, rec.end
+        if rec.kind == IMPORT:
+            return []
+        inside = {i for i, r in enumerate(pf.index.defs) if lo <= r.start and r.end <= hi}
+        seen: dict[tuple[int, int], None] = {}
+        resolved = self._graph.resolved_refs[f]
+        for start in sorted(resolved):
+            if lo <= start < hi:
+                key = resolved[start]
+                if key[0] == f and key[1] in inside:
+                    continue
+                seen.setdefault(key, None)
+        return [self._symbol(kf, kd) for kf, kd in seen]
+
+    def _call_sites(self, f: int, d: int) -> list[Any]:
+        out = []
+        for uf, start, end, flags, _ in sorted(set(self._graph.iter_usages((f, d)))):
+            if flags & REF_CALL:
+                call = _details.call_at(self, uf, start, end)
+                if call is not None:
+                    out.append(call)
+        return out
+
+    def _calls_within(self, f: int, start: int, end: int) -> list[Any]:
+        return _details.calls_within(self, f, start, end)
+
+    def _parameters(self, f: int, node: ts.Node, is_method: bool) -> list[Parameter]:
+        return _details.parameters(self, f, node, is_method)
+
+    def _docstring(self, f: int, node: ts.Node) -> str | None:
+        return _details.docstring(self, f, node)
+
+    def _resolve_import(self, f: int, d: int) -> Symbol | SourceFile | None:
+        target = self._graph.resolve_import(f, d)
+        if target is None:
+            return None
+        if target[0] == "sym":
+            return self._symbol(target[1], target[2])  # type: ignore[misc]
+        file_index = self._graph.file_of_target(target)
+        return SourceFile(self, file_index) if file_index is not None else None
+
+    def _superclass_names(self, f: int, d: int) -> list[str]:
+        pf = self._graph.files[f]
+        rec = pf.index.defs[d]
+        header = pf.content[rec.name_end : class_header_end(pf, rec)].decode(pf.encoding, "replace")
+        header = header.strip()
+        if pf.language == "python":
+            inner = header[header.find("(") + 1 : header.rfind(")")] if "(" in header else ""
+            names = [p.strip() for p in _split_top_level(inner)]
+            return [n for n in names if n and "=" not in n.split("[")[0]]
+        names = []
+        for keyword in ("extends", "implements"):
+            idx = header.find(keyword + " ")
+            if idx >= 0:
+                rest = header[idx + len(keyword) + 1 :]
+                stop = rest.find(" implements ") if keyword == "extends" else -1
+                rest = rest[:stop] if stop >= 0 else rest
+                names.extend(p.strip() for p in _split_top_level(rest) if p.strip())
+        return names
+
+    def _subclasses_of(self, f: int, d: int) -> list[Class]:
+        if self._subclasses is None:
+            table: dict[tuple[int, int], list[tuple[int, int]]] = {}
+            for cls in self._collect().get(CLASS, []):
+                for base in self._graph.superclasses(cls._f, cls._d):
+                    table.setdefault((base[1], base[2]), []).append((cls._f, cls._d))  # type: ignore[misc]
+            self._subclasses = table
+        return [self._symbol(cf, cd) for cf, cd in self._subclasses.get((f, d), [])]
+
+
+def _split_top_level(text: str) -> list[str]:
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch in "([{<":
+            depth += 1
+        elif ch in ")]}>":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _normalize_rel(path: str) -> str:
+    rel = path.replace("\\", "/")
+    while rel.startswith("./"):
+        rel = rel[2:]
+    parts: list[str] = []
+    for part in rel.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts and parts[-1] != "..":
+                parts.pop()
+            else:
+                parts.append("..")
+        else:
+            parts.append(part)
+    if rel.startswith("/"):
+        return "/" + "/".join(parts)
+    return "/".join(parts)

@@ -1,0 +1,394 @@
+"""Python: extraction of definitions, imports and references, and module-name resolution.
+
+Scoping follows the language: function locals are decided by the whole function body; a class
+body is visible only to code directly inside it (not to its methods); comprehensions and lambdas
+open their own scopes; `global` and `nonlocal` are honoured.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import tree_sitter as ts
+
+from graph_sitter.core._records import (
+    CLASS,
+    FUNCTION,
+    GLOBAL_VAR,
+    IMPORT,
+    REF_CALL,
+    REF_WRITE,
+    TARGET_STAR,
+    DefRecord,
+    FileIndex,
+)
+from graph_sitter.core.languages import _scopes as sc
+from graph_sitter.core.languages._common import (
+    error_ranges,
+    leading_comment_start,
+    line_count,
+    load_query,
+)
+
+ATTRIBUTE = "attribute"  # a class-body variable (exposed through `Class.attributes`)
+
+NAME = "python"
+EXTENSIONS = (".py", ".pyi")
+
+_CHAIN_RE = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+@cache
+def language() -> ts.Language:
+    import tree_sitter_python
+
+    return ts.Language(tree_sitter_python.language())
+
+
+@cache
+def _query() -> ts.Query:
+    return load_query(language(), "python.scm")
+
+
+def _text(content: bytes, node: ts.Node) -> str:
+    return content[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def extract(content: bytes, tree: ts.Tree) -> FileIndex:
+    """Extract the `FileIndex` of one parsed Python file."""
+    root = tree.root_node
+    caps: dict[str, list[ts.Node]] = ts.QueryCursor(_query()).captures(root)
+    get = caps.get
+    index = FileIndex(language=NAME, line_count=line_count(content))
+    defs = index.defs
+
+    # --- scopes -------------------------------------------------------------------------
+    scopes: list[sc.Scope] = []
+    def_events: list[tuple[int, str, ts.Node, ts.Node | None, sc.Scope | None]] = []
+    for kind, field in ((FUNCTION, "parameters"), (CLASS, "body")):
+        for node in get(f"def.{kind}", ()):
+            inner = node.child_by_field_name(field)
+            scope = None
+            if inner is not None:
+                scope = sc.Scope(inner.start_byte, node.end_byte, kind, -1)
+                scopes.append(scope)
+            def_events.append((node.start_byte, kind, node, node.child_by_field_name("name"), scope))
+    for node in get("scope.lambda", ()):
+        scopes.append(sc.Scope(node.start_byte, node.end_byte, sc.LAMBDA, -1))
+    for node in get("scope.comp", ()):
+        scopes.append(sc.Scope(node.start_byte, node.end_byte, sc.COMPREHENSION, -1))
+    # Owners are def indices, known only once defs are created in document order; create the
+    # function/class records first (sorted), then link scopes.
+    def_events.sort(key=lambda e: e[0])
+    for _, kind, node, name_node, scope in def_events:
+        start = node.start_byte
+        parent_node = node.parent
+        ext = (
+            parent_node.start_byte
+            if parent_node is not None and parent_node.type == "decorated_definition"
+            else start
+        )
+        ext = leading_comment_start(content, ext, b"#")
+        name = _text(content, name_node) if name_node is not None else ""
+        ns = name_node.start_byte if name_node is not None else start
+        ne = name_node.end_byte if name_node is not None else start
+        defs.append(
+            DefRecord(
+                kind, name, start, node.end_byte, ext, ns, ne, node.start_point, node.end_point
+            )
+        )
+        if scope is not None:
+            scope.owner = len(defs) - 1
+    sc.link_scopes(scopes)
+
+    # --- one sweep over identifiers, definitions and imports in document order ------------
+    skip: set[int] = set()
+    for key in ("name.def", "name.attr", "name.kw"):
+        skip.update(n.start_byte for n in get(key, ()))
+    globals_ = {n.start_byte for n in get("name.global", ())}
+    nonlocals = {n.start_byte for n in get("name.nonlocal", ())}
+    assign_binds = {n.start_byte for n in get("bind.assign", ())}
+    binds = {n.start_byte for n in get("bind", ())}
+    aug_binds = {n.start_byte for n in get("bind.aug", ())}
+    walrus = {n.start_byte for n in get("bind.walrus", ())}
+    callees = {n.start_byte for n in get("callee", ())}
+    imports = sorted(get("import", ()), key=lambda n: n.start_byte)
+
+    module = sc.Scope(0, len(content), sc.MODULE, -1)
+    sweep = sc.ScopeSweep(scopes)
+    pending: list[tuple[str, int, int, int, int]] = []  # (name, start, end, scope, flags)
+    idents = sorted(get("ident", ()), key=lambda n: n.start_byte)
+    imp_i = 0
+    def_i = 0
+    n_events = len(def_events)
+    star = False
+
+    def scope_obj(i: int) -> sc.Scope:
+        return scopes[i] if i >= 0 else module
+
+    def flush(limit: int) -> None:
+        """Process definitions and imports starting at or before `limit`, in order."""
+        nonlocal def_i, imp_i, star
+        while True:
+            d = def_events[def_i][0] if def_i < n_events else None
+            m = imports[imp_i].start_byte if imp_i < len(imports) else None
+            if d is not None and d <= limit and (m is None or d <= m):
+                owner_scope = scope_obj(sweep.at(d))
+                record = defs[def_i]
+                record.parent = owner_scope.owner
+                if record.name:
+                    owner_scope.add_def(record.name, d, def_i)
+                def_i += 1
+            elif m is not None and m <= limit:
+                target = scope_obj(sweep.at(m))
+                for record in _import_records(content, imports[imp_i]):
+                    record.parent = target.owner
+                    defs.append(record)
+                    if record.imported_name == "*":
+                        star = True
+                    else:
+                        target.add_def(record.name, record.start, len(defs) - 1)
+                imp_i += 1
+            else:
+                return
+
+    for node in idents:
+        pos = node.start_byte
+        flush(pos)
+        if pos in skip:
+            continue
+        if imp_i and imports[imp_i - 1].end_byte > pos:
+            continue  # a name inside an import statement: handled by its import record
+        s = sweep.at(pos)
+        scope = scope_obj(s)
+        name = content[pos : node.end_byte].decode("utf-8", "replace")
+        if pos in globals_:
+            scope.globals.add(name)
+            continue
+        if pos in nonlocals:
+            scope.nonlocals.add(name)
+            continue
+        if pos in walrus:
+            while s >= 0 and scopes[s].kind == sc.COMPREHENSION:
+                s = scopes[s].parent
+            scope = scope_obj(s)
+        if pos in assign_binds or pos in binds or pos in walrus:
+            if name in scope.globals or name in scope.nonlocals:
+                pending.append((name, pos, node.end_byte, s, REF_WRITE))
+            elif scope.kind in (sc.MODULE, sc.CLASS) and name in scope.defs:
+                pending.append((name, pos, node.end_byte, s, REF_WRITE))
+            elif scope.kind in (sc.MODULE, sc.CLASS) and pos in assign_binds:
+                stmt = _statement_of(node)
+                kind = GLOBAL_VAR if scope.kind == sc.MODULE else ATTRIBUTE
+                defs.append(
+                    DefRecord(
+                        kind,
+                        name,
+                        stmt.start_byte,
+                        stmt.end_byte,
+                        stmt.start_byte,
+                        pos,
+                        node.end_byte,
+                        stmt.start_point,
+                        stmt.end_point,
+                        scope.owner,
+                    )
+                )
+                scope.add_def(name, pos, len(defs) - 1)
+            else:
+                scope.binds.add(name)
+            continue
+        flags = REF_CALL if pos in callees else 0
+        if pos in aug_binds:
+            flags |= REF_WRITE
+            scope.binds.add(name)
+        pending.append((name, pos, node.end_byte, s, flags))
+    flush(len(content) + 1)  # definitions after the last identifier
+
+    # --- resolve references now that every scope's bindings are known --------------------
+    chains = _chain_ranges(get("chain", ()))
+    owners = sc.OwnerSweep(
+        (d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT
+    )
+    refs = index.refs
+    for name, start, end, s, flags in pending:
+        target = _resolve(scopes, module, name, start, s, star)
+        owner = owners.at(start)
+        if target >= 0 or target == TARGET_STAR:
+            refs.append((start, end, target, owner, flags))
+            chain_end = chains.get(start)
+            if chain_end is not None and target >= 0:
+                _add_chain(index, content, start, chain_end, target, False, owner, callees)
+        elif target == sc.LOCAL and name in ("self", "cls") and start in chains:
+            cls = _enclosing_class(scopes, defs, s)
+            if cls >= 0:
+                _add_chain(index, content, start, chains[start], cls, True, owner, callees)
+    if root.has_error:
+        index.errors = error_ranges(root)
+    return index
+
+
+def _statement_of(node: ts.Node) -> ts.Node:
+    """The statement holding an assignment target (for a global variable's source)."""
+    current = node
+    while current.parent is not None and current.type != "expression_statement":
+        current = current.parent
+    return current if current.type == "expression_statement" else node
+
+
+def _resolve(
+    scopes: list[sc.Scope], module: sc.Scope, name: str, position: int, s: int, star: bool
+) -> int:
+    first = True
+    sequential = True  # only module/class bodies between the reference and here
+    while s >= 0:
+        scope = scopes[s]
+        if scope.kind == sc.CLASS and not first:
+            s = scope.parent
+            continue
+        first = False
+        if name in scope.globals:
+            break
+        if name in scope.binds and name not in scope.nonlocals:
+            bindings = scope.defs.get(name)
+            if bindings is None:
+                return sc.LOCAL
+            return sc.pick_binding(bindings, position, sequential and scope.kind == sc.CLASS)
+        if scope.kind != sc.CLASS:
+            sequential = False
+        s = scope.parent
+    bindings = module.defs.get(name)
+    if bindings is not None:
+        return sc.pick_binding(bindings, position, sequential)
+    if name in module.binds:
+        return sc.LOCAL
+    return TARGET_STAR if star else sc.UNBOUND
+
+
+def _enclosing_class(scopes: list[sc.Scope], defs: list[DefRecord], s: int) -> int:
+    """The class whose method holds scope `s` (for `self.x` / `cls.x`), or -1."""
+    while s >= 0 and scopes[s].kind != sc.FUNCTION:
+        s = scopes[s].parent
+    if s < 0:
+        return -1
+    parent = defs[scopes[s].owner].parent
+    return parent if parent >= 0 and defs[parent].kind == CLASS else -1
+
+
+def _chain_ranges(nodes: list[ts.Node]) -> dict[int, int]:
+    chains: dict[int, int] = {}
+    for node in nodes:
+        start, end = node.start_byte, node.end_byte
+        if chains.get(start, -1) < end:
+            chains[start] = end
+    return chains
+
+
+def _add_chain(
+    index: FileIndex,
+    content: bytes,
+    start: int,
+    end: int,
+    head: int,
+    is_self: bool,
+    owner: int,
+    callees: set[int],
+) -> None:
+    text = content[start:end]
+    if _CHAIN_RE.fullmatch(text) is None:
+        # Not a plain dotted name (e.g. `a.b(c).d`): keep the leading dotted prefix.
+        match = _CHAIN_RE.match(text)
+        if match is None:
+            return
+        text = match.group(0)
+    parts = text.split(b".")
+    offset = start + len(parts[0]) + 1
+    components: list[tuple[int, int]] = []
+    for part in parts[1:]:
+        components.append((offset, offset + len(part)))
+        offset += len(part) + 1
+    last_call = REF_CALL if components[-1][0] in callees else 0
+    index.chains.append((head, is_self, owner, tuple(components), last_call))
+
+
+def _import_records(content: bytes, node: ts.Node) -> list[DefRecord]:
+    """One `DefRecord` per name an import statement binds."""
+    records: list[DefRecord] = []
+    start, end = node.start_byte, node.end_byte
+    sp, ep = node.start_point, node.end_point
+
+    def make(name: str, ns: int, ne: int, module: str, imported: str | None, alias: Any) -> None:
+        records.append(
+            DefRecord(
+                IMPORT,
+                name,
+                start,
+                end,
+                start,
+                ns,
+                ne,
+                sp,
+                ep,
+                module=module,
+                imported_name=imported,
+                alias=alias,
+            )
+        )
+
+    if node.type == "import_statement":
+        for child in node.children_by_field_name("name"):
+            if child.type == "aliased_import":
+                dotted = child.child_by_field_name("name")
+                alias = child.child_by_field_name("alias")
+                if dotted is None or alias is None:
+                    continue
+                alias_text = _text(content, alias)
+                make(
+                    alias_text,
+                    alias.start_byte,
+                    alias.end_byte,
+                    _text(content, dotted),
+                    None,
+                    alias_text,
+                )
+            elif child.type == "dotted_name":
+                first = child.named_children[0] if child.named_children else child
+                make(
+                    _text(content, first),
+                    first.start_byte,
+                    first.end_byte,
+                    _text(content, child),
+                    None,
+                    None,
+                )
+        return records
+    module_node = node.child_by_field_name("module_name")
+    module = "__future__" if node.type == "future_import_statement" else ""
+    if module_node is not None:
+        module = _text(content, module_node)
+    names = node.children_by_field_name("name")
+    for child in names:
+        if child.type == "aliased_import":
+            dotted = child.child_by_field_name("name")
+            alias = child.child_by_field_name("alias")
+            if dotted is None or alias is None:
+                continue
+            alias_text = _text(content, alias)
+            make(
+                alias_text,
+                alias.start_byte,
+                alias.end_byte,
+                module,
+                _text(content, dotted),
+                alias_text,
+            )
+        elif child.type == "dotted_name":
+            text = _text(content, child)
+            make(text, child.start_byte, child.end_byte, module, text, None)
+    if not names:
+        for child in node.named_children:
+            if child.type == "wildcard_import":
+                make("*", child.start_byte, child.end_byte, module, "*", None)
+    return records

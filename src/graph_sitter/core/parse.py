@@ -1,0 +1,236 @@
+"""Parsing files into `FileIndex` records: worker processes and a content-hash cache.
+
+The parent reads every file (it keeps the bytes for `source`), hashes it, and looks the hash up
+in the on-disk cache; only misses are parsed, in worker processes when there is enough work to
+pay for them. Workers write the cache entries they produce.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import re
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any
+
+import tree_sitter as ts
+
+from graph_sitter.core._records import EXTRACTOR_VERSION, FileIndex
+from graph_sitter.core.languages import language_for_path
+
+__all__ = ["ParsedFile", "default_cache_dir", "parse_files", "parse_one"]
+
+logger = logging.getLogger("graph_sitter.core")
+
+_CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_PARALLEL_MIN_BYTES = 1_500_000
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """One file's bytes, decoding facts and extracted index."""
+
+    path: str
+    language: str
+    content: bytes
+    encoding: str
+    digest: str
+    index: FileIndex
+    problem: str | None = None  # e.g. "not valid utf-8 (byte 0xff at offset 12)"
+    from_cache: bool = False
+
+
+def default_cache_dir() -> str | None:
+    """`GRAPH_SITTER_CACHE_DIR`, else the user cache directory; "" or "off" disables it."""
+    configured = os.environ.get("GRAPH_SITTER_CACHE_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "none") else configured
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "graph-sitter")
+
+
+def detect_encoding(content: bytes, language: str) -> tuple[str, str | None]:
+    """The file's encoding and, if it does not decode with it, a one-line problem."""
+    encoding = "utf-8"
+    if language == "python":
+        if content.startswith(b"\xef\xbb\xbf"):
+            encoding = "utf-8-sig"
+        else:
+            for line in content.split(b"\n", 2)[:2]:
+                match = _CODING_RE.match(line)
+                if match:
+                    encoding = match.group(1).decode("ascii", "replace").lower()
+                    break
+    try:
+        content.decode(encoding)
+    except LookupError:
+        return "utf-8", f"unknown encoding {encoding!r} declared"
+    except UnicodeDecodeError as exc:
+        bad = content[exc.start : exc.start + 1].hex()
+        return encoding, f"not valid {encoding} (byte 0x{bad} at offset {exc.start})"
+    return encoding, None
+
+
+def _digest(content: bytes, language: str, path: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    grammar = path[path.rfind(".") :].lower() if language == "typescript" else language
+    h.update(f"{EXTRACTOR_VERSION}:{language}:{grammar}:{ts.LANGUAGE_VERSION}\0".encode())
+    h.update(content)
+    return h.hexdigest()
+
+
+_parsers: dict[int, ts.Parser] = {}
+
+
+def parse_one(path: str, content: bytes) -> tuple[ts.Tree, FileIndex]:
+    """Parse one file and extract its index (in this process)."""
+    language = language_for_path(path)
+    if language is None:
+        raise ValueError(f"unsupported file type: {path}")
+    grammar = language.grammar(path)
+    parser = _parsers.get(id(grammar))
+    if parser is None:
+        parser = _parsers[id(grammar)] = ts.Parser(grammar)
+    tree = parser.parse(content)
+    index = language.extract(content, tree)
+    for rec in index.defs:  # tree-sitter Points do not survive pickling: store plain tuples
+        rec.start_point = (int(rec.start_point[0]), int(rec.start_point[1]))
+        rec.end_point = (int(rec.end_point[0]), int(rec.end_point[1]))
+    index.errors = [
+        ((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))) for a, b in index.errors
+    ]
+    return tree, index
+
+
+def _cache_path(cache_dir: str, digest: str) -> str:
+    return os.path.join(cache_dir, f"v{EXTRACTOR_VERSION}", digest[:2], digest + ".pkl")
+
+
+def _cache_read(cache_dir: str, digest: str) -> FileIndex | None:
+    try:
+        with open(_cache_path(cache_dir, digest), "rb") as handle:
+            value = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+        return None
+    return value if isinstance(value, FileIndex) else None
+
+
+def _cache_write(cache_dir: str, digest: str, index: FileIndex) -> None:
+    path = _cache_path(cache_dir, digest)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only or full cache never breaks a build
+        logger.debug("cache write failed for %s: %s", digest, exc)
+
+
+def _work(
+    batch: list[tuple[str, bytes, str]], cache_dir: str | None
+) -> list[tuple[FileIndex, str | None]]:
+    out: list[tuple[FileIndex, str | None]] = []
+    for path, content, digest in batch:
+        language = language_for_path(path)
+        try:
+            index = parse_one(path, content)[1]
+        except (ValueError, RecursionError, MemoryError, UnicodeError) as exc:
+            # One file the extractor cannot handle must not sink the whole build: keep an
+            # empty index and report the file.
+            logger.warning("could not extract %s: %s", path, exc)
+            name = language.name if language is not None else "unknown"
+            out.append((FileIndex(name, 0), f"could not be analysed ({exc})"))
+            continue
+        if cache_dir is not None:
+            _cache_write(cache_dir, digest, index)
+        out.append((index, None))
+    return out
+
+
+def _batches(
+    items: list[tuple[str, bytes, str]], count: int
+) -> list[list[tuple[str, bytes, str]]]:
+    """Split into about `count` batches of similar byte size, big files first."""
+    ordered = sorted(items, key=lambda item: -len(item[1]))
+    batches: list[list[tuple[str, bytes, str]]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for item in ordered:
+        i = sizes.index(min(sizes))
+        batches[i].append(item)
+        sizes[i] += len(item[1]) + 200
+    return [b for b in batches if b]
+
+
+def _pool_context() -> Any:
+    # fork is cheap and inherits the loaded grammars; it is unsafe in a threaded process.
+    if threading.active_count() == 1 and hasattr(os, "fork"):
+        return get_context("fork")
+    return get_context("spawn")
+
+
+def parse_files(
+    sources: Sequence[tuple[str, str, bytes]],
+    *,
+    cache_dir: str | None = None,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[ParsedFile]:
+    """Parse `(path, language, content)` triples; results keep the input order."""
+    total = len(sources)
+    results: list[ParsedFile | None] = [None] * total
+    misses: list[tuple[int, str, bytes, str]] = []
+    done = 0
+    for i, (path, language, content) in enumerate(sources):
+        encoding, problem = detect_encoding(content, language)
+        digest = _digest(content, language, path)
+        cached = _cache_read(cache_dir, digest) if cache_dir is not None else None
+        if cached is not None:
+            results[i] = ParsedFile(
+                path, language, content, encoding, digest, cached, problem, from_cache=True
+            )
+            done += 1
+        else:
+            empty = FileIndex(language, 0)
+            results[i] = ParsedFile(path, language, content, encoding, digest, empty, problem)
+            misses.append((i, path, content, digest))
+    if progress is not None:
+        progress(done, total)
+    miss_bytes = sum(len(m[2]) for m in misses)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8)
+    if workers > 1 and miss_bytes >= _PARALLEL_MIN_BYTES and len(misses) > 1:
+        by_key = {(m[1], m[3]): m[0] for m in misses}
+        batches = _batches([(m[1], m[2], m[3]) for m in misses], workers * 6)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            futures = [pool.submit(_work, batch, cache_dir) for batch in batches]
+            for future, batch in zip(futures, batches, strict=True):
+                for (path, _, digest), (index, problem) in zip(
+                    batch, future.result(), strict=True
+                ):
+                    parsed = results[by_key[(path, digest)]]
+                    assert parsed is not None
+                    parsed.index = index
+                    parsed.problem = parsed.problem or problem
+                done += len(batch)
+                if progress is not None:
+                    progress(done, total)
+    else:
+        for i, path, content, digest in misses:
+            parsed = results[i]
+            assert parsed is not None
+            parsed.index, problem = _work([(path, content, digest)], cache_dir)[0]
+            parsed.problem = parsed.problem or problem
+            done += 1
+            if progress is not None and (done % 32 == 0 or done == total):
+                progress(done, total)
+    return [r for r in results if r is not None]
+

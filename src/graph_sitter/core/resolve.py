@@ -1,0 +1,435 @@
+"""Cross-file resolution: module names, imports, namespaces, and the usage index.
+
+A *target* is what a name can denote across files:
+
+- ``("sym", f, d)``: definition ``d`` of file ``f``;
+- ``("mod", name)``: a Python module or package (a file when one backs it, else a namespace
+  package);
+- ``("file", f)``: a TypeScript/JavaScript module file.
+
+Within a file, the extractor already resolved every reference through lexical scopes to a local
+definition or import binding; here import bindings are followed to what they denote, then dotted
+chains (``mod.func``, ``Class.method``, ``self.attr``) are followed member by member.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeAlias
+
+from graph_sitter.core._records import (
+    CLASS,
+    FUNCTION,
+    GLOBAL_VAR,
+    IMPORT,
+    TARGET_STAR,
+    DefRecord,
+    FileIndex,
+)
+from graph_sitter.core.parse import ParsedFile
+
+Target: TypeAlias = tuple[str, int, int] | tuple[str, str] | tuple[str, int]
+SymKey: TypeAlias = tuple[int, int]
+# (file index, start byte, end byte, flags, owner def index)
+UsageRec: TypeAlias = tuple[int, int, int, int, int]
+
+_SOURCE_ROOTS = ("src", "lib", "python", "source")
+_PY_SUFFIXES = (".py", ".pyi")
+_MEMBER_KINDS = frozenset({FUNCTION, CLASS, "attribute", GLOBAL_VAR})
+_MAX_DEPTH = 24
+
+
+class Graph:
+    """Resolution state over a fixed list of parsed files (rebuilt when files change)."""
+
+    def __init__(self, files: Sequence[ParsedFile]) -> None:
+        self.files = list(files)
+        self.file_index: dict[str, int] = {pf.path: i for i, pf in enumerate(self.files)}
+        self._module_defs: list[dict[str, int] | None] = [None] * len(self.files)
+        self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
+        self._import_cache: dict[SymKey, Target | None] = {}
+        self._build_module_map()
+        self.usages: dict[SymKey, list[UsageRec]] = {}
+        self.file_usages: dict[int, list[UsageRec]] = {}
+        self.resolved_refs: list[dict[int, SymKey]] = [{} for _ in self.files]
+        self._superclass_cache: dict[SymKey, list[Target]] = {}
+
+    # ----------------------------------------------------------------- module names (Python)
+    def _build_module_map(self) -> None:
+        paths = set(self.file_index)
+        self.module_of: dict[int, str] = {}
+        self.module_map: dict[str, int] = {}
+        self.packages: set[str] = set()
+        ranked: dict[str, tuple[int, int]] = {}
+        for i, pf in enumerate(self.files):
+            if pf.language != "python":
+                continue
+            for rank, name in enumerate(_python_module_names(pf.path, paths)):
+                if not name:
+                    continue
+                known = ranked.get(name)
+                if known is None or rank < known[0]:
+                    ranked[name] = (rank, i)
+                if i not in self.module_of:
+                    self.module_of[i] = name
+        for name, (_, i) in ranked.items():
+            self.module_map[name] = i
+            parts = name.split(".")
+            for k in range(1, len(parts)):
+                self.packages.add(".".join(parts[:k]))
+
+    def module_target(self, name: str) -> Target | None:
+        if name in self.module_map or name in self.packages:
+            return ("mod", name)
+        return None
+
+    def file_of_target(self, target: Target) -> int | None:
+        if target[0] == "file":
+            return target[1]  # type: ignore[return-value]
+        if target[0] == "mod":
+            return self.module_map.get(target[1])  # type: ignore[arg-type]
+        return None
+
+    # ----------------------------------------------------------------- per-file tables
+    def module_defs(self, f: int) -> dict[str, int]:
+        """Module-level names of file `f` -> def index (a real definition beats an import)."""
+        table = self._module_defs[f]
+        if table is None:
+            table = {}
+            for d, rec in enumerate(self.files[f].index.defs):
+                if rec.parent != -1 or not rec.name or rec.name == "*" or rec.is_reexport:
+                    continue
+                known = table.get(rec.name)
+                if known is None:
+                    table[rec.name] = d
+                else:
+                    old = self.files[f].index.defs[known]
+                    if old.kind == IMPORT and rec.kind != IMPORT:
+                        table[rec.name] = d
+            self._module_defs[f] = table
+        return table
+
+    def children(self, f: int, d: int) -> list[int]:
+        table = self._children[f]
+        if table is None:
+            table = {}
+            for i, rec in enumerate(self.files[f].index.defs):
+                if rec.parent >= 0:
+                    table.setdefault(rec.parent, []).append(i)
+            self._children[f] = table
+        return table.get(d, [])
+
+    def defs(self, f: int) -> list[DefRecord]:
+        return self.files[f].index.defs
+
+    # ----------------------------------------------------------------- import resolution
+    def resolve_import(self, f: int, d: int, depth: int = 0) -> Target | None:
+        """What import binding `d` of file `f` denotes (None when external)."""
+        key = (f, d)
+        if key in self._import_cache:
+            return self._import_cache[key]
+        if depth > _MAX_DEPTH:
+            return None
+        self._import_cache[key] = None  # cycle guard
+        pf = self.files[f]
+        rec = pf.index.defs[d]
+        if pf.language == "python":
+            result = self._resolve_python_import(f, rec, depth)
+        else:
+            result = self._resolve_ts_import(f, rec, depth)
+        self._import_cache[key] = result
+        return result
+
+    def _resolve_python_import(self, f: int, rec: DefRecord, depth: int) -> Target | None:
+        module = rec.module or ""
+        if rec.imported_name is None:  # import a.b.c [as x]
+            if rec.alias is not None:
+                return self._python_module(f, module)
+            return self._python_module(f, module.split(".")[0])
+        base = self._python_module(f, module)
+        if base is None or rec.imported_name == "*":
+            return base
+        return self.member(base, rec.imported_name, depth + 1)
+
+    def _python_module(self, f: int, module: str) -> Target | None:
+        if not module.startswith("."):
+            return self.module_target(module)
+        level = len(module) - len(module.lstrip("."))
+        rest = module[level:]
+        directory = posixpath.dirname(self.files[f].path)
+        for _ in range(level - 1):
+            if not directory:
+                return None
+            directory = posixpath.dirname(directory)
+        base = posixpath.join(directory, *rest.split(".")) if rest else directory
+        for candidate in (f"{base}.py", f"{base}.pyi", f"{base}/__init__.py", f"{base}/__init__.pyi"):
+            i = self.file_index.get(candidate)
+            if i is not None:
+                return ("mod", self.module_of[i])
+        # A namespace package (a folder without __init__.py) holding modules of ours.
+        prefix = base + "/"
+        for path, i in self.file_index.items():
+            if path.startswith(prefix) and path.endswith(_PY_SUFFIXES):
+                name = self.module_of.get(i, "")
+                depth_below = path[len(prefix) :].count("/") + 1
+                parts = name.split(".")
+                if len(parts) > depth_below:
+                    return ("mod", ".".join(parts[:-depth_below]))
+        return None
+
+    def _resolve_ts_import(self, f: int, rec: DefRecord, depth: int) -> Target | None:
+        from graph_sitter.core.languages import typescript
+
+        spec = rec.module or ""
+        path = typescript.resolve_module(self.files[f].path, spec, self.file_index.__contains__)
+        if path is None:
+            return None
+        target_file = self.file_index[path]
+        if rec.imported_name is None:
+            return ("file", target_file)
+        if rec.imported_name == "*":
+            return ("file", target_file)
+        return self.member(("file", target_file), rec.imported_name, depth + 1)
+
+    # ----------------------------------------------------------------- namespaces
+    def member(self, ns: Target, name: str, depth: int = 0) -> Target | None:
+        """Look `name` up in a namespace target (module, file or class)."""
+        if depth > _MAX_DEPTH:
+            return None
+        kind = ns[0]
+        if kind == "mod":
+            mod_name: str = ns[1]  # type: ignore[assignment]
+            f = self.module_map.get(mod_name)
+            if f is not None:
+                d = self.module_defs(f).get(name)
+                if d is not None:
+                    return self._follow(f, d, depth)
+                star = self._star_lookup(f, name, depth)
+                if star is not None:
+                    return star
+            return self.module_target(f"{mod_name}.{name}")
+        if kind == "file":
+            return self._ts_export(ns[1], name, depth)  # type: ignore[arg-type]
+        if kind == "sym":
+            f, d = ns[1], ns[2]  # type: ignore[misc]
+            return self._class_member(f, d, name, depth)
+        return None
+
+    def _follow(self, f: int, d: int, depth: int) -> Target | None:
+        rec = self.files[f].index.defs[d]
+        if rec.kind == IMPORT:
+            return self.resolve_import(f, d, depth + 1)
+        return ("sym", f, d)
+
+    def _star_lookup(self, f: int, name: str, depth: int) -> Target | None:
+        for d in reversed(self._star_imports(f)):
+            base = self.resolve_import(f, d, depth + 1)
+            if base is not None and base[0] in ("mod", "file"):
+                found = self.member(base, name, depth + 1)
+                if found is not None and not (found[0] == "mod" and base[0] == "mod"):
+                    return found
+                if found is not None and found[0] == "mod" and self.file_of_target(found):
+                    return found
+        return None
+
+    def _star_imports(self, f: int) -> list[int]:
+        return [
+            d
+            for d, rec in enumerate(self.files[f].index.defs)
+            if rec.kind == IMPORT and rec.imported_name == "*" and rec.parent == -1
+        ]
+
+    def _ts_export(self, f: int, name: str, depth: int) -> Target | None:
+        index = self.files[f].index
+        d = index.exports.get(name)
+        if d is not None:
+            return self._follow(f, d, depth)
+        for i, rec in enumerate(index.defs):
+            if rec.kind == IMPORT and rec.is_reexport and rec.name == name:
+                return self.resolve_import(f, i, depth + 1)
+        for i, rec in enumerate(index.defs):
+            if rec.kind == IMPORT and rec.is_reexport and rec.imported_name == "*":
+                base = self.resolve_import(f, i, depth + 1)
+                if base is not None and base[0] == "file" and name != "default":
+                    found = self._ts_export(base[1], name, depth + 1)  # type: ignore[arg-type]
+                    if found is not None:
+                        return found
+        return None
+
+    def _class_member(self, f: int, d: int, name: str, depth: int) -> Target | None:
+        defs = self.files[f].index.defs
+        if defs[d].kind != CLASS:
+            return None
+        for child in self.children(f, d):
+            rec = defs[child]
+            if rec.name == name and rec.kind in _MEMBER_KINDS:
+                return ("sym", f, child)
+        for base in self.superclasses(f, d):
+            if base[0] == "sym":
+                found = self.member(base, name, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def superclasses(self, f: int, d: int) -> list[Target]:
+        """Resolved base classes of class `d` (external bases are left out)."""
+        key = (f, d)
+        cached = self._superclass_cache.get(key)
+        if cached is not None:
+            return cached
+        self._superclass_cache[key] = []
+        result: list[Target] = []
+        pf = self.files[f]
+        rec = pf.index.defs[d]
+        lo, hi = rec.name_end, class_header_end(pf, rec)
+        found: list[tuple[int, Target | None]] = []
+        chain_heads: set[int] = set()
+        for head, is_self, _, components, _ in pf.index.chains:
+            first = components[0][0]
+            if lo <= first < hi and not is_self:
+                ns: Target | None = self._follow(f, head, 0)
+                for start, end in components:
+                    if ns is None:
+                        break
+                    ns = self.member(ns, pf.content[start:end].decode("utf-8", "replace"))
+                found.append((first, ns))
+                chain_heads.add(first - len(pf.index.defs[head].name) - 1)
+        for start, end, target, _, _ in pf.index.refs:
+            if lo <= start < hi and start not in chain_heads:
+                if target == TARGET_STAR:
+                    name = pf.content[start:end].decode("utf-8", "replace")
+                    found.append((start, self._star_lookup(f, name, 0)))
+                elif target >= 0:
+                    found.append((start, self._follow(f, target, 0)))
+        for _, target in sorted(found, key=lambda item: item[0]):
+            if target is None or target[0] != "sym":
+                continue
+            tf, td = target[1], target[2]  # type: ignore[misc]
+            if self.files[tf].index.defs[td].kind == CLASS and target not in result:
+                result.append(target)
+        self._superclass_cache[key] = result
+        return result
+
+    # ----------------------------------------------------------------- usage index
+    def build_usages(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Resolve every reference of every file and index usages by symbol."""
+        total = len(self.files)
+        for f in range(total):
+            self._index_file(f)
+            if progress is not None and (f % 64 == 0 or f == total - 1):
+                progress(f + 1, total)
+
+    def _final(self, f: int, d: int) -> SymKey | None:
+        """The definition a local def/import binding finally denotes."""
+        rec = self.files[f].index.defs[d]
+        if rec.kind != IMPORT:
+            return (f, d)
+        target = self.resolve_import(f, d)
+        if target is not None and target[0] == "sym":
+            return (target[1], target[2])  # type: ignore[misc]
+        return None
+
+    def _index_file(self, f: int) -> None:
+        pf = self.files[f]
+        index: FileIndex = pf.index
+        usages = self.usages
+        resolved = self.resolved_refs[f]
+        content = pf.content
+        for start, end, target, owner, flags in index.refs:
+            record = (f, start, end, flags, owner)
+            if target == TARGET_STAR:
+                name = content[start:end].decode("utf-8", "replace")
+                found = self._star_lookup(f, name, 0)
+                if found is None or found[0] != "sym":
+                    continue
+                key: SymKey = (found[1], found[2])  # type: ignore[misc]
+                usages.setdefault(key, []).append(record)
+                resolved[start] = key
+                continue
+            local = (f, target)
+            usages.setdefault(local, []).append(record)
+            if index.defs[target].kind == IMPORT:
+                final = self._final(f, target)
+                if final is not None:
+                    usages.setdefault(final, []).append(record)
+                    resolved[start] = final
+                else:
+                    resolved[start] = local
+            else:
+                resolved[start] = local
+        for d, rec in enumerate(index.defs):
+            if rec.kind == IMPORT and rec.imported_name not in (None, "*"):
+                final = self._final(f, d)
+                if final is not None:
+                    usages.setdefault(final, []).append((f, rec.start, rec.end, 8, rec.parent))
+        for head, is_self, owner, components, last_call in index.chains:
+            ns: Target | None
+            if is_self:
+                ns = ("sym", f, head)
+            else:
+                rec = index.defs[head]
+                ns = self.resolve_import(f, head) if rec.kind == IMPORT else ("sym", f, head)
+            last = len(components) - 1
+            for i, (start, end) in enumerate(components):
+                if ns is None:
+                    break
+                if ns[0] == "sym" and self.files[ns[1]].index.defs[ns[2]].kind != CLASS:  # type: ignore[misc]
+                    break
+                name = content[start:end].decode("utf-8", "replace")
+                ns = self.member(ns, name)
+                if ns is None or ns[0] != "sym":
+                    continue
+                key = (ns[1], ns[2])  # type: ignore[misc]
+                flags = last_call if i == last else 0
+                usages.setdefault(key, []).append((f, start, end, flags, owner))
+                resolved[start] = key
+
+    def iter_usages(self, key: SymKey) -> Iterator[UsageRec]:
+        yield from self.usages.get(key, ())
+
+
+def class_header_end(pf: ParsedFile, rec: DefRecord) -> int:
+    """Byte offset where a class's body starts (`:` in Python, `{` in TypeScript)."""
+    opener = ord(":") if pf.language == "python" else ord("{")
+    content = pf.content
+    depth = 0
+    for pos in range(rec.name_end, rec.end):
+        ch = content[pos]
+        if ch in b"([<" and not (ch == ord("<") and pf.language == "python"):
+            depth += 1
+        elif ch in b")]>" and not (ch == ord(">") and pf.language == "python"):
+            depth -= 1
+        elif ch == opener and depth <= 0:
+            return pos
+    return rec.end
+
+
+def _python_module_names(path: str, paths: set[str]) -> list[str]:
+    """Candidate dotted names of a Python file, most canonical first."""
+    for suffix in _PY_SUFFIXES:
+        if path.endswith(suffix):
+            stem = path[: -len(suffix)]
+            break
+    else:
+        return []
+    parts = stem.split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+        package_dir_parts = parts
+    else:
+        package_dir_parts = parts[:-1]
+    # Walk up while the folder is a regular package.
+    top = len(package_dir_parts)
+    while top > 0:
+        init = "/".join(package_dir_parts[:top]) + "/__init__.py"
+        if init in paths or init + "i" in paths:
+            top -= 1
+        else:
+            break
+    names = [".".join(parts[top:])]
+    for root in _SOURCE_ROOTS:
+        if parts and parts[0] == root and len(parts) > 1:
+            names.append(".".join(parts[1:]))
+    names.append(".".join(parts))
+    return names
