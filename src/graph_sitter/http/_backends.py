@@ -16,66 +16,22 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-import httpx
-
+from graph_sitter.http._attempt import AttemptTimeouts, httpx_failure
 from graph_sitter.http._call import AttemptFailure
 
 if TYPE_CHECKING:
     import aiohttp
+    import httpx
 
 __all__ = [
     "AiohttpBackend",
     "AsyncBackend",
     "AsyncOpenStream",
-    "AttemptTimeouts",
     "HttpxAsyncBackend",
     "PerLoop",
-    "httpx_failure",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptTimeouts:
-    """The limits of one attempt, already clipped to the call's remaining time."""
-
-    connect: float
-    read: float
-    write: float
-    pool: float
-    total: float | None
-
-    def to_httpx(self) -> httpx.Timeout:
-        """As an ``httpx.Timeout``."""
-        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
-
-
-def httpx_failure(exc: httpx.TransportError, timeouts: AttemptTimeouts) -> AttemptFailure:
-    """Translate an httpx transport exception into an :class:`AttemptFailure`."""
-    detail = type(exc).__name__
-    if isinstance(exc, httpx.ConnectTimeout):
-        return AttemptFailure(
-            "connect", timed_out=True, request_sent=False, timeout_duration=timeouts.connect
-        )
-    if isinstance(exc, httpx.PoolTimeout):
-        return AttemptFailure(
-            "pool", timed_out=True, request_sent=False, timeout_duration=timeouts.pool
-        )
-    if isinstance(exc, httpx.ReadTimeout):
-        return AttemptFailure(
-            "read", timed_out=True, request_sent=True, timeout_duration=timeouts.read
-        )
-    if isinstance(exc, httpx.WriteTimeout):
-        return AttemptFailure(
-            "write", timed_out=True, request_sent=True, timeout_duration=timeouts.write
-        )
-    if isinstance(exc, httpx.ConnectError):
-        return AttemptFailure("connect", timed_out=False, request_sent=False, detail=detail)
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError | httpx.ProxyError):
-        return AttemptFailure("fatal", timed_out=False, request_sent=False, detail=detail)
-    return AttemptFailure("protocol", timed_out=False, request_sent=True, detail=detail)
 
 
 class AsyncOpenStream(Protocol):
@@ -120,6 +76,9 @@ class AsyncBackend(Protocol):
 
 class _HttpxOpenStream:
     def __init__(self, response: httpx.Response, timeouts: AttemptTimeouts) -> None:
+        import httpx
+
+        self._httpx = httpx
         self._response = response
         self._timeouts = timeouts
         self.status_code = response.status_code
@@ -129,13 +88,13 @@ class _HttpxOpenStream:
         try:
             async for line in self._response.aiter_lines():
                 yield line
-        except httpx.TransportError as exc:
+        except self._httpx.TransportError as exc:
             raise httpx_failure(exc, self._timeouts) from exc
 
     async def aread(self) -> bytes:
         try:
             return await self._response.aread()
-        except httpx.TransportError as exc:
+        except self._httpx.TransportError as exc:
             raise httpx_failure(exc, self._timeouts) from exc
 
     async def aclose(self) -> None:
@@ -146,6 +105,9 @@ class HttpxAsyncBackend:
     """Async attempts through ``httpx.AsyncClient`` (one client per event loop)."""
 
     def __init__(self, transport: httpx.AsyncBaseTransport | None, limits: httpx.Limits) -> None:
+        import httpx
+
+        self._httpx = httpx
         self._client = httpx.AsyncClient(transport=transport, limits=limits, timeout=None)
 
     async def send(
@@ -160,7 +122,7 @@ class HttpxAsyncBackend:
             response = await self._client.request(
                 method, url, content=content, headers=headers, timeout=timeouts.to_httpx()
             )
-        except httpx.TransportError as exc:
+        except self._httpx.TransportError as exc:
             raise httpx_failure(exc, timeouts) from exc
         return response.status_code, response.headers, response.content
 
@@ -177,7 +139,7 @@ class HttpxAsyncBackend:
         )
         try:
             response = await self._client.send(request, stream=True)
-        except httpx.TransportError as exc:
+        except self._httpx.TransportError as exc:
             raise httpx_failure(exc, timeouts) from exc
         return _HttpxOpenStream(response, timeouts)
 

@@ -10,7 +10,6 @@ The transport's sync and async loops ask these functions what to do after each a
 
 from __future__ import annotations
 
-import email.utils
 import json
 import random
 from collections.abc import Callable, Mapping
@@ -125,6 +124,8 @@ def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> f
         if seconds >= 0 and seconds == seconds and seconds != float("inf"):
             return seconds
         return None
+    import email.utils
+
     try:
         parsed = email.utils.parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError):

@@ -9,7 +9,6 @@ really passed.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -129,4 +128,6 @@ async def asleep(seconds: float) -> None:
     if recorder is not None:
         recorder.record(seconds)
         return
+    import asyncio
+
     await asyncio.sleep(seconds)

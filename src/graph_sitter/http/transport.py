@@ -16,20 +16,10 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from graph_sitter.http import sleep as _sleep
-from graph_sitter.http._backends import (
-    AiohttpBackend,
-    AsyncBackend,
-    AsyncOpenStream,
-    AttemptTimeouts,
-    HttpxAsyncBackend,
-    PerLoop,
-    httpx_failure,
-)
+from graph_sitter.http._attempt import AttemptTimeouts, httpx_failure
 from graph_sitter.http._call import AttemptFailure, CallState, Decision
 from graph_sitter.http.breaker import CircuitBreaker
 from graph_sitter.http.budget import RetryBudget
@@ -40,12 +30,16 @@ from graph_sitter.http.response import AsyncStreamResponse, Response, StreamResp
 from graph_sitter.http.retry import RetryPolicy
 from graph_sitter.http.timeouts import Timeout
 
+if TYPE_CHECKING:
+    import httpx
+
+    from graph_sitter.http._backends import AsyncBackend, AsyncOpenStream, PerLoop
+
 __all__ = ["RetryEvent", "RetryHook", "Transport"]
 
 logger = logging.getLogger("graph_sitter.http")
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-_DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 
 
 class _Default:
@@ -147,7 +141,10 @@ class Transport:
             RateLimiter(rate_limit) if isinstance(rate_limit, RateLimit) else rate_limit
         )
         self.idempotency_header = idempotency_header
-        self._limits = limits or _DEFAULT_LIMITS
+        import httpx
+
+        self._httpx = httpx
+        self._limits = limits or httpx.Limits(max_connections=1000, max_keepalive_connections=100)
         self._on_retry = on_retry
         self._rand = rand
         self._default_attempt = self._attempt_timeouts_for(float("inf"))
@@ -157,11 +154,22 @@ class Transport:
         )
         self._async_transport = async_http_transport
         self._async_backend = async_backend
-        self._loops = PerLoop(self._make_async_backend)
+        self._loops_: PerLoop | None = None
         self._closed = False
 
     # -- setup -------------------------------------------------------------------------
+    @property
+    def _loops(self) -> PerLoop:
+        loops = self._loops_
+        if loops is None:
+            from graph_sitter.http._backends import PerLoop
+
+            loops = self._loops_ = PerLoop(self._make_async_backend)
+        return loops
+
     def _make_async_backend(self) -> AsyncBackend:
+        from graph_sitter.http._backends import AiohttpBackend, HttpxAsyncBackend
+
         choice = self._async_backend
         if self._async_transport is not None:
             choice = "httpx"
@@ -342,7 +350,7 @@ class Transport:
             )
             try:
                 raw = client.request(method, url, content=body, headers=hdrs, timeout=httpx_timeout)
-            except httpx.TransportError as exc:
+            except self._httpx.TransportError as exc:
                 failure = httpx_failure(exc, attempt)
                 decision = state.on_failure(failure)
                 if not decision.retry:
@@ -390,7 +398,7 @@ class Transport:
             )
             try:
                 raw = client.send(request, stream=True)
-            except httpx.TransportError as exc:
+            except self._httpx.TransportError as exc:
                 failure = httpx_failure(exc, attempt)
                 decision = state.on_failure(failure)
                 if not decision.retry:
@@ -404,7 +412,7 @@ class Transport:
                 if raw.status_code >= 400:
                     try:
                         error_body = raw.read()
-                    except httpx.TransportError as exc:
+                    except self._httpx.TransportError as exc:
                         raise state.error_for(httpx_failure(exc, attempt), url) from exc
                 decision = state.on_response(raw.status_code, raw.headers, error_body)
                 if decision.retry:
@@ -428,8 +436,8 @@ class Transport:
         """Close the pooled connections (sync client; async sessions of other loops too)."""
         self._closed = True
         self._client.close()
-        if self._loops:
-            self._loops.close_all_threadsafe()
+        if self._loops_:
+            self._loops_.close_all_threadsafe()
 
     def __enter__(self) -> Transport:
         return self
@@ -553,6 +561,8 @@ class Transport:
 def _sync_lines(
     raw: httpx.Response, attempt: AttemptTimeouts, state: CallState, url: str
 ) -> Callable[[], Iterator[str]]:
+    import httpx
+
     def lines() -> Iterator[str]:
         try:
             yield from raw.iter_lines()

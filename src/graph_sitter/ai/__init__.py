@@ -1,0 +1,18 @@
+"""graph_sitter.ai: AI providers, their errors and statistics.
+
+Light on import: submodules load on first attribute access
+(``graph_sitter.ai.providers``, ``graph_sitter.ai.errors``, ``graph_sitter.ai.client``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+__all__ = ["client", "errors", "providers", "stats"]
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in __all__:
+        return importlib.import_module(f"graph_sitter.ai.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,588 @@
+"""Shared machinery of providers that speak HTTP through :class:`graph_sitter.http.Transport`.
+
+:class:`HTTPProvider` is a template: the sync, async and streaming calls are written once
+here; a vendor module supplies request building, response parsing and error details. All
+vendor and transport exceptions are translated to the :mod:`graph_sitter.ai.errors` tree
+in this module (one boundary).
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph_sitter.ai.errors import (
+    AIProviderError,
+    ContextLengthExceededError,
+    MalformedResponseError,
+    ModelNotFoundError,
+    ProviderAuthenticationError,
+    ProviderCircuitOpenError,
+    ProviderQuotaExceededError,
+    ProviderRateLimitError,
+    ProviderRequestError,
+    ProviderTimeoutError,
+    ProviderUnavailableError,
+)
+from graph_sitter.ai.pricing import estimate_cost
+from graph_sitter.ai.providers.base import AIProvider, AIResponse
+from graph_sitter.ai.stats import CallRecord
+from graph_sitter.http import (
+    BreakerState,
+    CircuitOpenError,
+    RequestTimeout,
+    Response,
+    RetryEvent,
+    ServerSentEvent,
+    SSEDecoder,
+    StreamError,
+    Transport,
+    TransportError,
+)
+from graph_sitter.http.retry import is_quota_exhausted
+
+__all__ = ["ChatCall", "HTTPProvider", "Parsed", "StreamState"]
+
+logger = logging.getLogger("graph_sitter.ai")
+
+
+@dataclass(frozen=True, slots=True)
+class ChatCall:
+    """A built request: path, JSON payload, token estimate for the rate limiter."""
+
+    path: str
+    payload: dict[str, Any]
+    tokens: int
+    model: str
+    timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A vendor answer reduced to the fields every provider reports."""
+
+    content: str
+    model: str
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    finish_reason: str | None
+    tool_calls: tuple[Mapping[str, Any], ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class StreamState:
+    """Accumulated facts of a stream (filled by the vendor's event parser)."""
+
+    done: bool = False
+    model: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    finish_reason: str | None = None
+
+
+def estimate_tokens(texts: Sequence[str], max_tokens: int | None) -> int:
+    """A cheap token estimate for the rate limiter: ~4 characters per token."""
+    return sum(len(t) for t in texts) // 4 + (max_tokens or 256)
+
+
+class HTTPProvider(AIProvider):
+    """A provider whose vendor is reached over HTTP with the shared transport.
+
+    Args:
+        transport: The transport (built by the subclass from its settings).
+        default_model: The model used when none is given.
+        validation_ttl: Seconds a credential check stays cached.
+    """
+
+    models_path = "/models"
+
+    def __init__(
+        self, transport: Transport, *, default_model: str, validation_ttl: float = 300.0
+    ) -> None:
+        super().__init__(validation_ttl=validation_ttl)
+        self._transport = transport
+        self.default_model = default_model
+        self._models: list[str] | None = None
+        self._models_lock = threading.Lock()
+
+    # -- vendor hooks ----------------------------------------------------------------------
+    @abc.abstractmethod
+    def _build(
+        self,
+        prompt: str,
+        system_prompt: str | None,
+        model: str,
+        temperature: float,
+        max_tokens: int | None,
+        tools: Sequence[Mapping[str, Any]] | None,
+        tool_choice: str | Mapping[str, Any] | None,
+        stream: bool,
+        kwargs: dict[str, Any],
+    ) -> ChatCall:
+        """Build the vendor request."""
+
+    @abc.abstractmethod
+    def _parse(self, data: Any, model: str) -> Parsed:
+        """Reduce a decoded 2xx body; raise a ``ProviderResponseError`` if unusable."""
+
+    @abc.abstractmethod
+    def _error_details(self, data: Any) -> tuple[str, str | None]:
+        """``(message, code_or_type)`` from a decoded error body."""
+
+    @abc.abstractmethod
+    def _stream_event(self, event: ServerSentEvent, state: StreamState) -> str | None:
+        """Text carried by one stream event (updating ``state``), or ``None``."""
+
+    @abc.abstractmethod
+    def _parse_models(self, data: Any) -> list[str]:
+        """Model ids from the models endpoint's body."""
+
+    def _is_context_overflow(self, message: str, code: str | None) -> bool:
+        return code == "context_length_exceeded" or "maximum context length" in message.lower()
+
+    # -- error translation (the one boundary) ----------------------------------------------
+    def _error_from_response(self, response: Response) -> AIProviderError:
+        name = self.provider_name
+        status = response.status_code
+        request_id = response.request_id
+        try:
+            message, code = self._error_details(json.loads(response.content))
+        except (ValueError, AttributeError, TypeError, KeyError):
+            message, code = response.text[:300] or f"HTTP {status}", None
+        common: dict[str, Any] = {
+            "provider": name,
+            "status_code": status,
+            "request_id": request_id,
+            "attempts": response.attempts,
+        }
+        if status in (401, 403):
+            hint = "check the API key" if status == 401 else "the key lacks access"
+            return ProviderAuthenticationError(
+                f"{name} rejected the request: {message} ({hint})", **common
+            )
+        if status == 429:
+            if is_quota_exhausted(response.content):
+                return ProviderQuotaExceededError(
+                    f"{name} quota exhausted: {message} (check billing; not retried)", **common
+                )
+            retry_after = response.retry_after
+            return ProviderRateLimitError(
+                f"{name} rate limit: {message} (gave up after {response.attempts} attempt(s))",
+                retry_after=retry_after,
+                **common,
+            )
+        if status == 408:
+            return ProviderTimeoutError(
+                f"{name} timed out on its side: {message}",
+                provider=name,
+                timeout_duration=response.elapsed,
+                attempts=response.attempts,
+            )
+        if status >= 500:
+            return ProviderUnavailableError(f"{name} is unavailable: {message}", **common)
+        if self._is_context_overflow(message, code):
+            return ContextLengthExceededError(
+                f"{name}: {message} (shorten the prompt or lower max_tokens)", **common
+            )
+        if status == 404 or code == "model_not_found":
+            return ModelNotFoundError(f"{name}: {message}", **common)
+        if status in (400, 409, 413, 422):
+            return ProviderRequestError(f"{name} rejected the request: {message}", **common)
+        return AIProviderError(f"{name} answered HTTP {status}: {message}", **common)
+
+    def _error_from_transport(self, exc: TransportError) -> AIProviderError:
+        name = self.provider_name
+        if isinstance(exc, RequestTimeout):
+            return ProviderTimeoutError(
+                f"{name}: {exc}",
+                provider=name,
+                timeout_duration=exc.timeout_duration,
+                attempts=exc.attempts,
+            )
+        if isinstance(exc, CircuitOpenError):
+            return ProviderCircuitOpenError(
+                f"{name} is temporarily skipped after repeated failures",
+                provider=name,
+                retry_after=exc.retry_after,
+            )
+        if isinstance(exc, StreamError):
+            return ProviderUnavailableError(f"{name}: {exc}", provider=name, attempts=exc.attempts)
+        return ProviderUnavailableError(
+            f"{name} could not be reached: {exc}", provider=name, attempts=exc.attempts
+        )
+
+    # -- request/response ------------------------------------------------------------------
+    def _on_retry(self, event: RetryEvent) -> None:
+        if event.status_code == 429:
+            self._stats.add_rate_limited()
+
+    def _fail(self, error: AIProviderError, started: float, retries: int) -> AIProviderError:
+        self._stats.record(
+            CallRecord(
+                success=False,
+                latency=time.perf_counter() - started,
+                retries=retries,
+                rate_limited=1 if error.status_code == 429 else 0,
+            )
+        )
+        return error
+
+    def _finish(self, response: Response, call: ChatCall, started: float) -> AIResponse:
+        if response.status_code >= 400:
+            raise self._fail(self._error_from_response(response), started, response.retries_taken)
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            raise self._fail(
+                MalformedResponseError(
+                    f"{self.provider_name} returned a body that is not JSON: "
+                    f"{response.text[:120]!r}",
+                    provider=self.provider_name,
+                    status_code=response.status_code,
+                    request_id=response.request_id,
+                ),
+                started,
+                response.retries_taken,
+            ) from None
+        try:
+            parsed = self._parse(data, call.model)
+        except AIProviderError as exc:
+            exc.status_code = response.status_code
+            exc.request_id = response.request_id
+            raise self._fail(exc, started, response.retries_taken) from None
+        return self._success(parsed, data, response, started)
+
+    def _success(
+        self, parsed: Parsed, data: Any, response: Response | None, started: float
+    ) -> AIResponse:
+        elapsed = time.perf_counter() - started
+        usage: dict[str, int] = {}
+        prompt = parsed.prompt_tokens or 0
+        completion = parsed.completion_tokens or 0
+        cost = None
+        if parsed.prompt_tokens is not None or parsed.completion_tokens is not None:
+            usage = {
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "total_tokens": prompt + completion,
+            }
+            cost = estimate_cost(parsed.model, prompt, completion)
+        retries = response.retries_taken if response is not None else 0
+        self._stats.record(
+            CallRecord(
+                success=True,
+                latency=elapsed,
+                retries=retries,
+                model=parsed.model,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                cost_usd=cost,
+            )
+        )
+        metadata: dict[str, Any] = {"finish_reason": parsed.finish_reason, **parsed.extra}
+        return AIResponse(
+            content=parsed.content,
+            provider_name=self.provider_name,
+            model=parsed.model,
+            usage=usage,
+            metadata=metadata,
+            raw_response=data,
+            response_time=elapsed,
+            request_id=response.request_id if response is not None else None,
+            retries_taken=retries,
+            cost_usd=cost,
+            tool_calls=parsed.tool_calls,
+            finish_reason=parsed.finish_reason,
+        )
+
+    def _prepare(
+        self,
+        prompt: str,
+        system_prompt: str | None,
+        model: str | None,
+        temperature: float,
+        max_tokens: int | None,
+        tools: Sequence[Mapping[str, Any]] | None,
+        tool_choice: str | Mapping[str, Any] | None,
+        stream: bool,
+        kwargs: dict[str, Any],
+    ) -> ChatCall:
+        if self._closed:
+            raise ProviderUnavailableError(
+                f"{self.provider_name} provider is closed", provider=self.provider_name
+            )
+        return self._build(
+            prompt,
+            system_prompt,
+            model or self.default_model,
+            temperature,
+            max_tokens,
+            tools,
+            tool_choice,
+            stream,
+            kwargs,
+        )
+
+    # -- public calls ----------------------------------------------------------------------
+    def generate_response(
+        self,
+        prompt: str,
+        system_prompt: str | None = None,
+        model: str | None = None,
+        temperature: float = 0.0,
+        max_tokens: int | None = None,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        tool_choice: str | Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> AIResponse:
+        """See :meth:`AIProvider.generate_response`."""
+        call = self._prepare(
+            prompt, system_prompt, model, temperature, max_tokens, tools, tool_choice, False, kwargs
+        )
+        started = time.perf_counter()
+        try:
+            response = self._transport.request(
+                "POST",
+                call.path,
+                json=call.payload,
+                idempotent=True,
+                tokens=call.tokens,
+                timeout=call.timeout,
+            )
+        except TransportError as exc:
+            raise self._fail(self._error_from_transport(exc), started, exc.retries_taken) from exc
+        return self._finish(response, call, started)
+
+    async def agenerate_response(
+        self,
+        prompt: str,
+        system_prompt: str | None = None,
+        model: str | None = None,
+        temperature: float = 0.0,
+        max_tokens: int | None = None,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        tool_choice: str | Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> AIResponse:
+        """See :meth:`AIProvider.agenerate_response`."""
+        call = self._prepare(
+            prompt, system_prompt, model, temperature, max_tokens, tools, tool_choice, False, kwargs
+        )
+        started = time.perf_counter()
+        try:
+            response = await self._transport.arequest(
+                "POST",
+                call.path,
+                json=call.payload,
+                idempotent=True,
+                tokens=call.tokens,
+                timeout=call.timeout,
+            )
+        except TransportError as exc:
+            raise self._fail(self._error_from_transport(exc), started, exc.retries_taken) from exc
+        return self._finish(response, call, started)
+
+    def _stream_finished(self, state: StreamState, call: ChatCall, started: float) -> None:
+        if not state.done:
+            raise self._fail(
+                ProviderUnavailableError(
+                    f"{self.provider_name} stream ended before completion (connection cut)",
+                    provider=self.provider_name,
+                ),
+                started,
+                0,
+            )
+        parsed = Parsed(
+            content="",
+            model=state.model or call.model,
+            prompt_tokens=state.prompt_tokens,
+            completion_tokens=state.completion_tokens,
+            finish_reason=state.finish_reason,
+        )
+        self._success(parsed, None, None, started)
+
+    def stream_response(
+        self,
+        prompt: str,
+        system_prompt: str | None = None,
+        model: str | None = None,
+        temperature: float = 0.0,
+        max_tokens: int | None = None,
+        **kwargs: Any,
+    ) -> Iterator[str]:
+        """Yield text chunks as the vendor streams them (Server-Sent Events).
+
+        Raises:
+            ProviderUnavailableError: If the stream is cut before its end marker.
+            AIProviderError: As for :meth:`generate_response`, and for an error event.
+        """
+        tools = kwargs.pop("tools", None)
+        tool_choice = kwargs.pop("tool_choice", None)
+        call = self._prepare(
+            prompt, system_prompt, model, temperature, max_tokens, tools, tool_choice, True, kwargs
+        )
+        started = time.perf_counter()
+        state = StreamState()
+        decoder = SSEDecoder()
+        try:
+            with self._transport.stream(
+                "POST",
+                call.path,
+                json=call.payload,
+                idempotent=True,
+                tokens=call.tokens,
+                timeout=call.timeout,
+            ) as response:
+                if response.status_code >= 400:
+                    full = Response(
+                        response.status_code,
+                        response.headers,
+                        response.read(),
+                        attempts=response.attempts,
+                    )
+                    raise self._fail(self._error_from_response(full), started, full.retries_taken)
+                for line in response.iter_lines():
+                    event = decoder.feed(line)
+                    if event is not None:
+                        text = self._event_text(event, state, started)
+                        if text:
+                            yield text
+                    if state.done:
+                        break
+                event = decoder.flush()
+                if event is not None and not state.done:
+                    text = self._event_text(event, state, started)
+                    if text:
+                        yield text
+        except TransportError as exc:
+            raise self._fail(self._error_from_transport(exc), started, exc.retries_taken) from exc
+        self._stream_finished(state, call, started)
+
+    async def astream_response(
+        self,
+        prompt: str,
+        system_prompt: str | None = None,
+        model: str | None = None,
+        temperature: float = 0.0,
+        max_tokens: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[str]:
+        """Async twin of :meth:`stream_response`."""
+        tools = kwargs.pop("tools", None)
+        tool_choice = kwargs.pop("tool_choice", None)
+        call = self._prepare(
+            prompt, system_prompt, model, temperature, max_tokens, tools, tool_choice, True, kwargs
+        )
+        started = time.perf_counter()
+        state = StreamState()
+        decoder = SSEDecoder()
+        try:
+            async with self._transport.astream(
+                "POST",
+                call.path,
+                json=call.payload,
+                idempotent=True,
+                tokens=call.tokens,
+                timeout=call.timeout,
+            ) as response:
+                if response.status_code >= 400:
+                    full = Response(
+                        response.status_code,
+                        response.headers,
+                        await response.aread(),
+                        attempts=response.attempts,
+                    )
+                    raise self._fail(self._error_from_response(full), started, full.retries_taken)
+                async for line in response.aiter_lines():
+                    event = decoder.feed(line)
+                    if event is not None:
+                        text = self._event_text(event, state, started)
+                        if text:
+                            yield text
+                    if state.done:
+                        break
+        except TransportError as exc:
+            raise self._fail(self._error_from_transport(exc), started, exc.retries_taken) from exc
+        self._stream_finished(state, call, started)
+
+    def _event_text(self, event: ServerSentEvent, state: StreamState, started: float) -> str | None:
+        try:
+            return self._stream_event(event, state)
+        except AIProviderError as exc:
+            raise self._fail(exc, started, 0) from None
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise self._fail(
+                MalformedResponseError(
+                    f"{self.provider_name} sent a malformed stream event: {event.data[:120]!r}",
+                    provider=self.provider_name,
+                ),
+                started,
+                0,
+            ) from exc
+
+    # -- models and credentials ------------------------------------------------------------
+    def _fetch_models(self) -> list[str]:
+        try:
+            response = self._transport.request("GET", self.models_path, timeout=30.0)
+        except TransportError as exc:
+            raise self._error_from_transport(exc) from exc
+        if response.status_code >= 400:
+            raise self._error_from_response(response)
+        try:
+            models = self._parse_models(response.json())
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise MalformedResponseError(
+                f"{self.provider_name} returned an unexpected model list",
+                provider=self.provider_name,
+                status_code=response.status_code,
+            ) from exc
+        with self._models_lock:
+            self._models = models
+        return models
+
+    def _check_credentials(self) -> bool:
+        try:
+            self._fetch_models()
+        except ProviderAuthenticationError:
+            return False
+        return True
+
+    def get_available_models(self) -> list[str]:
+        """Model ids from the vendor's models endpoint (fetched once, then cached).
+
+        Raises:
+            AIProviderError: If the list cannot be fetched.
+        """
+        with self._models_lock:
+            if self._models is not None:
+                return list(self._models)
+        return list(self._fetch_models())
+
+    def get_default_model(self) -> str:
+        """The model used when none is given."""
+        return self.default_model
+
+    @property
+    def is_available(self) -> bool:
+        """Configured, not closed, credentials not rejected, circuit not open."""
+        if not super().is_available:
+            return False
+        breaker = self._transport.breaker
+        return breaker is None or breaker.state is not BreakerState.OPEN
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        super().close()
+        self._transport.close()
+
+    async def aclose(self) -> None:
+        """Close this event loop's session and the sync connections."""
+        super().close()
+        await self._transport.aclose()

@@ -1,0 +1,502 @@
+"""Provider registry, credential detection, selection, health and the fallback chain.
+
+Built-in providers are registered by import path so nothing is imported before it is
+needed; third-party providers register with :func:`register_provider` or through the
+``graph_sitter.ai.providers`` entry-point group (an entry point names an
+:class:`AIProvider` subclass; its ``env_vars`` class attribute lists the variables it
+needs). Selection order is ascending ``priority``: Codegen (10, when installed), OpenAI
+(20), Anthropic (30), then custom providers (100 unless given).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+from graph_sitter.ai.errors import (
+    AIProviderError,
+    ProviderAuthenticationError,
+    ProviderConfigurationError,
+)
+from graph_sitter.ai.providers.base import AIProvider
+from graph_sitter.ai.providers.fallback import FallbackProvider
+from graph_sitter.http.redact import mask_secret, redact
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "ProviderSpec",
+    "create_ai_provider",
+    "detect_available_credentials",
+    "get_available_providers",
+    "get_provider_comparison",
+    "get_provider_status",
+    "get_recommended_provider",
+    "register_provider",
+    "validate_provider_credentials",
+]
+
+logger = logging.getLogger("graph_sitter.ai")
+
+ENTRY_POINT_GROUP = "graph_sitter.ai.providers"
+VALIDATION_TTL = 300.0
+_SECRET_MARKERS = ("KEY", "TOKEN", "SECRET")
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    """How to find, detect and build one provider.
+
+    Attributes:
+        name: Registry key (lower case, e.g. ``"openai"``).
+        target: The provider class, a factory, or ``"module:Class"`` imported on first use.
+        env_vars: Variables reported by :func:`detect_available_credentials`.
+        required: Variables that must all be set for the provider to count as configured
+            (any one group of ``alternatives`` also suffices).
+        alternatives: Other variable groups that suffice (e.g. ``OPENAI_BASE_URL`` alone
+            for a local OpenAI-compatible server).
+        priority: Lower is preferred.
+    """
+
+    name: str
+    target: str | Callable[..., AIProvider]
+    env_vars: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, ...], ...] = ()
+    priority: int = 100
+    display_name: str = ""
+
+    def load(self) -> Callable[..., AIProvider]:
+        """The class or factory (importing it if registered by path)."""
+        if not isinstance(self.target, str):
+            return self.target
+        module, _, attr = self.target.partition(":")
+        loaded: Callable[..., AIProvider] = getattr(importlib.import_module(module), attr)
+        return loaded
+
+
+_BUILTINS = (
+    # Issue 4 adds: ProviderSpec("codegen", "graph_sitter.ai.providers.codegen:CodegenProvider",
+    #   env_vars=(...CODEGEN_*...), required=("CODEGEN_ORG_ID", "CODEGEN_TOKEN"), priority=10,
+    #   display_name="Codegen")
+    ProviderSpec(
+        "openai",
+        "graph_sitter.ai.providers.openai:OpenAIProvider",
+        env_vars=("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_TIMEOUT", "OPENAI_MAX_RETRIES"),
+        required=("OPENAI_API_KEY",),
+        alternatives=(("OPENAI_BASE_URL",),),
+        priority=20,
+        display_name="OpenAI",
+    ),
+    ProviderSpec(
+        "anthropic",
+        "graph_sitter.ai.providers.anthropic:AnthropicProvider",
+        env_vars=("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
+        required=("ANTHROPIC_API_KEY",),
+        priority=30,
+        display_name="Anthropic",
+    ),
+)
+
+
+@dataclass
+class _Registry:
+    specs: dict[str, ProviderSpec] = field(default_factory=dict)
+    entry_points_loaded: bool = False
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    live: weakref.WeakValueDictionary[str, AIProvider] = field(
+        default_factory=weakref.WeakValueDictionary
+    )
+    validations: dict[tuple[str, str], tuple[bool, str | None, float]] = field(default_factory=dict)
+
+
+_registry = _Registry(specs={spec.name: spec for spec in _BUILTINS})
+
+
+def register_provider(
+    name: str,
+    provider: str | Callable[..., AIProvider],
+    *,
+    env_vars: tuple[str, ...] | None = None,
+    required: tuple[str, ...] | None = None,
+    priority: int = 100,
+    replace: bool = False,
+) -> ProviderSpec:
+    """Make a provider selectable by name (and, when it has credentials, automatically).
+
+    Args:
+        name: Registry key (case-insensitive).
+        provider: An :class:`AIProvider` subclass, a factory, or ``"module:Class"``.
+        env_vars: Variables it reads; default its class's ``env_vars``.
+        required: Variables that must be set; default ``env_vars``.
+        priority: Lower is preferred in automatic selection.
+        replace: Allow replacing an existing registration.
+
+    Raises:
+        ProviderConfigurationError: The name is taken and ``replace`` is false.
+    """
+    key = name.strip().lower()
+    if env_vars is None:
+        env_vars = tuple(getattr(provider, "env_vars", ()))
+    spec = ProviderSpec(
+        key,
+        provider,
+        env_vars=env_vars,
+        required=env_vars if required is None else required,
+        priority=priority,
+        display_name=str(getattr(provider, "provider_name", "") or name),
+    )
+    with _registry.lock:
+        if key in _registry.specs and not replace:
+            raise ProviderConfigurationError(
+                f"a provider named {key!r} is already registered (pass replace=True)"
+            )
+        _registry.specs[key] = spec
+    return spec
+
+
+def _load_entry_points() -> None:
+    if _registry.entry_points_loaded:
+        return
+    with _registry.lock:
+        if _registry.entry_points_loaded:
+            return
+        _registry.entry_points_loaded = True
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            key = ep.name.lower()
+            if key in _registry.specs:
+                continue
+            try:
+                target = ep.load()
+            except Exception:  # a broken plug-in must not break provider selection
+                logger.exception("ai.entry_point_failed name=%s", ep.name)
+                continue
+            register_provider(key, target, priority=int(getattr(target, "priority", 100)))
+
+
+def _specs(prefer_codegen: bool = True) -> list[ProviderSpec]:
+    _load_entry_points()
+    with _registry.lock:
+        specs = list(_registry.specs.values())
+
+    def rank(spec: ProviderSpec) -> tuple[int, str]:
+        if spec.name == "codegen" and not prefer_codegen:
+            return (10_000, spec.name)
+        return (spec.priority, spec.name)
+
+    return sorted(specs, key=rank)
+
+
+def _spec(name: str) -> ProviderSpec:
+    key = name.strip().lower()
+    for spec in _specs():
+        if key in (spec.name, spec.display_name.lower()):
+            return spec
+    known = ", ".join(s.name for s in _specs())
+    raise ProviderConfigurationError(f"unknown AI provider {name!r}; known providers: {known}")
+
+
+def _values(
+    spec: ProviderSpec, env: Mapping[str, str] | None, env_file: str | None
+) -> dict[str, str | None]:
+    import os
+
+    from graph_sitter.configs.models.secrets import ConfigurationError, Secrets
+
+    source: Mapping[str, str] = os.environ if env is None else env
+    try:
+        secrets: Secrets | None = Secrets.load(env=env, env_file=env_file)
+    except ConfigurationError:
+        secrets = None
+    values: dict[str, str | None] = {}
+    for var in dict.fromkeys(spec.env_vars + spec.required):
+        field_name = var.lower()
+        value: Any = None
+        if secrets is not None and field_name in Secrets.model_fields:
+            value = secrets.secret(field_name)
+            if value is None:
+                raw = getattr(secrets, field_name)
+                value = None if raw is None else str(raw)
+        if value is None:
+            value = source.get(var) or None
+        values[var] = value
+    return values
+
+
+def _configured(spec: ProviderSpec, values: Mapping[str, str | None]) -> bool:
+    groups = ((spec.required,) if spec.required else ()) + spec.alternatives
+    return any(all(values.get(var) for var in group) for group in groups) if groups else True
+
+
+def _hint(var: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if any(marker in var for marker in _SECRET_MARKERS):
+        return mask_secret(value)
+    return redact(value)
+
+
+def detect_available_credentials(
+    env: Mapping[str, str] | None = None, env_file: str | None = ".env"
+) -> dict[str, dict[str, Any]]:
+    """Which providers have credentials; never returns a secret.
+
+    Args:
+        env: A mapping used instead of ``os.environ`` (for tests).
+        env_file: The dotenv file read besides the environment (``None`` to skip).
+
+    Returns:
+        ``{name: {"available", "env_vars", "missing", "hints"}}`` where ``hints`` maps each
+        set variable to a masked value (``sk-...a1b2``).
+    """
+    result: dict[str, dict[str, Any]] = {}
+    for spec in _specs():
+        values = _values(spec, env, env_file)
+        result[spec.name] = {
+            "available": _configured(spec, values),
+            "env_vars": list(spec.env_vars),
+            "missing": [var for var in spec.required if not values.get(var)],
+            "hints": {var: _hint(var, v) for var, v in values.items() if v},
+        }
+    return result
+
+
+def get_available_providers(
+    env: Mapping[str, str] | None = None, env_file: str | None = ".env", prefer_codegen: bool = True
+) -> list[str]:
+    """Names of the providers that have credentials, in selection order."""
+    detected = detect_available_credentials(env, env_file)
+    return [s.name for s in _specs(prefer_codegen) if detected[s.name]["available"]]
+
+
+def _build(spec: ProviderSpec, kwargs: Mapping[str, Any]) -> AIProvider:
+    provider = spec.load()(**kwargs)
+    _registry.live[spec.name] = provider
+    return provider
+
+
+def _credentials_rejected(provider: AIProvider) -> bool:
+    return provider.last_validation_error == "credentials rejected"
+
+
+def create_ai_provider(
+    provider_name: str | None = None,
+    prefer_codegen: bool = True,
+    fallback_enabled: bool = True,
+    validate_on_creation: bool = True,
+    **kwargs: Any,
+) -> AIProvider:
+    """Build the provider to use.
+
+    Args:
+        provider_name: A registered name (``"openai"``, ``"anthropic"``...); ``None`` picks
+            every provider with credentials, in preference order.
+        prefer_codegen: Put Codegen first (else last) in automatic selection.
+        fallback_enabled: With several candidates, return a :class:`FallbackProvider`.
+        validate_on_creation: Check credentials now (a cheap cached call); providers whose
+            credentials are rejected are dropped (or, when named, raise).
+        **kwargs: For a named provider, its constructor arguments. For automatic
+            selection, arguments given to every provider (``env``, ``env_file``, ``retry``,
+            ``async_backend``...) plus ``provider_kwargs={"openai": {...}}``.
+
+    Raises:
+        ProviderConfigurationError: No credentials (the message names the variables).
+        ProviderAuthenticationError: A named provider's credentials were rejected.
+    """
+    env = kwargs.get("env")
+    env_file = kwargs.get("env_file", ".env")
+    if provider_name is not None:
+        spec = _spec(provider_name)
+        explicit = any(kwargs.get(k) for k in ("api_key", "token", "base_url"))
+        if not explicit and not _configured(spec, _values(spec, env, env_file)):
+            needed = " and ".join(spec.required) or "its settings"
+            raise ProviderConfigurationError(
+                f"{spec.display_name or spec.name} has no credentials: set {needed}",
+                provider=spec.display_name or spec.name,
+            )
+        provider = _build(spec, kwargs)
+        if validate_on_creation and not provider.validate_credentials():
+            if _credentials_rejected(provider):
+                provider.close()
+                raise ProviderAuthenticationError(
+                    f"{provider.provider_name} rejected the credentials; check "
+                    f"{' / '.join(spec.required) or 'the key'}",
+                    provider=provider.provider_name,
+                )
+            logger.warning(
+                "ai.validation_inconclusive provider=%s error=%s",
+                provider.provider_name,
+                redact(provider.last_validation_error or ""),
+            )
+        return provider
+
+    per_provider: Mapping[str, Mapping[str, Any]] = kwargs.pop("provider_kwargs", {}) or {}
+    chosen: list[AIProvider] = []
+    for name in get_available_providers(env, env_file, prefer_codegen):
+        spec = _spec(name)
+        provider = _build(spec, {**kwargs, **per_provider.get(name, {})})
+        if (
+            validate_on_creation
+            and not provider.validate_credentials()
+            and _credentials_rejected(provider)
+        ):
+            logger.warning("ai.provider_skipped provider=%s reason=rejected", name)
+            provider.close()
+            continue
+        chosen.append(provider)
+        if not fallback_enabled:
+            break
+    if not chosen:
+        needed = "; ".join(
+            f"{s.display_name or s.name}: {' and '.join(s.required) or 'settings'}"
+            for s in _specs(prefer_codegen)
+        )
+        raise ProviderConfigurationError(f"no AI provider has usable credentials ({needed})")
+    return chosen[0] if len(chosen) == 1 else FallbackProvider(chosen)
+
+
+def _fingerprint(values: Mapping[str, str | None]) -> str:
+    digest = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
+    return digest[:16]
+
+
+def _validate(
+    spec: ProviderSpec, env: Mapping[str, str] | None, env_file: str | None, force: bool, **kw: Any
+) -> tuple[bool, str | None]:
+    values = _values(spec, env, env_file)
+    if not _configured(spec, values):
+        return False, "no credentials configured"
+    key = (spec.name, _fingerprint(values))
+    now = time.monotonic()
+    with _registry.lock:
+        cached = _registry.validations.get(key)
+        if not force and cached is not None and now - cached[2] < VALIDATION_TTL:
+            return cached[0], cached[1]
+        try:
+            provider = _build(spec, {"env": env, "env_file": env_file, **kw})
+        except AIProviderError as exc:
+            return False, str(exc)
+        try:
+            valid = provider.validate_credentials(force=True)
+            error = provider.last_validation_error
+        finally:
+            provider.close()
+        if valid or error == "credentials rejected":
+            _registry.validations[key] = (valid, error, time.monotonic())
+        return valid, error
+
+
+@overload
+def validate_provider_credentials(
+    provider_name: str, force: bool = ..., env: Mapping[str, str] | None = ..., **kwargs: Any
+) -> bool: ...
+@overload
+def validate_provider_credentials(
+    provider_name: None = ..., force: bool = ..., env: Mapping[str, str] | None = ..., **kwargs: Any
+) -> dict[str, bool]: ...
+def validate_provider_credentials(
+    provider_name: str | None = None,
+    force: bool = False,
+    env: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> bool | dict[str, bool]:
+    """Check credentials with each vendor's cheapest call (list models); cached 300 s.
+
+    Thread-safe: concurrent callers share one check per provider and credential set.
+
+    Args:
+        provider_name: One provider (returns a bool), or ``None`` for every provider with
+            credentials (returns ``{name: bool}``).
+        force: Ignore cached results.
+        env: A mapping used instead of ``os.environ``.
+        **kwargs: Passed to the provider constructors (``env_file``, ``http_transport``...).
+    """
+    env_file = kwargs.pop("env_file", ".env")
+    if provider_name is not None:
+        return _validate(_spec(provider_name), env, env_file, force, **kwargs)[0]
+    return {
+        name: _validate(_spec(name), env, env_file, force, **kwargs)[0]
+        for name in get_available_providers(env, env_file)
+    }
+
+
+def get_provider_status(
+    env: Mapping[str, str] | None = None, env_file: str | None = ".env", validate: bool = True
+) -> dict[str, dict[str, Any]]:
+    """Credentials, availability, validation and live stats of every registered provider.
+
+    Returns:
+        ``{name: {has_credentials, credential_info, is_available, validation_result,
+        error, stats}}``; ``stats`` are those of the last provider built for that name
+        while it is alive, else ``None``.
+    """
+    detected = detect_available_credentials(env, env_file)
+    status: dict[str, dict[str, Any]] = {}
+    for spec in _specs():
+        info = detected[spec.name]
+        result: bool | None = None
+        error: str | None = None if info["available"] else "no credentials configured"
+        if info["available"] and validate:
+            result, error = _validate(spec, env, env_file, False)
+        live = _registry.live.get(spec.name)
+        status[spec.name] = {
+            "has_credentials": info["available"],
+            "credential_info": info,
+            "is_available": bool(info["available"] and result is not False),
+            "validation_result": result,
+            "error": error,
+            "stats": live.get_stats() if live is not None else None,
+        }
+    return status
+
+
+def get_recommended_provider(
+    env: Mapping[str, str] | None = None,
+    env_file: str | None = ".env",
+    validate: bool = False,
+    prefer_codegen: bool = True,
+) -> str | None:
+    """The first provider in selection order that has (and, if asked, passes) credentials."""
+    for name in get_available_providers(env, env_file, prefer_codegen):
+        if not validate or _validate(_spec(name), env, env_file, False)[0]:
+            return name
+    return None
+
+
+def get_provider_comparison(
+    env: Mapping[str, str] | None = None, env_file: str | None = ".env", validate: bool = True
+) -> dict[str, Any]:
+    """Every provider side by side plus a summary.
+
+    Returns:
+        ``{"providers": {name: status + priority}, "summary": {total_providers,
+        available_providers, validated_providers, recommended_provider}}``.
+    """
+    status = get_provider_status(env, env_file, validate)
+    priorities = {spec.name: spec.priority for spec in _specs()}
+    providers = {name: {**entry, "priority": priorities[name]} for name, entry in status.items()}
+    recommended = next(
+        (
+            name
+            for name in get_available_providers(env, env_file)
+            if status[name]["validation_result"] is not False
+        ),
+        None,
+    )
+    return {
+        "providers": providers,
+        "summary": {
+            "total_providers": len(providers),
+            "available_providers": sum(1 for e in status.values() if e["is_available"]),
+            "validated_providers": sum(1 for e in status.values() if e["validation_result"]),
+            "recommended_provider": recommended,
+        },
+    }

@@ -1,0 +1,1 @@
+"""Pydantic-settings models; see :mod:`graph_sitter.configs.models.secrets`."""
