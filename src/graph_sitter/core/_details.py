@@ -28,13 +28,13 @@ def _text(content: bytes, node: ts.Node | None, encoding: str = "utf-8") -> str 
 
 def parameters(cb: Codebase, f: int, node: ts.Node, is_method: bool) -> list[Parameter]:
     pf = cb._graph.files[f]
-    content, enc = pf.content, pf.encoding
+    content, enc = pf.content, "utf-8"
     params = node.child_by_field_name("parameters")
     if params is None:
         return []
     out: list[Parameter] = []
     for child in params.named_children:
-        if child.type in ("comment",):
+        if child.type in ("comment", "keyword_separator", "positional_separator"):
             continue
         kind = _PARAM_KINDS.get(child.type, "positional")
         name_node: ts.Node | None = child.child_by_field_name("name")
@@ -83,7 +83,7 @@ def docstring(cb: Codebase, f: int, node: ts.Node) -> str | None:
         string = first.named_children[0]
         if string.type != "string":
             return None
-        raw = _text(pf.content, string, pf.encoding) or ""
+        raw = _text(pf.content, string) or ""
         try:
             value = ast.literal_eval(raw)
         except (ValueError, SyntaxError):
@@ -94,7 +94,7 @@ def docstring(cb: Codebase, f: int, node: ts.Node) -> str | None:
     if prev is None and node.parent is not None and node.parent.type == "export_statement":
         prev = node.parent.prev_sibling
     if prev is not None and prev.type == "comment":
-        text = _text(pf.content, prev, pf.encoding) or ""
+        text = _text(pf.content, prev) or ""
         if text.startswith("/**"):
             lines = [line.strip().lstrip("*").strip() for line in text[3:-2].splitlines()]
             return "\n".join(line for line in lines).strip() or None
@@ -135,7 +135,7 @@ def make_call(cb: Codebase, f: int, node: ts.Node) -> FunctionCall:
         name_node = name_node.child_by_field_name("attribute") or name_node.child_by_field_name(
             "property"
         )
-    name = _text(pf.content, name_node, pf.encoding) or ""
+    name = _text(pf.content, name_node) or ""
     target = None
     if name_node is not None:
         key = cb._graph.resolved_refs[f].get(name_node.start_byte)
@@ -145,7 +145,7 @@ def make_call(cb: Codebase, f: int, node: ts.Node) -> FunctionCall:
     return FunctionCall(
         file=SourceFile(cb, f),
         name=name,
-        source=_text(pf.content, node, pf.encoding) or "",
+        source=_text(pf.content, node) or "",
         start_byte=node.start_byte,
         end_byte=node.end_byte,
         start_point=point_of(lines, node.start_byte),

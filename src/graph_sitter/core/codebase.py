@@ -115,9 +115,7 @@ class Codebase:
         self._init_graph(sources, languages, cache, workers, progress)
 
     @classmethod
-    def from_files(
-        cls, files: Mapping[str, str | bytes], language: str | None = None
-    ) -> Codebase:
+    def from_files(cls, files: Mapping[str, str | bytes], language: str | None = None) -> Codebase:
         """Build a codebase from in-memory `{path: source}` (nothing is read or written)."""
         self = cls.__new__(cls)
         self.root = ""
@@ -148,12 +146,16 @@ class Codebase:
         parsed = parse_files(sources, cache_dir=cache_dir, workers=workers, progress=parse_progress)
         counts = Counter(pf.language for pf in parsed)
         self.language: str = (
-            counts.most_common(1)[0][0] if counts else (languages[0].name if languages else "python")
+            counts.most_common(1)[0][0]
+            if counts
+            else (languages[0].name if languages else "python")
         )
         self._set_files(parsed, progress)
 
-    def _set_files(self, parsed: list[ParsedFile], progress: ProgressCallback | None = None) -> None:
-        self._graph = Graph(parsed)
+    def _set_files(
+        self, parsed: list[ParsedFile], progress: ProgressCallback | None = None
+    ) -> None:
+        self._graph = Graph(parsed, os.path.basename(self.root.rstrip(os.sep)))
         resolve_progress = (lambda d, t: progress("resolve", d, t)) if progress else None
         self._graph.build_usages(resolve_progress)
         self._trees: OrderedDict[int, ts.Tree] = OrderedDict()
@@ -223,7 +225,9 @@ class Codebase:
                 out.append((pf.path, pf.problem))
             if pf.index.errors:
                 row = pf.index.errors[0][0][0] + 1
-                out.append((pf.path, f"{len(pf.index.errors)} syntax error(s), first at line {row}"))
+                out.append(
+                    (pf.path, f"{len(pf.index.errors)} syntax error(s), first at line {row}")
+                )
         return out
 
     # ------------------------------------------------------------------ lookups
@@ -332,13 +336,9 @@ class Codebase:
         return tree
 
     def _node_for(self, f: int, start: int, end: int) -> ts.Node:
+        """The smallest node spanning `start..end` (the definition node itself)."""
         node = self._tree(f).root_node.descendant_for_byte_range(start, end)
         assert node is not None
-        while node.parent is not None and (node.start_byte, node.end_byte) == (
-            node.parent.start_byte,
-            node.parent.end_byte,
-        ) and node.parent.type not in ("decorated_definition", "export_statement", "module", "program"):
-            node = node.parent
         return node
 
     def _line_starts(self, f: int) -> list[int]:
@@ -379,7 +379,7 @@ class Codebase:
                     end_point=point_of(lines, end),
                     kind=usage_kind(flags),
                     usage_symbol=self._symbol(uf, owner) if owner >= 0 else SourceFile(self, uf),
-                    match=bytes(pf.content[start:end]).decode(pf.encoding, "replace"),
+                    match=bytes(pf.content[start:end]).decode("utf-8", "replace"),
                 )
             )
         return out
@@ -431,7 +431,7 @@ class Codebase:
     def _superclass_names(self, f: int, d: int) -> list[str]:
         pf = self._graph.files[f]
         rec = pf.index.defs[d]
-        header = pf.content[rec.name_end : class_header_end(pf, rec)].decode(pf.encoding, "replace")
+        header = pf.content[rec.name_end : class_header_end(pf, rec)].decode("utf-8", "replace")
         header = header.strip()
         if pf.language == "python":
             inner = header[header.find("(") + 1 : header.rfind(")")] if "(" in header else ""

@@ -36,7 +36,7 @@ ProgressCallback = Callable[[int, int], None]
 
 @dataclass(slots=True)
 class ParsedFile:
-    """One file's bytes, decoding facts and extracted index."""
+    """One file's content (UTF-8; `encoding` is the file's own), and its extracted index."""
 
     path: str
     language: str
@@ -79,6 +79,15 @@ def detect_encoding(content: bytes, language: str) -> tuple[str, str | None]:
     return encoding, None
 
 
+def _to_utf8(raw: bytes, encoding: str, problem: str | None) -> bytes:
+    """Content as parsed and stored: UTF-8 without BOM (original encoding kept aside)."""
+    if problem is not None or encoding == "utf-8":
+        return raw
+    if encoding == "utf-8-sig":
+        return raw[3:]
+    return raw.decode(encoding).encode("utf-8")
+
+
 def _digest(content: bytes, language: str, path: str) -> str:
     h = hashlib.blake2b(digest_size=16)
     grammar = path[path.rfind(".") :].lower() if language == "typescript" else language
@@ -104,9 +113,7 @@ def parse_one(path: str, content: bytes) -> tuple[ts.Tree, FileIndex]:
     for rec in index.defs:  # tree-sitter Points do not survive pickling: store plain tuples
         rec.start_point = (int(rec.start_point[0]), int(rec.start_point[1]))
         rec.end_point = (int(rec.end_point[0]), int(rec.end_point[1]))
-    index.errors = [
-        ((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))) for a, b in index.errors
-    ]
+    index.errors = [((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))) for a, b in index.errors]
     return tree, index
 
 
@@ -156,9 +163,7 @@ def _work(
     return out
 
 
-def _batches(
-    items: list[tuple[str, bytes, str]], count: int
-) -> list[list[tuple[str, bytes, str]]]:
+def _batches(items: list[tuple[str, bytes, str]], count: int) -> list[list[tuple[str, bytes, str]]]:
     """Split into about `count` batches of similar byte size, big files first."""
     ordered = sorted(items, key=lambda item: -len(item[1]))
     batches: list[list[tuple[str, bytes, str]]] = [[] for _ in range(count)]
@@ -189,8 +194,9 @@ def parse_files(
     results: list[ParsedFile | None] = [None] * total
     misses: list[tuple[int, str, bytes, str]] = []
     done = 0
-    for i, (path, language, content) in enumerate(sources):
-        encoding, problem = detect_encoding(content, language)
+    for i, (path, language, raw) in enumerate(sources):
+        encoding, problem = detect_encoding(raw, language)
+        content = _to_utf8(raw, encoding, problem)
         digest = _digest(content, language, path)
         cached = _cache_read(cache_dir, digest) if cache_dir is not None else None
         if cached is not None:
@@ -213,9 +219,7 @@ def parse_files(
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             futures = [pool.submit(_work, batch, cache_dir) for batch in batches]
             for future, batch in zip(futures, batches, strict=True):
-                for (path, _, digest), (index, problem) in zip(
-                    batch, future.result(), strict=True
-                ):
+                for (path, _, digest), (index, problem) in zip(batch, future.result(), strict=True):
                     parsed = results[by_key[(path, digest)]]
                     assert parsed is not None
                     parsed.index = index
@@ -233,4 +237,3 @@ def parse_files(
             if progress is not None and (done % 32 == 0 or done == total):
                 progress(done, total)
     return [r for r in results if r is not None]
-

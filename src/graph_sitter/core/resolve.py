@@ -43,8 +43,9 @@ _MAX_DEPTH = 24
 class Graph:
     """Resolution state over a fixed list of parsed files (rebuilt when files change)."""
 
-    def __init__(self, files: Sequence[ParsedFile]) -> None:
+    def __init__(self, files: Sequence[ParsedFile], root_name: str = "") -> None:
         self.files = list(files)
+        self.root_name = root_name
         self.file_index: dict[str, int] = {pf.path: i for i, pf in enumerate(self.files)}
         self._module_defs: list[dict[str, int] | None] = [None] * len(self.files)
         self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
@@ -58,6 +59,10 @@ class Graph:
     # ----------------------------------------------------------------- module names (Python)
     def _build_module_map(self) -> None:
         paths = set(self.file_index)
+        # When the root folder is itself a package, its modules are named after it.
+        prefix = ""
+        if self.root_name.isidentifier() and ("__init__.py" in paths or "__init__.pyi" in paths):
+            prefix = self.root_name
         self.module_of: dict[int, str] = {}
         self.module_map: dict[str, int] = {}
         self.packages: set[str] = set()
@@ -65,7 +70,7 @@ class Graph:
         for i, pf in enumerate(self.files):
             if pf.language != "python":
                 continue
-            for rank, name in enumerate(_python_module_names(pf.path, paths)):
+            for rank, name in enumerate(_python_module_names(pf.path, paths, prefix)):
                 if not name:
                     continue
                 known = ranked.get(name)
@@ -163,7 +168,12 @@ class Graph:
                 return None
             directory = posixpath.dirname(directory)
         base = posixpath.join(directory, *rest.split(".")) if rest else directory
-        for candidate in (f"{base}.py", f"{base}.pyi", f"{base}/__init__.py", f"{base}/__init__.pyi"):
+        for candidate in (
+            f"{base}.py",
+            f"{base}.pyi",
+            f"{base}/__init__.py",
+            f"{base}/__init__.pyi",
+        ):
             i = self.file_index.get(candidate)
             if i is not None:
                 return ("mod", self.module_of[i])
@@ -405,7 +415,7 @@ def class_header_end(pf: ParsedFile, rec: DefRecord) -> int:
     return rec.end
 
 
-def _python_module_names(path: str, paths: set[str]) -> list[str]:
+def _python_module_names(path: str, paths: set[str], prefix: str = "") -> list[str]:
     """Candidate dotted names of a Python file, most canonical first."""
     for suffix in _PY_SUFFIXES:
         if path.endswith(suffix):
@@ -427,6 +437,10 @@ def _python_module_names(path: str, paths: set[str]) -> list[str]:
             top -= 1
         else:
             break
+    if top == 0 and prefix:
+        names = [".".join([prefix, *parts])]
+        names.append(".".join(parts))
+        return names
     names = [".".join(parts[top:])]
     for root in _SOURCE_ROOTS:
         if parts and parts[0] == root and len(parts) > 1:

@@ -103,7 +103,7 @@ class SourceFile:
     @property
     def content(self) -> str:
         """The file's text (undecodable bytes shown as U+FFFD; see `problem`)."""
-        return bytes(self._pf.content).decode(self._pf.encoding, "replace")
+        return bytes(self._pf.content).decode("utf-8", "replace")
 
     source = content
 
@@ -228,7 +228,7 @@ class Symbol:
 
     def _decode(self, start: int, end: int) -> str:
         pf = self._cb._graph.files[self._f]
-        return bytes(pf.content[start:end]).decode(pf.encoding, "replace")
+        return bytes(pf.content[start:end]).decode("utf-8", "replace")
 
     @property
     def name(self) -> str:
@@ -335,8 +335,14 @@ class Function(Symbol):
         node = self._node()
         parent = node.parent
         if parent is not None and parent.type == "decorated_definition":
-            return [self._decode(c.start_byte, c.end_byte) for c in parent.children if c.type == "decorator"]
-        return [self._decode(c.start_byte, c.end_byte) for c in node.children if c.type == "decorator"]
+            return [
+                self._decode(c.start_byte, c.end_byte)
+                for c in parent.children
+                if c.type == "decorator"
+            ]
+        return [
+            self._decode(c.start_byte, c.end_byte) for c in node.children if c.type == "decorator"
+        ]
 
     @property
     def parameters(self) -> list[Parameter]:
@@ -398,7 +404,11 @@ class Class(Symbol):
         node = self._node()
         parent = node.parent
         if parent is not None and parent.type == "decorated_definition":
-            return [self._decode(c.start_byte, c.end_byte) for c in parent.children if c.type == "decorator"]
+            return [
+                self._decode(c.start_byte, c.end_byte)
+                for c in parent.children
+                if c.type == "decorator"
+            ]
         return []
 
     @property

@@ -74,7 +74,9 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
             if inner is not None:
                 scope = sc.Scope(inner.start_byte, node.end_byte, kind, -1)
                 scopes.append(scope)
-            def_events.append((node.start_byte, kind, node, node.child_by_field_name("name"), scope))
+            def_events.append(
+                (node.start_byte, kind, node, node.child_by_field_name("name"), scope)
+            )
     for node in get("scope.lambda", ()):
         scopes.append(sc.Scope(node.start_byte, node.end_byte, sc.LAMBDA, -1))
     for node in get("scope.comp", ()):
@@ -209,9 +211,7 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
 
     # --- resolve references now that every scope's bindings are known --------------------
     chains = _chain_ranges(get("chain", ()))
-    owners = sc.OwnerSweep(
-        (d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT
-    )
+    owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
     refs = index.refs
     for name, start, end, s, flags in pending:
         target = _resolve(scopes, module, name, start, s, star)

@@ -1,0 +1,740 @@
+"""TypeScript and JavaScript: extraction of definitions, imports and references; module resolution.
+
+Scoping follows the language: functions, arrow functions, methods and classes open scopes;
+blocks, `for` heads and `catch` clauses open block scopes for `let`/`const`/`class`; `var` is
+hoisted to the nearest function. Value and type names share one namespace (a class is both).
+A tree-sitter query does the tree walk in C; Python only sweeps over positions sorted by offset.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+
+import tree_sitter as ts
+
+from graph_sitter.core._records import (
+    CLASS,
+    ENUM,
+    FUNCTION,
+    GLOBAL_VAR,
+    IMPORT,
+    INTERFACE,
+    REF_CALL,
+    REF_TYPE,
+    REF_WRITE,
+    TYPE_ALIAS,
+    DefRecord,
+    FileIndex,
+)
+from graph_sitter.core.languages import _scopes as sc
+from graph_sitter.core.languages._common import error_ranges, line_count
+
+ATTRIBUTE = "attribute"  # a class field (exposed through `Class.attributes`)
+
+NAME = "typescript"
+EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+
+# Scope kinds beyond the shared ones: a type-level scope (interface, type alias, signature) that
+# holds type parameters and signature parameters but is not a `var` or `this` boundary.
+_TYPE_SCOPE = "type"
+_HOIST = (sc.FUNCTION, sc.LAMBDA, sc.CLASS)
+
+# How a definition binds its name: not at all (members, re-exports), in the innermost scope,
+# or in the nearest function scope (`var`).
+_NO_BIND, _NEAREST, _VAR = 0, 1, 2
+# Binding-pattern roots.
+_ROOT_VAR, _ROOT_LET, _ROOT_WRITE = 0, 1, 2
+
+_RESOLVE_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
+_JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
+_TS_SUFFIXES = (".ts", ".mts", ".cts")  # .d.ts included
+
+_WORD = rb"#?[A-Za-z_$][\w$]*"
+_CHAIN_RE = re.compile(rb"[A-Za-z_$][\w$]*(?:\s*\??\.\s*#?[A-Za-z_$][\w$]*)+")
+_WORD_RE = re.compile(_WORD)
+
+_FUNCTION_VALUES = ("arrow_function", "function_expression", "generator_function")
+
+
+@cache
+def _grammar(name: str) -> ts.Language:
+    import tree_sitter_typescript
+
+    if name == "tsx":
+        return ts.Language(tree_sitter_typescript.language_tsx())
+    return ts.Language(tree_sitter_typescript.language_typescript())
+
+
+def language_for(path: str) -> ts.Language:
+    """The grammar for a file: typescript for .ts/.mts/.cts (and .d.ts), tsx for everything else.
+
+    JavaScript files use the tsx grammar rather than tree-sitter-javascript: node types are then
+    the same as for TypeScript, so one query and one code path serve all files, and JSX in `.js`
+    files parses. On the 1,152 JavaScript files of npm's own install the two grammars disagree on
+    one file (an odd construct tsx rejects) at the same speed. `.ts` keeps the typescript grammar
+    because `<T>value` type assertions are not valid TSX.
+    """
+    return _grammar("typescript" if path.lower().endswith(_TS_SUFFIXES) else "tsx")
+
+
+@cache
+def _query(name: str) -> ts.Query:
+    folder = resources.files("graph_sitter.core.languages").joinpath("queries")
+    files = ("typescript.scm", "tsx.scm") if name == "tsx" else ("typescript.scm",)
+    source = "\n".join(folder.joinpath(f).read_text(encoding="utf-8") for f in files)
+    return ts.Query(_grammar(name), source)
+
+
+def _text(content: bytes, node: ts.Node) -> str:
+    return content[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def _string_value(content: bytes, node: ts.Node) -> str:
+    """The text of a string literal without its quotes."""
+    return content[node.start_byte + 1 : node.end_byte - 1].decode("utf-8", "replace")
+
+
+def _comment_start(content: bytes, start: int) -> int:
+    """Extend `start` upwards over `//` and `/* */` comments directly above it."""
+    line_start = content.rfind(b"\n", 0, start) + 1
+    if content[line_start:start].strip():
+        return start  # something else precedes the definition on its line
+    result = start
+    while line_start > 0:
+        prev_start = content.rfind(b"\n", 0, line_start - 1) + 1
+        raw = content[prev_start : line_start - 1]
+        line = raw.strip()
+        if line.startswith(b"//"):
+            result = prev_start + len(raw) - len(raw.lstrip())
+            line_start = prev_start
+        elif line.endswith(b"*/"):
+            opening = content.rfind(b"/*", 0, prev_start + len(raw.rstrip()) - 2)
+            if opening < 0:
+                break
+            opening_line = content.rfind(b"\n", 0, opening) + 1
+            if content[opening_line:opening].strip():
+                break  # the comment trails code
+            result = opening
+            line_start = opening_line
+        else:
+            break
+    return result
+
+
+class _Defs:
+    """Collects definitions before they are numbered in document order."""
+
+    __slots__ = ("ambient", "content", "events", "exported", "seq")
+
+    def __init__(self, content: bytes, exported: dict[int, tuple[int, bool]]) -> None:
+        self.content = content
+        self.exported = exported  # declaration start -> (export statement start, is default)
+        self.ambient: dict[int, int] = {}  # declaration start -> `declare` start
+        # (position, seq, record, bind mode, scope node start or -1, overload group or "")
+        self.events: list[tuple[int, int, DefRecord, int, int, str]] = []
+        self.seq = 0
+
+    def add(
+        self,
+        kind: str,
+        node: ts.Node,
+        name_node: ts.Node | None,
+        bind: int,
+        scope_key: int = -1,
+        group: str = "",
+        name: str | None = None,
+        ext_base: int | None = None,
+    ) -> DefRecord:
+        content = self.content
+        start = node.start_byte
+        if name_node is not None:
+            ns, ne = name_node.start_byte, name_node.end_byte
+            if name is None:
+                name = content[ns:ne].decode("utf-8", "replace")
+        else:
+            ns = ne = start
+        ext = start if ext_base is None else ext_base
+        ext = min(ext, self.ambient.get(ext, ext))
+        exported = self.exported.get(ext)
+        if exported is not None:
+            ext = exported[0]
+        record = DefRecord(
+            kind,
+            name or "",
+            start,
+            node.end_byte,
+            _comment_start(content, ext),
+            ns,
+            ne,
+            node.start_point,
+            node.end_point,
+            is_exported=exported is not None,
+        )
+        self.events.append((ns, self.seq, record, bind, scope_key, group))
+        self.seq += 1
+        return record
+
+
+def extract(content: bytes, tree: ts.Tree) -> FileIndex:
+    """Extract the `FileIndex` of one parsed TypeScript or JavaScript file."""
+    root = tree.root_node
+    grammar = "tsx" if tree.language == _grammar("tsx") else "typescript"
+    caps: dict[str, list[ts.Node]] = ts.QueryCursor(_query(grammar)).captures(root)
+    get = caps.get
+    index = FileIndex(language=NAME, line_count=line_count(content))
+    defs = index.defs
+
+    # --- export statements: which declarations they export -------------------------------
+    exported: dict[int, tuple[int, bool]] = {}
+    reexports: list[ts.Node] = []
+    local_exports: list[tuple[ts.Node, str]] = []  # (local name node, exported name)
+    for stmt in get("export", ()):
+        decl = stmt.child_by_field_name("declaration")
+        is_default = any(c.type == "default" for c in stmt.children)
+        if decl is not None:
+            if decl.type == "ambient_declaration" and decl.named_child_count:
+                decl = decl.named_children[0]
+            exported[decl.start_byte] = (stmt.start_byte, is_default)
+        elif stmt.child_by_field_name("source") is not None:
+            reexports.append(stmt)
+        else:
+            value = stmt.child_by_field_name("value")
+            if value is None and not is_default:
+                # `export = x` (TypeScript's CommonJS export)
+                value = next((c for c in stmt.named_children if c.type == "identifier"), None)
+                is_default = value is not None
+            if value is not None:
+                if is_default and value.type == "identifier":
+                    local_exports.append((value, "default"))
+                continue
+            for clause in stmt.named_children:
+                if clause.type != "export_clause":
+                    continue
+                for spec in clause.named_children:
+                    local = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias")
+                    if local is not None:
+                        out = alias if alias is not None else local
+                        local_exports.append((local, _text(content, out)))
+
+    # --- definitions ---------------------------------------------------------------------
+    col = _Defs(content, exported)
+    for node in get("ambient", ()):
+        if node.named_child_count:
+            col.ambient[node.named_children[0].start_byte] = node.start_byte
+    add = col.add
+    skip: set[int] = {n.start_byte for n in get("skip", ())}
+    skip.update(n.start_byte for n in get("name.def", ()))
+    for key, kind in (
+        ("def.function", FUNCTION),
+        ("def.signature", FUNCTION),
+        ("def.class", CLASS),
+        ("def.interface", INTERFACE),
+        ("def.type", TYPE_ALIAS),
+        ("def.enum", ENUM),
+    ):
+        group = "f" if kind == FUNCTION else ""
+        bind = _NO_BIND if key == "def.signature" else _NEAREST
+        for node in get(key, ()):
+            scope_key = node.start_byte if kind in (FUNCTION, CLASS) else -1
+            if key == "def.signature":
+                scope_key, group = -1, "f?"
+            add(kind, node, node.child_by_field_name("name"), bind, scope_key, group)
+    for key, group in (("def.method", "m"), ("def.method_sig", "m?")):
+        for node in get(key, ()):
+            scope_key = node.start_byte if group == "m" else -1
+            add(FUNCTION, node, node.child_by_field_name("name"), _NO_BIND, scope_key, group)
+    for node in get("def.field", ()):
+        add(ATTRIBUTE, node, node.child_by_field_name("name"), _NO_BIND)
+
+    pats = sorted(get("pat", ()), key=lambda n: n.start_byte)
+    pat_starts = [n.start_byte for n in pats]
+    special: set[int] = set()  # declarators handled as functions, classes or requires
+    for decl in get("def.require", ()):
+        special.add(decl.start_byte)
+        _require_records(content, decl, col, pats, pat_starts, skip)
+    for decl in get("def.var_value", ()):
+        name_node = decl.child_by_field_name("name")
+        value = decl.child_by_field_name("value")
+        if name_node is None or value is None or name_node.type != "identifier":
+            continue
+        if decl.start_byte in special:
+            continue
+        special.add(decl.start_byte)
+        node, ext, bind = _declaration_of(decl)
+        kind = FUNCTION if value.type in _FUNCTION_VALUES else CLASS
+        add(kind, node, name_node, bind, value.start_byte, ext_base=ext)
+        skip.add(name_node.start_byte)
+    for decl in get("def.top_var", ()):
+        if decl.start_byte in special:
+            continue
+        name_node = decl.child_by_field_name("name")
+        if name_node is None:
+            continue
+        node, ext, bind = _declaration_of(decl)
+        if name_node.type == "identifier":
+            names = [name_node]
+        else:
+            lo = bisect_left(pat_starts, name_node.start_byte)
+            hi = bisect_left(pat_starts, name_node.end_byte)
+            names = pats[lo:hi]
+        for name in names:
+            add(GLOBAL_VAR, node, name, bind, ext_base=ext)
+            skip.add(name.start_byte)
+    for stmt in get("import", ()):
+        _import_records(content, stmt, col, reexport=False)
+    for stmt in reexports:
+        _import_records(content, stmt, col, reexport=True)
+
+    # Number the definitions in document order, merging overloads (`f(): A; f(x): B; f(x) {}`)
+    # into one definition spanning them.
+    events = col.events
+    events.sort(key=lambda e: (e[0], e[1]))
+    owner_of: dict[int, int] = {}  # scope node start -> def index
+    placed: list[tuple[int, int, int]] = []  # (position, def index, bind mode)
+    open_group = ""
+    for pos, _, record, bind, scope_key, group in events:
+        if open_group and group and group.rstrip("?") == open_group[0]:
+            last = defs[-1]
+            if last.name == record.name and open_group[1:] == record.name:
+                last.start, last.end = record.start, record.end
+                last.name_start, last.name_end = record.name_start, record.name_end
+                last.start_point, last.end_point = record.start_point, record.end_point
+                last.is_exported = last.is_exported or record.is_exported
+                if scope_key >= 0:
+                    owner_of[scope_key] = len(defs) - 1
+                if not group.endswith("?"):
+                    open_group = ""
+                continue
+        defs.append(record)
+        i = len(defs) - 1
+        if scope_key >= 0:
+            owner_of[scope_key] = i
+        placed.append((pos, i, bind))
+        open_group = group[0] + record.name if group.endswith("?") else ""
+
+    # --- scopes ----------------------------------------------------------------------------
+    scopes: list[sc.Scope] = []
+    method_scopes: set[int] = set()  # id() of scopes of class methods (a `this` boundary)
+    for key, kind in (
+        ("scope.function", sc.FUNCTION),
+        ("scope.lambda", sc.LAMBDA),
+        ("scope.class", sc.CLASS),
+        ("scope.block", sc.BLOCK),
+        ("scope.type", _TYPE_SCOPE),
+    ):
+        named = kind in (sc.FUNCTION, sc.CLASS, _TYPE_SCOPE)
+        for node in get(key, ()):
+            start = node.start_byte
+            owner = owner_of.get(start, -1) if kind != sc.BLOCK else -1
+            if named:
+                name_node = node.child_by_field_name("name")
+                if name_node is not None:
+                    start = name_node.end_byte
+            scope = sc.Scope(start, node.end_byte, kind, owner)
+            if owner >= 0 and kind == sc.FUNCTION and node.type == "method_definition":
+                method_scopes.add(id(scope))
+            scopes.append(scope)
+    sc.link_scopes(scopes)
+    module = sc.Scope(0, len(content) + 1, sc.MODULE, -1)
+
+    def scope_obj(i: int) -> sc.Scope:
+        return scopes[i] if i >= 0 else module
+
+    def hoisted(i: int) -> int:
+        while i >= 0 and scopes[i].kind not in _HOIST:
+            i = scopes[i].parent
+        return i
+
+    sweep = sc.ScopeSweep(scopes)
+    for pos, i, bind in placed:
+        s = sweep.at(pos)
+        record = defs[i]
+        record.parent = scope_obj(s).owner
+        if bind and record.name:
+            scope_obj(hoisted(s) if bind == _VAR else s).add_def(record.name, pos, i)
+
+    # --- one sweep over every name in document order ---------------------------------------
+    roots: list[tuple[int, int, int]] = []
+    root_ident: dict[int, int] = {}
+    for key, code in (("root.var", _ROOT_VAR), ("root.let", _ROOT_LET), ("root.write", _ROOT_WRITE)):
+        for node in get(key, ()):
+            if node.type == "identifier":
+                root_ident[node.start_byte] = code
+            else:
+                roots.append((node.start_byte, node.end_byte, code))
+    root_sweep = sc.OwnerSweep(roots)
+    pat_set = set(pat_starts)
+    binds = {n.start_byte for n in get("bind", ())}
+    writes = {n.start_byte for n in get("write", ())}
+    callees = {n.start_byte for n in get("callee", ())}
+    types = {n.start_byte for n in get("type", ())}
+    jsx = {n.start_byte for n in get("jsx", ())}
+    stmt_ranges = sorted(
+        [(n.start_byte, n.end_byte) for n in get("import", ())]
+        + [(n.start_byte, n.end_byte) for n in reexports]
+    )
+    n_stmts = len(stmt_ranges)
+    stmt_i = 0
+    sweep = sc.ScopeSweep(scopes)
+    pending: list[tuple[str, int, int, int, int]] = []  # (name, start, end, scope, flags)
+    for node in sorted(get("ident", ()), key=lambda n: n.start_byte):
+        pos = node.start_byte
+        if pos in skip:
+            continue
+        while stmt_i < n_stmts and stmt_ranges[stmt_i][1] <= pos:
+            stmt_i += 1
+        if stmt_i < n_stmts and stmt_ranges[stmt_i][0] <= pos:
+            continue  # a name inside an import statement: handled by its import record
+        end = node.end_byte
+        flags = 0
+        if pos in jsx:
+            if 97 <= content[pos] <= 122:
+                continue  # an intrinsic element (`<div>`), not a component
+            flags = REF_CALL
+        s = sweep.at(pos)
+        name = content[pos:end].decode("utf-8", "replace")
+        if pos in binds:
+            scope_obj(s).binds.add(name)
+            continue
+        code = root_ident.get(pos)
+        if code is None and pos in pat_set:
+            code = root_sweep.at(pos)
+        if code == _ROOT_LET:
+            scope_obj(s).binds.add(name)
+            continue
+        if code == _ROOT_VAR:
+            scope_obj(hoisted(s)).binds.add(name)
+            continue
+        if code == _ROOT_WRITE or pos in writes:
+            flags |= REF_WRITE
+        if pos in callees:
+            flags |= REF_CALL
+        if pos in types:
+            flags |= REF_TYPE
+        pending.append((name, pos, end, s, flags))
+
+    # --- resolve references now that every scope's bindings are known ----------------------
+    chains = _chain_ranges(get("chain", ()))
+    owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
+    refs = index.refs
+    for name, start, end, s, flags in pending:
+        target = _resolve(scopes, module, name, start, s)
+        if target < 0:
+            continue
+        owner = owners.at(start)
+        refs.append((start, end, target, owner, flags))
+        chain_end = chains.get(start)
+        if chain_end is not None:
+            _add_chain(index, content, start, chain_end, target, False, owner, callees)
+    this_nodes = get("this", ())
+    if this_nodes:
+        sweep = sc.ScopeSweep(scopes)
+        owners = sc.OwnerSweep(
+            (d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT
+        )
+        for pos in sorted({n.start_byte for n in this_nodes}):
+            s = sweep.at(pos)
+            owner = owners.at(pos)
+            chain_end = chains.get(pos)
+            cls = _this_class(scopes, method_scopes, defs, s)
+            if chain_end is not None and cls >= 0:
+                _add_chain(index, content, pos, chain_end, cls, True, owner, callees)
+        index.chains.sort(key=lambda c: c[3][0])
+
+    # --- exports ---------------------------------------------------------------------------
+    exports = index.exports
+    for i, record in enumerate(defs):
+        if record.is_exported and record.parent < 0:
+            if record.kind == IMPORT:
+                if record.imported_name != "*":
+                    exports[record.name] = i
+                continue
+            default = exported.get(record.start)
+            exports["default" if default is not None and default[1] else record.name] = i
+    for name_node, out in local_exports:
+        target = _module_binding(module, _text(content, name_node))
+        if target >= 0:
+            exports[out] = target
+            defs[target].is_exported = True
+    for node in get("cjs", ()):
+        _commonjs_exports(content, node, module, index)
+    if root.has_error:
+        index.errors = error_ranges(root)
+    return index
+
+
+def _declaration_of(decl: ts.Node) -> tuple[ts.Node, int, int]:
+    """The node a declarator's definition spans, where its extended range starts, its binding.
+
+    A lone declarator spans its whole statement (`const f = () => 1;`); one of several spans
+    only itself, except that the first one's extended range starts with the statement.
+    """
+    stmt = decl.parent
+    if stmt is None:
+        return decl, decl.start_byte, _NEAREST
+    bind = _VAR if stmt.type == "variable_declaration" else _NEAREST
+    if stmt.named_child_count == 1:
+        return stmt, stmt.start_byte, bind
+    first = stmt.named_children[0]
+    return decl, stmt.start_byte if first.start_byte == decl.start_byte else decl.start_byte, bind
+
+
+def _module_binding(module: sc.Scope, name: str) -> int:
+    bindings = module.defs.get(name)
+    return bindings[-1][1] if bindings else -1
+
+
+def _resolve(scopes: list[sc.Scope], module: sc.Scope, name: str, position: int, s: int) -> int:
+    sequential = True  # no function or class boundary between the reference and here
+    while s >= 0:
+        scope = scopes[s]
+        if name in scope.binds:
+            bindings = scope.defs.get(name)
+            if bindings is None:
+                return sc.LOCAL
+            return sc.pick_binding(bindings, position, sequential)
+        if scope.kind in _HOIST:
+            sequential = False
+        s = scope.parent
+    bindings = module.defs.get(name)
+    if bindings is not None:
+        return sc.pick_binding(bindings, position, sequential)
+    return sc.LOCAL if name in module.binds else sc.UNBOUND
+
+
+def _this_class(
+    scopes: list[sc.Scope], method_scopes: set[int], defs: list[DefRecord], s: int
+) -> int:
+    """The class `this` refers to at scope `s` (arrow functions see through), or -1."""
+    while s >= 0:
+        scope = scopes[s]
+        if scope.kind == sc.CLASS:
+            return scope.owner
+        if scope.kind == sc.FUNCTION:
+            if id(scope) not in method_scopes:
+                return -1
+            parent = defs[scope.owner].parent
+            return parent if parent >= 0 and defs[parent].kind == CLASS else -1
+        s = scope.parent
+    return -1
+
+
+def _chain_ranges(nodes: list[ts.Node]) -> dict[int, int]:
+    chains: dict[int, int] = {}
+    for node in nodes:
+        start, end = node.start_byte, node.end_byte
+        if chains.get(start, -1) < end:
+            chains[start] = end
+    return chains
+
+
+def _add_chain(
+    index: FileIndex,
+    content: bytes,
+    start: int,
+    end: int,
+    head: int,
+    is_this: bool,
+    owner: int,
+    callees: set[int],
+) -> None:
+    match = _CHAIN_RE.match(content, start, end)
+    if match is None:
+        return  # not a dotted name (`a[0].b`, `f().b`)
+    words = list(_WORD_RE.finditer(content, start, match.end()))
+    components = tuple((w.start(), w.end()) for w in words[1:])
+    last_call = REF_CALL if components[-1][0] in callees else 0
+    index.chains.append((head, is_this, owner, components, last_call))
+
+
+def _import_records(content: bytes, stmt: ts.Node, col: _Defs, reexport: bool) -> None:
+    """One import record per name an import (or `export ... from`) statement binds."""
+    source = stmt.child_by_field_name("source")
+    module = _string_value(content, source) if source is not None else ""
+    type_only = any(c.type == "type" for c in stmt.children)
+    bind = _NO_BIND if reexport else _NEAREST
+    made = False
+
+    def make(
+        name_node: ts.Node | None, name: str, imported: str | None, alias: str | None, typed: bool
+    ) -> None:
+        nonlocal made
+        made = True
+        record = col.add(IMPORT, stmt, name_node, bind, name=name, ext_base=stmt.start_byte)
+        record.ext_start = stmt.start_byte
+        record.module = module
+        record.imported_name = imported
+        record.alias = alias
+        record.is_reexport = reexport
+        record.is_type_only = type_only or typed
+        record.is_exported = reexport
+
+    for child in stmt.named_children:
+        kind = child.type
+        if kind == "import_clause":
+            for part in child.named_children:
+                if part.type == "identifier":
+                    name = _text(content, part)
+                    make(part, name, "default", name, False)
+                elif part.type == "namespace_import":
+                    ident = part.named_children[0] if part.named_child_count else None
+                    if ident is not None:
+                        name = _text(content, ident)
+                        make(ident, name, None, name, False)
+                elif part.type == "named_imports":
+                    _specifiers(content, part, make)
+        elif kind == "export_clause":
+            _specifiers(content, child, make)
+        elif kind == "namespace_export":
+            ident = child.named_children[0] if child.named_child_count else None
+            if ident is not None:
+                name = _text(content, ident)
+                make(ident, name, None, name, False)
+        elif kind == "import_require_clause":
+            ident = child.named_children[0] if child.named_child_count else None
+            src = child.child_by_field_name("source")
+            if ident is not None and src is not None:
+                module = _string_value(content, src)
+                name = _text(content, ident)
+                make(ident, name, None, name, False)
+    if not made:
+        star = next((c for c in stmt.children if c.type == "*"), None)
+        if reexport and star is not None:
+            make(star, "*", "*", None, False)
+        elif not reexport:
+            make(None, "", None, None, False)  # `import './side-effect'`
+
+
+def _specifiers(
+    content: bytes,
+    clause: ts.Node,
+    make: Callable[[ts.Node | None, str, str | None, str | None, bool], None],
+) -> None:
+    for spec in clause.named_children:
+        name_node = spec.child_by_field_name("name")
+        if name_node is None:
+            continue
+        alias_node = spec.child_by_field_name("alias")
+        if name_node.type == "string":
+            imported = _string_value(content, name_node)
+        else:
+            imported = _text(content, name_node)
+        typed = any(c.type == "type" for c in spec.children)
+        if alias_node is not None:
+            alias = _text(content, alias_node)
+            make(alias_node, alias, imported, alias, typed)
+        else:
+            make(name_node, imported, imported, None, typed)
+
+
+def _require_records(
+    content: bytes,
+    decl: ts.Node,
+    col: _Defs,
+    pats: list[ts.Node],
+    pat_starts: list[int],
+    skip: set[int],
+) -> None:
+    """Import records for `const x = require('m')` and `const {a, b: c} = require('m')`."""
+    name_node = decl.child_by_field_name("name")
+    value = decl.child_by_field_name("value")
+    args = value.child_by_field_name("arguments") if value is not None else None
+    if name_node is None or args is None or not args.named_child_count:
+        return
+    module = _string_value(content, args.named_children[0])
+    stmt = decl.parent if decl.parent is not None else decl
+    bind = _VAR if stmt.type == "variable_declaration" else _NEAREST
+    bound: list[tuple[ts.Node, str | None, str | None]] = []
+    if name_node.type == "identifier":
+        bound.append((name_node, None, _text(content, name_node)))
+    elif name_node.type == "object_pattern":
+        for part in name_node.named_children:
+            if part.type == "shorthand_property_identifier_pattern":
+                bound.append((part, _text(content, part), None))
+            elif part.type == "pair_pattern":
+                key = part.child_by_field_name("key")
+                val = part.child_by_field_name("value")
+                if key is not None and val is not None and val.type == "identifier":
+                    bound.append((val, _text(content, key), _text(content, val)))
+    for node, imported, alias in bound:
+        record = col.add(IMPORT, stmt, node, bind, ext_base=stmt.start_byte)
+        record.ext_start = stmt.start_byte
+        record.module = module
+        record.imported_name = imported
+        record.alias = alias
+        skip.add(node.start_byte)
+
+
+def _commonjs_exports(content: bytes, node: ts.Node, module: sc.Scope, index: FileIndex) -> None:
+    """`module.exports = x`, `module.exports = {a, b: c}`, `exports.y = x`."""
+    left = node.child_by_field_name("left")
+    right = node.child_by_field_name("right")
+    if left is None or right is None:
+        return
+    target = content[left.start_byte : left.end_byte]
+    if target == b"module.exports":
+        if right.type == "identifier":
+            _export_local(content, right, "default", module, index)
+        elif right.type == "object":
+            for part in right.named_children:
+                if part.type == "shorthand_property_identifier":
+                    _export_local(content, part, _text(content, part), module, index)
+                elif part.type == "pair":
+                    key = part.child_by_field_name("key")
+                    val = part.child_by_field_name("value")
+                    if key is not None and val is not None and val.type == "identifier":
+                        _export_local(content, val, _text(content, key), module, index)
+        return
+    for prefix in (b"module.exports.", b"exports."):
+        if target.startswith(prefix) and right.type == "identifier":
+            name = target[len(prefix) :].decode("utf-8", "replace")
+            if name.isidentifier():
+                _export_local(content, right, name, module, index)
+            return
+
+
+def _export_local(
+    content: bytes, node: ts.Node, exported_as: str, module: sc.Scope, index: FileIndex
+) -> None:
+    target = _module_binding(module, _text(content, node))
+    if target >= 0:
+        index.exports[exported_as] = target
+        index.defs[target].is_exported = True
+
+
+def resolve_module(importer: str, specifier: str, exists: Callable[[str], bool]) -> str | None:
+    """Resolve a relative import specifier to a file path, or None (external or missing).
+
+    `importer` and the result are POSIX paths relative to the codebase root. Tries the exact
+    path, then each TypeScript/JavaScript extension, then `<path>/index.<ext>`; a `.js`-style
+    specifier also finds the TypeScript source beside it (`./a.js` -> `./a.ts`).
+    """
+    if not specifier.startswith((".", "/")) or specifier.startswith("//"):
+        return None
+    if specifier.startswith("/"):
+        base = posixpath.normpath(specifier.lstrip("/"))
+    else:
+        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
+    if base.startswith("../") or base == "..":
+        return None  # outside the codebase
+    if base == ".":
+        base = ""
+    candidates: list[str] = []
+    if base and not specifier.endswith("/"):
+        candidates.append(base)
+        stem, ext = posixpath.splitext(base)
+        for replacement in _JS_TO_TS.get(ext, ()):
+            candidates.append(stem + replacement)
+        candidates.extend(base + e for e in _RESOLVE_EXTENSIONS)
+    prefix = base + "/" if base else ""
+    candidates.extend(prefix + "index" + e for e in _RESOLVE_EXTENSIONS)
+    for candidate in candidates:
+        if exists(candidate):
+            return candidate
+    return None
