@@ -90,7 +90,9 @@ def main() -> None:
     peak_mb = max(max(c["rss_kb"], c["child_rss_kb"]) for c in colds) / 1024
 
     print(f"corpus: {root}")
-    print(f"files: {first['files']:.0f}   lines: {first['lines']:.0f}   usages: {first['usages']:.0f}")
+    print(
+        f"files: {first['files']:.0f}   lines: {first['lines']:.0f}   usages: {first['usages']:.0f}"
+    )
     print(f"cores: {os.cpu_count()}   python: {sys.version.split()[0]}   repeats: {args.repeat}")
     print()
     print(f"{'figure':<34}{'value':>12}{'anchor (raw parse)':>22}{'ratio':>10}")

@@ -25,7 +25,9 @@ def messy(tmp_path: Path) -> Path:
     )
     (tmp_path / "broken_utf8.py").write_bytes(b"def f():\n    return '\xff\xfe'\n")
     (tmp_path / "binary.py").write_bytes(b"\x00\x01\x02" * 100)
-    (tmp_path / "syntax.py").write_text("def good():\n    pass\n\ndef bad(:\n    pass\n\nclass After:\n    pass\n")
+    (tmp_path / "syntax.py").write_text(
+        "def good():\n    pass\n\ndef bad(:\n    pass\n\nclass After:\n    pass\n"
+    )
     (tmp_path / "empty.py").write_text("")
     (tmp_path / "huge.py").write_text("x = 1\n" * 200_000)
     os.symlink("loop_b.py", tmp_path / "loop_a.py")

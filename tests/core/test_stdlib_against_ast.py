@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ast
-import tokenize
 import sysconfig
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -22,14 +22,14 @@ def ast_definitions(root: Path) -> set[tuple[str, str, str, str, int]]:
         rel = path.relative_to(root).as_posix()
         tree = ast.parse(path.read_bytes())
 
-        def visit(node: ast.AST, parents: list[str]) -> None:
+        def visit(node: ast.AST, parents: list[str], rel: str = rel) -> None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     kind = "class" if isinstance(child, ast.ClassDef) else "function"
                     found.add((rel, kind, child.name, ".".join(parents), child.lineno))
-                    visit(child, [*parents, child.name])
+                    visit(child, [*parents, child.name], rel)
                 else:
-                    visit(child, parents)
+                    visit(child, parents, rel)
 
         visit(tree, [])
     return found

@@ -119,7 +119,6 @@ def _has_node(language: ts.Language, name: str) -> bool:
 
 
 def calls_within(cb: Codebase, f: int, start: int, end: int) -> list[FunctionCall]:
-    pf = cb._graph.files[f]
     tree = cb._tree(f)
     cursor = ts.QueryCursor(_call_query(tree.language))
     cursor.set_byte_range(start, end)

@@ -244,13 +244,13 @@ class Codebase:
 
     def get_function(self, name: str, optional: bool = False) -> Function | None:
         """A function or method by name, `Class.method`, or `path::name`."""
-        return self._lookup((FUNCTION,), "function", name, optional)  # type: ignore[no-any-return]
+        return self._lookup((FUNCTION,), "function", name, optional)
 
     def get_class(self, name: str, optional: bool = False) -> Class | None:
-        return self._lookup((CLASS,), "class", name, optional)  # type: ignore[no-any-return]
+        return self._lookup((CLASS,), "class", name, optional)
 
     def get_symbol(self, name: str, optional: bool = False) -> Symbol | None:
-        return self._lookup(_TOP_KINDS, "symbol", name, optional)  # type: ignore[no-any-return]
+        return self._lookup(_TOP_KINDS, "symbol", name, optional)
 
     def get_symbols(self, name: str) -> list[Symbol]:
         """Every definition named `name` (or with that qualified name)."""
@@ -424,7 +424,7 @@ class Codebase:
         if target is None:
             return None
         if target[0] == "sym":
-            return self._symbol(target[1], target[2])  # type: ignore[misc]
+            return self._symbol(target[1], target[2])
         file_index = self._graph.file_of_target(target)
         return SourceFile(self, file_index) if file_index is not None else None
 
@@ -452,13 +452,15 @@ class Codebase:
             table: dict[tuple[int, int], list[tuple[int, int]]] = {}
             for cls in self._collect().get(CLASS, []):
                 for base in self._graph.superclasses(cls._f, cls._d):
-                    table.setdefault((base[1], base[2]), []).append((cls._f, cls._d))  # type: ignore[misc]
+                    table.setdefault((base[1], base[2]), []).append((cls._f, cls._d))
             self._subclasses = table
         return [self._symbol(cf, cd) for cf, cd in self._subclasses.get((f, d), [])]
 
 
 def _split_top_level(text: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "([{<":
             depth += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pathspec
 
@@ -52,7 +53,7 @@ class Discovery:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def _gitignore(directory: str) -> pathspec.PathSpec | None:
+def _gitignore(directory: str) -> pathspec.PathSpec[Any] | None:
     path = os.path.join(directory, ".gitignore")
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
@@ -105,7 +106,7 @@ def discover(
     return result
 
 
-def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str, *, is_dir: bool) -> bool:
+def _ignored(specs: list[tuple[str, pathspec.PathSpec[Any]]], rel: str, *, is_dir: bool) -> bool:
     for base, spec in specs:
         sub = rel[len(base) + 1 :] if base else rel
         if spec.match_file(sub + "/" if is_dir else sub):
@@ -116,11 +117,11 @@ def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str, *, is_dir: bo
 def _walk(
     root: str,
     rel_dir: str,
-    specs: list[tuple[str, pathspec.PathSpec]],
+    specs: list[tuple[str, pathspec.PathSpec[Any]]],
     respect_gitignore: bool,
     result: Discovery,
     excluded_dirs: frozenset[str],
-) -> Iterator[tuple[str, list[os.DirEntry[str]], list[tuple[str, pathspec.PathSpec]]]]:
+) -> Iterator[tuple[str, list[os.DirEntry[str]], list[tuple[str, pathspec.PathSpec[Any]]]]]:
     directory = os.path.join(root, rel_dir) if rel_dir else root
     if respect_gitignore:
         spec = _gitignore(directory)

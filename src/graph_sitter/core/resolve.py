@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from graph_sitter.core._records import (
     CLASS,
@@ -29,7 +29,7 @@ from graph_sitter.core._records import (
 )
 from graph_sitter.core.parse import ParsedFile
 
-Target: TypeAlias = tuple[str, int, int] | tuple[str, str] | tuple[str, int]
+Target: TypeAlias = tuple[Any, ...]
 SymKey: TypeAlias = tuple[int, int]
 # (file index, start byte, end byte, flags, owner def index)
 UsageRec: TypeAlias = tuple[int, int, int, int, int]
@@ -91,9 +91,9 @@ class Graph:
 
     def file_of_target(self, target: Target) -> int | None:
         if target[0] == "file":
-            return target[1]  # type: ignore[return-value]
+            return target[1]
         if target[0] == "mod":
-            return self.module_map.get(target[1])  # type: ignore[arg-type]
+            return self.module_map.get(target[1])
         return None
 
     # ----------------------------------------------------------------- per-file tables
@@ -209,7 +209,7 @@ class Graph:
             return None
         kind = ns[0]
         if kind == "mod":
-            mod_name: str = ns[1]  # type: ignore[assignment]
+            mod_name: str = ns[1]
             f = self.module_map.get(mod_name)
             if f is not None:
                 d = self.module_defs(f).get(name)
@@ -220,9 +220,9 @@ class Graph:
                     return star
             return self.module_target(f"{mod_name}.{name}")
         if kind == "file":
-            return self._ts_export(ns[1], name, depth)  # type: ignore[arg-type]
+            return self._ts_export(ns[1], name, depth)
         if kind == "sym":
-            f, d = ns[1], ns[2]  # type: ignore[misc]
+            f, d = ns[1], ns[2]
             return self._class_member(f, d, name, depth)
         return None
 
@@ -262,7 +262,7 @@ class Graph:
             if rec.kind == IMPORT and rec.is_reexport and rec.imported_name == "*":
                 base = self.resolve_import(f, i, depth + 1)
                 if base is not None and base[0] == "file" and name != "default":
-                    found = self._ts_export(base[1], name, depth + 1)  # type: ignore[arg-type]
+                    found = self._ts_export(base[1], name, depth + 1)
                     if found is not None:
                         return found
         return None
@@ -312,12 +312,11 @@ class Graph:
                     found.append((start, self._star_lookup(f, name, 0)))
                 elif target >= 0:
                     found.append((start, self._follow(f, target, 0)))
-        for _, target in sorted(found, key=lambda item: item[0]):
-            if target is None or target[0] != "sym":
+        for _, base in sorted(found, key=lambda item: item[0]):
+            if base is None or base[0] != "sym":
                 continue
-            tf, td = target[1], target[2]  # type: ignore[misc]
-            if self.files[tf].index.defs[td].kind == CLASS and target not in result:
-                result.append(target)
+            if self.files[base[1]].index.defs[base[2]].kind == CLASS and base not in result:
+                result.append(base)
         self._superclass_cache[key] = result
         return result
 
@@ -337,7 +336,7 @@ class Graph:
             return (f, d)
         target = self.resolve_import(f, d)
         if target is not None and target[0] == "sym":
-            return (target[1], target[2])  # type: ignore[misc]
+            return (target[1], target[2])
         return None
 
     def _index_file(self, f: int) -> None:
@@ -353,7 +352,7 @@ class Graph:
                 found = self._star_lookup(f, name, 0)
                 if found is None or found[0] != "sym":
                     continue
-                key: SymKey = (found[1], found[2])  # type: ignore[misc]
+                key: SymKey = (found[1], found[2])
                 usages.setdefault(key, []).append(record)
                 resolved[start] = key
                 continue
@@ -384,13 +383,13 @@ class Graph:
             for i, (start, end) in enumerate(components):
                 if ns is None:
                     break
-                if ns[0] == "sym" and self.files[ns[1]].index.defs[ns[2]].kind != CLASS:  # type: ignore[misc]
+                if ns[0] == "sym" and self.files[ns[1]].index.defs[ns[2]].kind != CLASS:
                     break
                 name = content[start:end].decode("utf-8", "replace")
                 ns = self.member(ns, name)
                 if ns is None or ns[0] != "sym":
                     continue
-                key = (ns[1], ns[2])  # type: ignore[misc]
+                key = (ns[1], ns[2])
                 flags = last_call if i == last else 0
                 usages.setdefault(key, []).append((f, start, end, flags, owner))
                 resolved[start] = key

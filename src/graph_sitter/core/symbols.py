@@ -122,7 +122,7 @@ class SourceFile:
     @property
     def problem(self) -> str | None:
         """Why the file is only partly usable (bad encoding, ...), or None."""
-        return self._pf.problem  # type: ignore[no-any-return]
+        return self._pf.problem
 
     @property
     def syntax_errors(self) -> list[tuple[Point, Point]]:
@@ -178,20 +178,20 @@ class SourceFile:
         return self._cb._pick(found, label, name, optional, self._symbols(kinds, top=False))
 
     def get_function(self, name: str, optional: bool = False) -> Function | None:
-        return self._get((FUNCTION,), "function", name, optional)  # type: ignore[no-any-return]
+        return self._get((FUNCTION,), "function", name, optional)
 
     def get_class(self, name: str, optional: bool = False) -> Class | None:
-        return self._get((CLASS,), "class", name, optional)  # type: ignore[no-any-return]
+        return self._get((CLASS,), "class", name, optional)
 
     def get_symbol(self, name: str, optional: bool = False) -> Symbol | None:
         kinds = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM)
-        return self._get(kinds, "symbol", name, optional)  # type: ignore[no-any-return]
+        return self._get(kinds, "symbol", name, optional)
 
     def get_global_var(self, name: str, optional: bool = False) -> GlobalVar | None:
-        return self._get((GLOBAL_VAR,), "global variable", name, optional)  # type: ignore[no-any-return]
+        return self._get((GLOBAL_VAR,), "global variable", name, optional)
 
     def get_import(self, name: str, optional: bool = False) -> Import | None:
-        return self._get((IMPORT,), "import", name, optional)  # type: ignore[no-any-return]
+        return self._get((IMPORT,), "import", name, optional)
 
 
 class Symbol:
@@ -216,15 +216,16 @@ class Symbol:
         return hash((self._f, self._d))
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.qualified_name} at {self.filepath}:{self.line_range.start + 1}>"
+        where = f"{self.filepath}:{self.line_range.start + 1}"
+        return f"<{type(self).__name__} {self.qualified_name} at {where}>"
 
     @property
     def _rec(self) -> DefRecord:
-        return self._cb._graph.files[self._f].index.defs[self._d]  # type: ignore[no-any-return]
+        return self._cb._graph.files[self._f].index.defs[self._d]
 
     @property
     def _content(self) -> bytes:
-        return self._cb._graph.files[self._f].content  # type: ignore[no-any-return]
+        return self._cb._graph.files[self._f].content
 
     def _decode(self, start: int, end: int) -> str:
         pf = self._cb._graph.files[self._f]
@@ -388,7 +389,7 @@ class Class(Symbol):
 
     def get_method(self, name: str, optional: bool = False) -> Function | None:
         found = [m for m in self.methods if m.name == name]
-        return self._cb._pick(found, "method", f"{self.name}.{name}", optional, self.methods)  # type: ignore[no-any-return]
+        return self._cb._pick(found, "method", f"{self.name}.{name}", optional, self.methods)
 
     @property
     def attributes(self) -> list[Attribute]:
@@ -419,8 +420,7 @@ class Class(Symbol):
     def superclasses(self) -> list[Class]:
         """Base classes defined in this codebase, in declaration order."""
         return [
-            self._cb._symbol(t[1], t[2])  # type: ignore[misc]
-            for t in self._cb._graph.superclasses(self._f, self._d)
+            self._cb._symbol(t[1], t[2]) for t in self._cb._graph.superclasses(self._f, self._d)
         ]
 
     @property

@@ -177,9 +177,11 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                 s = scopes[s].parent
             scope = scope_obj(s)
         if pos in assign_binds or pos in binds or pos in walrus:
-            if name in scope.globals or name in scope.nonlocals:
-                pending.append((name, pos, node.end_byte, s, REF_WRITE))
-            elif scope.kind in (sc.MODULE, sc.CLASS) and name in scope.defs:
+            if (
+                name in scope.globals
+                or name in scope.nonlocals
+                or (scope.kind in (sc.MODULE, sc.CLASS) and name in scope.defs)
+            ):
                 pending.append((name, pos, node.end_byte, s, REF_WRITE))
             elif scope.kind in (sc.MODULE, sc.CLASS) and pos in assign_binds:
                 stmt = _statement_of(node)
@@ -210,7 +212,7 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     flush(len(content) + 1)  # definitions after the last identifier
 
     # --- resolve references now that every scope's bindings are known --------------------
-    chains = _chain_ranges(get("chain", ()))
+    chains = _chain_ranges(get("chain", []))
     owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
     refs = index.refs
     for name, start, end, s, flags in pending:
