@@ -261,7 +261,7 @@ class BaseEmulator:
         """The reply a generating request uses: a response-shaping fault's own ``reply`` (or the
         default), else the next queued reply; ``None`` means "use the default"."""
         if isinstance(fault, ConnectionReset | SlowFirstByte | TruncatedStream | StreamError):
-            return fault.reply
+            return None if fault.reply is None else coerce_reply(fault.reply)
         return self._script.take_reply(request.path)
 
     def _check_rate(self, request: RecordedRequest, route: Route) -> Response | None:

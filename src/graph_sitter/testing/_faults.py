@@ -132,7 +132,7 @@ class ConnectionReset:
     after_bytes: int = 0
     rst: bool = True
     processed: bool | None = None
-    reply: Reply | None = None
+    reply: Reply | str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +146,7 @@ class SlowFirstByte:
     """
 
     delay: float
-    reply: Reply | None = None
+    reply: Reply | str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +174,7 @@ class TruncatedStream:
 
     after_events: int = 2
     clean_end: bool = False
-    reply: Reply | None = None
+    reply: Reply | str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +187,7 @@ class StreamError:
     after_events: int = 2
     message: str = "The server had an error while processing your request."
     error_type: str | None = None
-    reply: Reply | None = None
+    reply: Reply | str | None = None
 
 
 Fault = (
