@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 
@@ -255,3 +256,24 @@ def test_rpm_limit_answers_429_until_the_clock_moves() -> None:
         assert limited.json()["error"]["code"] == "rate_limit_exceeded"
         emu.advance_time(40)
         assert client.post("/chat/completions", json=CHAT).status_code == 200
+
+
+def test_async_sdk_streams_over_keep_alive(openai_emulator: OpenAIEmulator) -> None:
+    async def run() -> list[str]:
+        async with openai.AsyncOpenAI(
+            api_key="test-key", base_url=openai_emulator.base_url, max_retries=0
+        ) as client:
+
+            async def one(text: str) -> str:
+                stream = await client.chat.completions.create(
+                    model="gpt-4o-mini", messages=MESSAGES, stream=True
+                )
+                parts = [chunk.choices[0].delta.content or "" async for chunk in stream]
+                return "".join(parts)
+
+            return list(await asyncio.gather(*(one(str(n)) for n in range(8))))
+
+    for n in range(8):
+        openai_emulator.queue_reply(f"reply {n}")
+    assert sorted(asyncio.run(run())) == [f"reply {n}" for n in range(8)]
+    assert openai_emulator.wait_for_open_connections(0)

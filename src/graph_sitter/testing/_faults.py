@@ -182,6 +182,13 @@ class StreamError:
     """A stream that fails in-band: ``after_events`` events, then the vendor's error event
     (OpenAI ``data: {"error": {...}}``; Anthropic ``event: error``) and the end of the body.
     On a non-streaming request it is an HTTP 500 with the same message.
+
+    Attributes:
+        after_events: SSE events sent before the error event.
+        message: The error message.
+        error_type: The error ``type`` (default ``server_error`` for OpenAI, ``overloaded_error``
+            for Anthropic).
+        reply: The reply whose stream fails; ``None`` uses the default reply (never the queue).
     """
 
     after_events: int = 2
