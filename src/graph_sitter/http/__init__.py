@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         TransportError,
     )
     from graph_sitter.http.rate_limit import RateLimit, RateLimiter
-    from graph_sitter.http.redact import RedactingFilter, mask_secret, redact, register_secret
+    from graph_sitter.http.redaction import RedactingFilter, mask_secret, redact, register_secret
     from graph_sitter.http.response import AsyncStreamResponse, Response, StreamResponse
     from graph_sitter.http.retry import RetryPolicy, backoff_delay, parse_retry_after
     from graph_sitter.http.sleep import SleepRecorder, set_testing, testing
@@ -68,7 +68,7 @@ _LAZY = {
     "NetworkError": "graph_sitter.http.errors",
     "RateLimit": "graph_sitter.http.rate_limit",
     "RateLimiter": "graph_sitter.http.rate_limit",
-    "RedactingFilter": "graph_sitter.http.redact",
+    "RedactingFilter": "graph_sitter.http.redaction",
     "RequestTimeout": "graph_sitter.http.errors",
     "Response": "graph_sitter.http.response",
     "RetryBudget": "graph_sitter.http.budget",
@@ -84,10 +84,10 @@ _LAZY = {
     "Transport": "graph_sitter.http.transport",
     "TransportError": "graph_sitter.http.errors",
     "backoff_delay": "graph_sitter.http.retry",
-    "mask_secret": "graph_sitter.http.redact",
+    "mask_secret": "graph_sitter.http.redaction",
     "parse_retry_after": "graph_sitter.http.retry",
-    "redact": "graph_sitter.http.redact",
-    "register_secret": "graph_sitter.http.redact",
+    "redact": "graph_sitter.http.redaction",
+    "register_secret": "graph_sitter.http.redaction",
     "set_testing": "graph_sitter.http.sleep",
     "testing": "graph_sitter.http.sleep",
 }

@@ -177,6 +177,8 @@ class CallState:
 
     def error_for(self, failure: AttemptFailure, url: str) -> TransportError:
         """The public error for a final failed attempt."""
+        if failure.timed_out and self.remaining() <= 0.01:
+            return self.total_timeout()  # the attempt's limit was the call's deadline
         if failure.timed_out:
             return RequestTimeout(
                 f"{failure.phase} timeout after {failure.timeout_duration:g}s "

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import builtins
 
-from graph_sitter.http.redact import redact
+from graph_sitter.http.redaction import redact
 
 __all__ = ["CircuitOpenError", "NetworkError", "RequestTimeout", "StreamError", "TransportError"]
 

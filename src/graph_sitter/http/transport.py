@@ -25,7 +25,7 @@ from graph_sitter.http.breaker import CircuitBreaker
 from graph_sitter.http.budget import RetryBudget
 from graph_sitter.http.errors import StreamError
 from graph_sitter.http.rate_limit import RateLimit, RateLimiter
-from graph_sitter.http.redact import redact, redact_args, register_secret
+from graph_sitter.http.redaction import RedactingFilter, redact, redact_args, register_secret
 from graph_sitter.http.response import AsyncStreamResponse, Response, StreamResponse
 from graph_sitter.http.retry import RetryPolicy
 from graph_sitter.http.timeouts import Timeout
@@ -73,6 +73,21 @@ class RetryHook(Protocol):
     """A callable that observes retries. Exceptions it raises are logged and ignored."""
 
     def __call__(self, event: RetryEvent) -> None: ...
+
+
+_filters_installed = False
+
+
+def _install_library_filters() -> None:
+    """Redact records of the HTTP libraries we drive (httpx logs full URLs at INFO)."""
+    global _filters_installed
+    if _filters_installed:
+        return
+    _filters_installed = True
+    for name in ("httpx", "httpcore", "aiohttp.client"):
+        library_logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in library_logger.filters):
+            library_logger.addFilter(RedactingFilter())
 
 
 def _log(level: int, msg: str, *args: Any) -> None:
@@ -124,6 +139,7 @@ class Transport:
     ) -> None:
         for secret in secrets:
             register_secret(secret)
+        _install_library_filters()
         self.name = name
         self.base_url = base_url.rstrip("/")
         self._headers = dict(headers or {})
