@@ -22,7 +22,7 @@ message passes through :func:`graph_sitter.http.redact`).
 
 from __future__ import annotations
 
-from graph_sitter.http.redact import redact
+from graph_sitter.http.redaction import redact
 
 __all__ = [
     "AIProviderError",

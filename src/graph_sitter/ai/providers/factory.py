@@ -27,7 +27,7 @@ from graph_sitter.ai.errors import (
 )
 from graph_sitter.ai.providers.base import AIProvider
 from graph_sitter.ai.providers.fallback import FallbackProvider
-from graph_sitter.http.redact import mask_secret, redact
+from graph_sitter.http.redaction import mask_secret, redact
 
 __all__ = [
     "ENTRY_POINT_GROUP",
