@@ -57,6 +57,8 @@ _TS_SUFFIXES = (".ts", ".mts", ".cts")  # .d.ts included
 _WORD = rb"#?[A-Za-z_$][\w$]*"
 _CHAIN_RE = re.compile(rb"[A-Za-z_$][\w$]*(?:\s*\??\.\s*#?[A-Za-z_$][\w$]*)+")
 _WORD_RE = re.compile(_WORD)
+_CALL_RE = re.compile(rb"\s*(?:\?\.\s*)?\(")
+_CHAIN_NEXT = (b".", b"?", b" ", b"\n", b"\t", b"\r")
 
 _FUNCTION_VALUES = ("arrow_function", "function_expression", "generator_function")
 
@@ -97,6 +99,11 @@ def _text(content: bytes, node: ts.Node) -> str:
 def _string_value(content: bytes, node: ts.Node) -> str:
     """The text of a string literal without its quotes."""
     return content[node.start_byte + 1 : node.end_byte - 1].decode("utf-8", "replace")
+
+
+def _point(point: tuple[int, int]) -> tuple[int, int]:
+    """A plain tuple for a tree-sitter Point (Points do not survive pickling)."""
+    return (point[0], point[1])
 
 
 def _comment_start(content: bytes, start: int) -> int:
@@ -171,8 +178,8 @@ class _Defs:
             _comment_start(content, ext),
             ns,
             ne,
-            node.start_point,
-            node.end_point,
+            _point(node.start_point),
+            _point(node.end_point),
             is_exported=exported is not None,
         )
         self.events.append((ns, self.seq, record, bind, scope_key, group))
@@ -193,7 +200,23 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     exported: dict[int, tuple[int, bool]] = {}
     reexports: list[ts.Node] = []
     local_exports: list[tuple[ts.Node, str]] = []  # (local name node, exported name)
-    for stmt in get("export", ()):
+    top_vars: list[ts.Node] = []  # module-level declarators
+    cjs: list[ts.Node] = []  # module-level `x.y = ...` assignments
+    export_stmts: list[ts.Node] = []
+    for stmt in root.named_children:
+        kind = stmt.type
+        if kind == "export_statement":
+            export_stmts.append(stmt)
+            decl = stmt.child_by_field_name("declaration")
+            if decl is not None:
+                _top_declarators(decl, top_vars)
+        elif kind == "expression_statement":
+            expr = stmt.named_children[0] if stmt.named_child_count else None
+            if expr is not None and expr.type == "assignment_expression":
+                cjs.append(expr)
+        else:
+            _top_declarators(stmt, top_vars)
+    for stmt in export_stmts:
         decl = stmt.child_by_field_name("declaration")
         is_default = any(c.type == "default" for c in stmt.children)
         if decl is not None:
@@ -219,8 +242,8 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                     local = spec.child_by_field_name("name")
                     alias = spec.child_by_field_name("alias")
                     if local is not None:
-                        out = alias if alias is not None else local
-                        local_exports.append((local, _text(content, out)))
+                        exported_node = alias if alias is not None else local
+                        local_exports.append((local, _text(content, exported_node)))
 
     # --- definitions ---------------------------------------------------------------------
     col = _Defs(content, exported)
@@ -239,12 +262,12 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         ("def.enum", ENUM),
     ):
         group = "f" if kind == FUNCTION else ""
-        bind = _NO_BIND if key == "def.signature" else _NEAREST
+        scoped = kind in (FUNCTION, CLASS)
+        if key == "def.signature":
+            group, scoped = "f?", False
         for node in get(key, ()):
-            scope_key = node.start_byte if kind in (FUNCTION, CLASS) else -1
-            if key == "def.signature":
-                scope_key, group = -1, "f?"
-            add(kind, node, node.child_by_field_name("name"), bind, scope_key, group)
+            scope_key = node.start_byte if scoped else -1
+            add(kind, node, node.child_by_field_name("name"), _NEAREST, scope_key, group)
     for key, group in (("def.method", "m"), ("def.method_sig", "m?")):
         for node in get(key, ()):
             scope_key = node.start_byte if group == "m" else -1
@@ -270,7 +293,7 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         kind = FUNCTION if value.type in _FUNCTION_VALUES else CLASS
         add(kind, node, name_node, bind, value.start_byte, ext_base=ext)
         skip.add(name_node.start_byte)
-    for decl in get("def.top_var", ()):
+    for decl in top_vars:
         if decl.start_byte in special:
             continue
         name_node = decl.child_by_field_name("name")
@@ -283,9 +306,9 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
             lo = bisect_left(pat_starts, name_node.start_byte)
             hi = bisect_left(pat_starts, name_node.end_byte)
             names = pats[lo:hi]
-        for name in names:
-            add(GLOBAL_VAR, node, name, bind, ext_base=ext)
-            skip.add(name.start_byte)
+        for bound in names:
+            add(GLOBAL_VAR, node, bound, bind, ext_base=ext)
+            skip.add(bound.start_byte)
     for stmt in get("import", ()):
         _import_records(content, stmt, col, reexport=False)
     for stmt in reexports:
@@ -319,6 +342,22 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         open_group = group[0] + record.name if group.endswith("?") else ""
 
     # --- scopes ----------------------------------------------------------------------------
+    # Only names that some definition or import of this file carries can resolve to one, so
+    # only bindings of those names matter, and only scopes holding one of them (or a def, or a
+    # `this`) need to exist: most blocks and callbacks of a file never open a scope here.
+    def_names = {d.name.encode() for d in defs if d.name}
+    binding_nodes: list[ts.Node] = []
+    for key in ("root.var", "root.let", "pat", "bind"):
+        binding_nodes.extend(
+            n for n in get(key, ()) if content[n.start_byte : n.end_byte] in def_names
+        )
+    this_nodes = get("this", ())
+    marks = sorted(
+        [pos for pos, _, _ in placed]
+        + [n.start_byte for n in binding_nodes]
+        + [n.start_byte for n in this_nodes]
+    )
+    n_marks = len(marks)
     scopes: list[sc.Scope] = []
     method_scopes: set[int] = set()  # id() of scopes of class methods (a `this` boundary)
     for key, kind in (
@@ -331,12 +370,17 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         named = kind in (sc.FUNCTION, sc.CLASS, _TYPE_SCOPE)
         for node in get(key, ()):
             start = node.start_byte
+            end = node.end_byte
             owner = owner_of.get(start, -1) if kind != sc.BLOCK else -1
+            if owner < 0 and kind != sc.CLASS:
+                i = bisect_left(marks, start)
+                if i == n_marks or marks[i] >= end:
+                    continue  # binds nothing that matters
             if named:
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     start = name_node.end_byte
-            scope = sc.Scope(start, node.end_byte, kind, owner)
+            scope = sc.Scope(start, end, kind, owner)
             if owner >= 0 and kind == sc.FUNCTION and node.type == "method_definition":
                 method_scopes.add(id(scope))
             scopes.append(scope)
@@ -362,12 +406,16 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     # --- one sweep over every name in document order ---------------------------------------
     roots: list[tuple[int, int, int]] = []
     root_ident: dict[int, int] = {}
-    for key, code in (("root.var", _ROOT_VAR), ("root.let", _ROOT_LET), ("root.write", _ROOT_WRITE)):
+    for key, root_code in (
+        ("root.var", _ROOT_VAR),
+        ("root.let", _ROOT_LET),
+        ("root.write", _ROOT_WRITE),
+    ):
         for node in get(key, ()):
             if node.type == "identifier":
-                root_ident[node.start_byte] = code
+                root_ident[node.start_byte] = root_code
             else:
-                roots.append((node.start_byte, node.end_byte, code))
+                roots.append((node.start_byte, node.end_byte, root_code))
     root_sweep = sc.OwnerSweep(roots)
     pat_set = set(pat_starts)
     binds = {n.start_byte for n in get("bind", ())}
@@ -383,15 +431,18 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     stmt_i = 0
     sweep = sc.ScopeSweep(scopes)
     pending: list[tuple[str, int, int, int, int]] = []  # (name, start, end, scope, flags)
-    for node in sorted(get("ident", ()), key=lambda n: n.start_byte):
+    # Names no definition carries (locals, globals of the runtime) resolve to nothing: skip them.
+    idents = [n for n in get("ident", ()) if content[n.start_byte : n.end_byte] in def_names]
+    idents.sort(key=lambda n: n.start_byte)
+    for node in idents:
         pos = node.start_byte
+        end = node.end_byte
         if pos in skip:
             continue
         while stmt_i < n_stmts and stmt_ranges[stmt_i][1] <= pos:
             stmt_i += 1
         if stmt_i < n_stmts and stmt_ranges[stmt_i][0] <= pos:
             continue  # a name inside an import statement: handled by its import record
-        end = node.end_byte
         flags = 0
         if pos in jsx:
             if 97 <= content[pos] <= 122:
@@ -402,7 +453,7 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         if pos in binds:
             scope_obj(s).binds.add(name)
             continue
-        code = root_ident.get(pos)
+        code: int | None = root_ident.get(pos)
         if code is None and pos in pat_set:
             code = root_sweep.at(pos)
         if code == _ROOT_LET:
@@ -420,7 +471,6 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         pending.append((name, pos, end, s, flags))
 
     # --- resolve references now that every scope's bindings are known ----------------------
-    chains = _chain_ranges(get("chain", ()))
     owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
     refs = index.refs
     for name, start, end, s, flags in pending:
@@ -429,10 +479,8 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
             continue
         owner = owners.at(start)
         refs.append((start, end, target, owner, flags))
-        chain_end = chains.get(start)
-        if chain_end is not None:
-            _add_chain(index, content, start, chain_end, target, False, owner, callees)
-    this_nodes = get("this", ())
+        if content[end : end + 1] in _CHAIN_NEXT:
+            _add_chain(index, content, start, target, False, owner, start in jsx)
     if this_nodes:
         sweep = sc.ScopeSweep(scopes)
         owners = sc.OwnerSweep(
@@ -440,11 +488,9 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         )
         for pos in sorted({n.start_byte for n in this_nodes}):
             s = sweep.at(pos)
-            owner = owners.at(pos)
-            chain_end = chains.get(pos)
             cls = _this_class(scopes, method_scopes, defs, s)
-            if chain_end is not None and cls >= 0:
-                _add_chain(index, content, pos, chain_end, cls, True, owner, callees)
+            if cls >= 0:
+                _add_chain(index, content, pos, cls, True, owners.at(pos), False)
         index.chains.sort(key=lambda c: c[3][0])
 
     # --- exports ---------------------------------------------------------------------------
@@ -462,11 +508,19 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         if target >= 0:
             exports[out] = target
             defs[target].is_exported = True
-    for node in get("cjs", ()):
+    for node in cjs:
         _commonjs_exports(content, node, module, index)
     if root.has_error:
-        index.errors = error_ranges(root)
+        index.errors = [(_point(a), _point(b)) for a, b in error_ranges(root)]
     return index
+
+
+def _top_declarators(stmt: ts.Node, out: list[ts.Node]) -> None:
+    """Collect the declarators of a module-level `const`/`let`/`var` (possibly `declare`d)."""
+    if stmt.type == "ambient_declaration" and stmt.named_child_count:
+        stmt = stmt.named_children[0]
+    if stmt.type in ("lexical_declaration", "variable_declaration"):
+        out.extend(c for c in stmt.named_children if c.type == "variable_declarator")
 
 
 def _declaration_of(decl: ts.Node) -> tuple[ts.Node, int, int]:
@@ -525,32 +579,28 @@ def _this_class(
     return -1
 
 
-def _chain_ranges(nodes: list[ts.Node]) -> dict[int, int]:
-    chains: dict[int, int] = {}
-    for node in nodes:
-        start, end = node.start_byte, node.end_byte
-        if chains.get(start, -1) < end:
-            chains[start] = end
-    return chains
-
-
 def _add_chain(
-    index: FileIndex,
-    content: bytes,
-    start: int,
-    end: int,
-    head: int,
-    is_this: bool,
-    owner: int,
-    callees: set[int],
+    index: FileIndex, content: bytes, start: int, head: int, is_this: bool, owner: int, jsx: bool
 ) -> None:
-    match = _CHAIN_RE.match(content, start, end)
+    """Record the dotted chain (`a.b.c`, `this.x`) that the name at `start` heads, if any.
+
+    The chain is read from the text: after an identifier, `.` and `?.` can only be member
+    access. It stops where the chain stops being a plain dotted name (`a.b(c).d` -> `a.b`).
+    """
+    match = _CHAIN_RE.match(content, start)
     if match is None:
-        return  # not a dotted name (`a[0].b`, `f().b`)
-    words = list(_WORD_RE.finditer(content, start, match.end()))
-    components = tuple((w.start(), w.end()) for w in words[1:])
-    last_call = REF_CALL if components[-1][0] in callees else 0
-    index.chains.append((head, is_this, owner, components, last_call))
+        return
+    end = match.end()
+    words = _WORD_RE.findall(content, start, end)
+    components: list[tuple[int, int]] = []
+    offset = start + len(words[0])
+    for word in words[1:]:
+        offset = content.index(word, offset)
+        components.append((offset, offset + len(word)))
+        offset += len(word)
+    after = _CALL_RE.match(content, end)
+    last_call = REF_CALL if jsx or after is not None else 0
+    index.chains.append((head, is_this, owner, tuple(components), last_call))
 
 
 def _import_records(content: bytes, stmt: ts.Node, col: _Defs, reexport: bool) -> None:

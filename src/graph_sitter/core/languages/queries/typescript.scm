@@ -16,25 +16,15 @@
 (class_body (public_field_definition) @def.field)
 (variable_declarator
   value: [(arrow_function) (function_expression) (generator_function) (class)]) @def.var_value
-(program (lexical_declaration (variable_declarator) @def.top_var))
-(program (variable_declaration (variable_declarator) @def.top_var))
-(program (export_statement declaration: (lexical_declaration (variable_declarator) @def.top_var)))
-(program (export_statement declaration: (variable_declaration (variable_declarator) @def.top_var)))
-(program (ambient_declaration (lexical_declaration (variable_declarator) @def.top_var)))
-(program (ambient_declaration (variable_declaration (variable_declarator) @def.top_var)))
-(program (export_statement declaration: (ambient_declaration
-  (lexical_declaration (variable_declarator) @def.top_var))))
-(program (export_statement declaration: (ambient_declaration
-  (variable_declaration (variable_declarator) @def.top_var))))
 ((variable_declarator
    value: (call_expression
      function: (identifier) @_req
      arguments: (arguments . (string) .))) @def.require
  (#eq? @_req "require"))
-(program (export_statement) @export)
 (import_statement) @import
 (ambient_declaration) @ambient
-(program (expression_statement (assignment_expression left: (member_expression)) @cjs))
+; Module-level variables, export statements and `module.exports = ...` are read in Python from
+; the program's children (cheaper than patterns rooted at `program`).
 
 ; Scopes. Function and class scopes start after their name (bound outside them).
 [(function_declaration) (generator_function_declaration) (function_expression)
@@ -78,14 +68,11 @@
 (update_expression argument: (identifier) @write)
 (for_in_statement !kind left: (identifier) @write)
 (call_expression function: (identifier) @callee)
-(call_expression function: (member_expression property: (_) @callee))
 (new_expression constructor: (identifier) @callee)
-(new_expression constructor: (member_expression property: (_) @callee))
 (extends_clause value: (identifier) @type)
 (nested_type_identifier module: (identifier) @type)
 
-; Every name, every dotted chain.
+; Every name; `this` heading a member chain (chains are read from the text after their head).
 [(identifier) (shorthand_property_identifier) (shorthand_property_identifier_pattern)] @ident
 (type_identifier) @ident @type
-[(member_expression) (nested_type_identifier)] @chain
 (member_expression object: (this) @this)
