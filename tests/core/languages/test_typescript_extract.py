@@ -224,6 +224,28 @@ def test_overloads_merge_into_one_function() -> None:
     assert content[g.ext_start : g.start] == b"declare "
 
 
+def test_ambient_declarations() -> None:
+    content, index = src(
+        "export declare function f(): void;\n"
+        "declare const c: number;\n"
+        "export declare class K { m(): void; }\n",
+        "types.d.ts",
+    )
+    assert defs_table(index) == [
+        (FUNCTION, "f", None, 1),
+        (GLOBAL_VAR, "c", None, 2),
+        (CLASS, "K", None, 3),
+        (FUNCTION, "m", "K", 3),
+    ]
+    assert [d.is_exported for d in index.defs] == [True, False, True, False]
+    assert index.exports == {"f": 0, "K": 2}
+    assert [content[d.ext_start : d.start] for d in index.defs[:3]] == [
+        b"export declare ",
+        b"declare ",
+        b"export declare ",
+    ]
+
+
 def test_default_exports_and_class_expressions() -> None:
     _, index = src("export default class Widget {}\n")
     assert index.exports == {"default": 0} and index.defs[0].is_exported

@@ -165,11 +165,9 @@ class _Defs:
                 name = content[ns:ne].decode("utf-8", "replace")
         else:
             ns = ne = start
-        ext = start if ext_base is None else ext_base
-        ext = min(ext, self.ambient.get(ext, ext))
-        exported = self.exported.get(ext)
-        if exported is not None:
-            ext = exported[0]
+        base = start if ext_base is None else ext_base
+        exported = self.exported.get(base)
+        ext = exported[0] if exported is not None else self.ambient.get(base, base)
         record = DefRecord(
             kind,
             name or "",
