@@ -313,6 +313,14 @@ class Symbol:
     def _node(self) -> ts.Node:
         return self._cb._node_for(self._f, self._rec.start, self._rec.end)
 
+    def _decorators(self) -> list[str]:
+        node = self._node()
+        parent = node.parent
+        holder = parent if parent is not None and parent.type == "decorated_definition" else node
+        return [
+            self._decode(c.start_byte, c.end_byte) for c in holder.children if c.type == "decorator"
+        ]
+
 
 class Function(Symbol):
     """A function or method."""
@@ -333,17 +341,7 @@ class Function(Symbol):
     @property
     def decorators(self) -> list[str]:
         """Decorator sources, e.g. `["@property"]`."""
-        node = self._node()
-        parent = node.parent
-        if parent is not None and parent.type == "decorated_definition":
-            return [
-                self._decode(c.start_byte, c.end_byte)
-                for c in parent.children
-                if c.type == "decorator"
-            ]
-        return [
-            self._decode(c.start_byte, c.end_byte) for c in node.children if c.type == "decorator"
-        ]
+        return self._decorators()
 
     @property
     def parameters(self) -> list[Parameter]:
@@ -402,15 +400,8 @@ class Class(Symbol):
 
     @property
     def decorators(self) -> list[str]:
-        node = self._node()
-        parent = node.parent
-        if parent is not None and parent.type == "decorated_definition":
-            return [
-                self._decode(c.start_byte, c.end_byte)
-                for c in parent.children
-                if c.type == "decorator"
-            ]
-        return []
+        """Decorator sources, e.g. `["@property"]`."""
+        return self._decorators()
 
     @property
     def docstring(self) -> str | None:
