@@ -308,6 +308,50 @@ class Codebase:
             raise PathOutsideCodebaseError(path, self.root or "(in memory)")
         return rel
 
+    # ------------------------------------------------------------------ AI (thin delegates)
+    # The AI layer lives in `graph_sitter.ai.codebase_ai`; the core never imports it eagerly.
+    def ai(
+        self,
+        prompt: str,
+        target: Any = None,
+        context: Any = None,
+        model: str | None = None,
+        provider: str | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """Ask an AI provider about `target` with graph-aware context; see docs."""
+        from graph_sitter.ai import codebase_ai
+
+        return codebase_ai.ask(
+            self, prompt, target=target, context=context, model=model, provider=provider, **kwargs
+        )
+
+    def ai_edit(self, prompt: str, target: Any, **kwargs: Any) -> str:
+        """Ask for a replacement of `target`, queue it as an edit, return the diff."""
+        from graph_sitter.ai import codebase_ai
+
+        return codebase_ai.edit(self, prompt, target, **kwargs)
+
+    def ai_map(
+        self, prompt: str, targets: Iterable[Any], concurrency: int = 8, **kwargs: Any
+    ) -> Any:
+        """Run `prompt` on many targets concurrently (resumable); results in input order."""
+        from graph_sitter.ai import codebase_ai
+
+        return codebase_ai.map_targets(self, prompt, targets, concurrency=concurrency, **kwargs)
+
+    def ai_context(self, target: Any, **kwargs: Any) -> Any:
+        """The context `ai(..., target=target)` would send, for inspection."""
+        from graph_sitter.ai import codebase_ai
+
+        return codebase_ai.context_for(self, target, **kwargs)
+
+    def set_session_options(self, **options: Any) -> None:
+        """Session limits, e.g. `max_ai_requests=150`."""
+        from graph_sitter.ai import codebase_ai
+
+        codebase_ai.set_session_options(self, **options)
+
     # ------------------------------------------------------------------ view support
     def _symbol(self, f: int, d: int) -> Any:
         rec = self._graph.files[f].index.defs[d]
