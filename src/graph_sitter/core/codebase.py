@@ -6,6 +6,7 @@ import difflib
 import os
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import tree_sitter as ts
@@ -20,8 +21,20 @@ from graph_sitter.core._records import (
     INTERFACE,
     REF_CALL,
     TYPE_ALIAS,
+    FileIndex,
 )
+from graph_sitter.core._shift import Shift, is_identifier_swap, mentions, shift_index
 from graph_sitter.core.discover import DEFAULT_MAX_FILE_BYTES, Skipped, discover
+from graph_sitter.core.edits import (
+    Edit,
+    EditError,
+    EditValidationError,
+    Transaction,
+    apply_edits,
+    check_inside,
+    unified_diff,
+    write_atomically,
+)
 from graph_sitter.core.errors import (
     AmbiguousSymbolError,
     CodebaseLoadError,
@@ -30,7 +43,13 @@ from graph_sitter.core.errors import (
     SymbolNotFoundError,
 )
 from graph_sitter.core.languages import LANGUAGES, Language, language_for_path, normalize_language
-from graph_sitter.core.parse import ParsedFile, default_cache_dir, parse_files, parse_one
+from graph_sitter.core.parse import (
+    ParsedFile,
+    default_cache_dir,
+    detect_encoding,
+    parse_files,
+    parse_one,
+)
 from graph_sitter.core.resolve import Graph, class_header_end
 from graph_sitter.core.symbols import (
     VIEW_BY_KIND,
@@ -112,6 +131,7 @@ class Codebase:
                 continue
             sources.append((rel, lang.name, content))
         cache = default_cache_dir() if cache_dir is None else (cache_dir or None)
+        self._cache_dir = cache
         self._init_graph(sources, languages, cache, workers, progress)
 
     @classmethod
@@ -131,6 +151,7 @@ class Codebase:
                 continue
             content = text.encode("utf-8") if isinstance(text, str) else bytes(text)
             sources.append((rel, lang.name, content))
+        self._cache_dir = None
         self._init_graph(sources, languages, None, 1, None)
         return self
 
@@ -142,6 +163,8 @@ class Codebase:
         workers: int | None,
         progress: ProgressCallback | None,
     ) -> None:
+        self._tx = Transaction()
+        self._pending_imports: set[tuple[str, str]] = set()
         parse_progress = (lambda d, t: progress("parse", d, t)) if progress else None
         parsed = parse_files(sources, cache_dir=cache_dir, workers=workers, progress=parse_progress)
         counts = Counter(pf.language for pf in parsed)
@@ -307,6 +330,149 @@ class Codebase:
         if rel == ".." or rel.startswith("../"):
             raise PathOutsideCodebaseError(path, self.root or "(in memory)")
         return rel
+
+    # ------------------------------------------------------------------ edits
+    @property
+    def has_pending_edits(self) -> bool:
+        return bool(self._tx)
+
+    def _queue(self, path: str, edit: Edit) -> None:
+        f = self._graph.file_index.get(path)
+        if f is None:
+            raise EditError(f"{path} is not a file of this codebase.")
+        problem = self._graph.files[f].problem
+        if problem:
+            raise EditError(f"Refusing to edit {path}: {problem}.")
+        self._tx.add(path, edit)
+
+    def create_file(self, path: str, content: str = "") -> None:
+        """Queue a new file (written on `commit`)."""
+        rel = self._relative(path)
+        check_inside(self.root or "/", rel) if self.root else None
+        if rel in self._graph.file_index or rel in self._tx.created:
+            raise EditError(f"{rel} already exists.")
+        if language_for_path(rel) is None:
+            raise EditError(f"{rel}: unsupported file type.")
+        self._tx.created[rel] = content.encode("utf-8")
+
+    def reset(self) -> None:
+        """Drop every pending edit."""
+        self._tx.clear()
+        self._pending_imports.clear()
+
+    def _pending_contents(self) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for path, edits in self._tx.edits.items():
+            pf = self._graph.files[self._graph.file_index[path]]
+            out[path] = apply_edits(pf.content, edits)
+        return out
+
+    def get_diff(self) -> str:
+        """Unified diff of the pending edits against the current files."""
+        parts = []
+        for path, after in sorted(self._pending_contents().items()):
+            before = self._graph.files[self._graph.file_index[path]].content
+            parts.append(unified_diff(path, before, after))
+        for path, created in sorted(self._tx.created.items()):
+            parts.append(unified_diff(path, None, created))
+        return "".join(parts)
+
+    def commit(self, validate: bool = True) -> None:
+        """Apply pending edits: validate, write atomically, and update the graph in place.
+
+        Symbols obtained before the commit describe the old code: look them up again.
+        """
+        if not self._tx:
+            return
+        new = self._pending_contents()
+        new.update(self._tx.created)
+        shifted = self._identifier_swaps(new)
+        parsed: dict[str, tuple[ts.Tree, FileIndex]] = {}
+        if validate and shifted is None:
+            for path, content in new.items():
+                parsed[path] = self._validate(path, content)
+        disk = {path: self._disk_bytes(path, content) for path, content in new.items()}
+        if self.root:
+            write_atomically(self.root, disk)
+        created = set(self._tx.created)
+        edits = {path: list(e) for path, e in self._tx.edits.items()}
+        self.reset()
+        self._by_kind = None
+        self._subclasses = None
+        if shifted is not None:
+            moves: dict[int, tuple[ParsedFile, Callable[[int], int]]] = {}
+            for path, content in new.items():
+                f = self._graph.file_index[path]
+                old = self._graph.files[f]
+                shift = Shift(old.content, edits[path])
+                index = shift_index(old.index, shift, old.content, edits[path])
+                pf = replace(old, content=content, index=index, from_cache=False)
+                moves[f] = (pf, shift.offset)
+            self._graph.shift_files(moves)
+            self._forget(set(moves))
+            return
+        reparsed = []
+        for path, content in new.items():
+            _, index = parsed.get(path) or parse_one(path, content)
+            lang = language_for_path(path)
+            assert lang is not None
+            encoding, problem = detect_encoding(disk[path], lang.name)
+            pf = ParsedFile(path, lang.name, content, encoding, "", index, problem)
+            reparsed.append(pf)
+        if created:
+            files = {pf.path: pf for pf in self._graph.files}
+            files.update({pf.path: pf for pf in reparsed})
+            self._set_files([files[p] for p in sorted(files)])
+            return
+        changed = {self._graph.file_index[pf.path]: pf for pf in reparsed}
+        self._graph.update(changed)
+        self._forget(set(changed))
+
+    def _forget(self, files: set[int]) -> None:
+        for f in files:
+            self._trees.pop(f, None)
+            self._line_cache.pop(f, None)
+
+    def _identifier_swaps(self, new: dict[str, bytes]) -> set[int] | None:
+        """Files whose edits only swap identifiers for fresh ones (no re-parse needed)."""
+        if self._tx.created:
+            return None
+        touched: set[int] = set()
+        names: set[bytes] = set()
+        for path, edits in self._tx.edits.items():
+            f = self._graph.file_index[path]
+            pf = self._graph.files[f]
+            if pf.language != "python" or not is_identifier_swap(pf.content, edits):
+                return None
+            touched.add(f)
+            names.update(e.text for e in edits)
+        for x in self._graph.readers_of(touched):
+            if mentions(self._graph.files[x].content, names):
+                return None  # the new name exists there already: scopes may resolve anew
+        return touched
+
+    def _validate(self, path: str, content: bytes) -> tuple[ts.Tree, FileIndex]:
+        tree, index = parse_one(path, content)
+        f = self._graph.file_index.get(path)
+        before = self._graph.files[f].index.errors if f is not None else []
+        if len(index.errors) > len(before):
+            fresh = [e for e in index.errors if e not in before] or index.errors
+            raise EditValidationError(path, fresh[0][0])
+        return tree, index
+
+    def _disk_bytes(self, path: str, content: bytes) -> bytes:
+        f = self._graph.file_index.get(path)
+        encoding = self._graph.files[f].encoding if f is not None else "utf-8"
+        if encoding == "utf-8":
+            return content
+        if encoding == "utf-8-sig":
+            return b"\xef\xbb\xbf" + content
+        try:
+            return content.decode("utf-8").encode(encoding)
+        except UnicodeError as exc:
+            raise EditError(
+                f"The new text of {path} cannot be written as {encoding}: {exc}"
+            ) from exc
 
     # ------------------------------------------------------------------ AI (thin delegates)
     # The AI layer lives in `graph_sitter.ai.codebase_ai`; the core never imports it eagerly.

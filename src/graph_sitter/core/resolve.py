@@ -41,7 +41,12 @@ _MAX_DEPTH = 24
 
 
 class Graph:
-    """Resolution state over a fixed list of parsed files (rebuilt when files change)."""
+    """Resolution state over a list of parsed files.
+
+    While a file is indexed, every other file whose contents the resolution reads is recorded
+    (`deps_of`), and so is every usage list it adds to (`contrib`). When files change, `update`
+    re-indexes exactly the files that read them, instead of the whole codebase.
+    """
 
     def __init__(self, files: Sequence[ParsedFile], root_name: str = "") -> None:
         self.files = list(files)
@@ -49,12 +54,33 @@ class Graph:
         self.file_index: dict[str, int] = {pf.path: i for i, pf in enumerate(self.files)}
         self._module_defs: list[dict[str, int] | None] = [None] * len(self.files)
         self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
-        self._import_cache: dict[SymKey, Target | None] = {}
+        # Cached results carry the files read to compute them.
+        self._import_cache: dict[SymKey, tuple[Target | None, frozenset[int]]] = {}
+        self._superclass_cache: dict[SymKey, tuple[list[Target], frozenset[int]]] = {}
+        self._reads: list[set[int]] = []  # stack: files read by the computations under way
         self._build_module_map()
         self.usages: dict[SymKey, list[UsageRec]] = {}
-        self.file_usages: dict[int, list[UsageRec]] = {}
         self.resolved_refs: list[dict[int, SymKey]] = [{} for _ in self.files]
-        self._superclass_cache: dict[SymKey, list[Target]] = {}
+        self.deps_of: list[frozenset[int]] = [frozenset()] * len(self.files)
+        self.contrib: list[set[SymKey]] = [set() for _ in self.files]
+
+    # ----------------------------------------------------------------- dependency tracking
+    def _note(self, f: int) -> None:
+        if self._reads:
+            self._reads[-1].add(f)
+
+    def _begin(self) -> None:
+        self._reads.append(set())
+
+    def _end(self) -> frozenset[int]:
+        reads = frozenset(self._reads.pop())
+        if self._reads:
+            self._reads[-1].update(reads)
+        return reads
+
+    def _absorb(self, reads: frozenset[int]) -> None:
+        if self._reads:
+            self._reads[-1].update(reads)
 
     # ----------------------------------------------------------------- module names (Python)
     def _build_module_map(self) -> None:
@@ -99,6 +125,7 @@ class Graph:
     # ----------------------------------------------------------------- per-file tables
     def module_defs(self, f: int) -> dict[str, int]:
         """Module-level names of file `f` -> def index (a real definition beats an import)."""
+        self._note(f)
         table = self._module_defs[f]
         if table is None:
             table = {}
@@ -116,6 +143,7 @@ class Graph:
         return table
 
     def children(self, f: int, d: int) -> list[int]:
+        self._note(f)
         table = self._children[f]
         if table is None:
             table = {}
@@ -132,18 +160,22 @@ class Graph:
     def resolve_import(self, f: int, d: int, depth: int = 0) -> Target | None:
         """What import binding `d` of file `f` denotes (None when external)."""
         key = (f, d)
-        if key in self._import_cache:
-            return self._import_cache[key]
+        cached = self._import_cache.get(key)
+        if cached is not None:
+            self._absorb(cached[1])
+            return cached[0]
         if depth > _MAX_DEPTH:
             return None
-        self._import_cache[key] = None  # cycle guard
+        self._import_cache[key] = (None, frozenset((f,)))  # cycle guard
+        self._begin()
+        self._note(f)
         pf = self.files[f]
         rec = pf.index.defs[d]
         if pf.language == "python":
             result = self._resolve_python_import(f, rec, depth)
         else:
             result = self._resolve_ts_import(f, rec, depth)
-        self._import_cache[key] = result
+        self._import_cache[key] = (result, self._end())
         return result
 
     def _resolve_python_import(self, f: int, rec: DefRecord, depth: int) -> Target | None:
@@ -227,6 +259,7 @@ class Graph:
         return None
 
     def _follow(self, f: int, d: int, depth: int) -> Target | None:
+        self._note(f)
         rec = self.files[f].index.defs[d]
         if rec.kind == IMPORT:
             return self.resolve_import(f, d, depth + 1)
@@ -244,6 +277,7 @@ class Graph:
         return None
 
     def _star_imports(self, f: int) -> list[int]:
+        self._note(f)
         return [
             d
             for d, rec in enumerate(self.files[f].index.defs)
@@ -251,6 +285,7 @@ class Graph:
         ]
 
     def _ts_export(self, f: int, name: str, depth: int) -> Target | None:
+        self._note(f)
         index = self.files[f].index
         d = index.exports.get(name)
         if d is not None:
@@ -268,6 +303,7 @@ class Graph:
         return None
 
     def _class_member(self, f: int, d: int, name: str, depth: int) -> Target | None:
+        self._note(f)
         defs = self.files[f].index.defs
         if defs[d].kind != CLASS:
             return None
@@ -287,8 +323,11 @@ class Graph:
         key = (f, d)
         cached = self._superclass_cache.get(key)
         if cached is not None:
-            return cached
-        self._superclass_cache[key] = []
+            self._absorb(cached[1])
+            return cached[0]
+        self._superclass_cache[key] = ([], frozenset((f,)))  # cycle guard
+        self._begin()
+        self._note(f)
         result: list[Target] = []
         pf = self.files[f]
         rec = pf.index.defs[d]
@@ -315,9 +354,9 @@ class Graph:
         for _, base in sorted(found, key=lambda item: item[0]):
             if base is None or base[0] != "sym":
                 continue
-            if self.files[base[1]].index.defs[base[2]].kind == CLASS and base not in result:
+            if self._is_class(base[1], base[2]) and base not in result:
                 result.append(base)
-        self._superclass_cache[key] = result
+        self._superclass_cache[key] = (result, self._end())
         return result
 
     # ----------------------------------------------------------------- usage index
@@ -340,9 +379,75 @@ class Graph:
         return None
 
     def _index_file(self, f: int) -> None:
+        self._begin()
+        self._note(f)
+        try:
+            self._index_file_refs(f)
+        finally:
+            self.deps_of[f] = self._end()
+
+    def _is_class(self, f: int, d: int) -> bool:
+        self._note(f)
+        return self.files[f].index.defs[d].kind == CLASS
+
+    def _add(self, key: SymKey, record: UsageRec) -> None:
+        self.usages.setdefault(key, []).append(record)
+        self.contrib[record[0]].add(key)
+
+    def update(self, changed: dict[int, ParsedFile]) -> set[int]:
+        """Swap in re-parsed files and re-index every file that read them; return those."""
+        touched = set(changed)
+        for f, pf in changed.items():
+            self.files[f] = pf
+            self._module_defs[f] = None
+            self._children[f] = None
+        redo = self.readers_of(touched)
+        for x in redo:
+            for key in self.contrib[x]:
+                kept = [r for r in self.usages.get(key, ()) if r[0] != x]
+                if kept:
+                    self.usages[key] = kept
+                else:
+                    self.usages.pop(key, None)
+            self.contrib[x] = set()
+            self.resolved_refs[x] = {}
+        for key in [k for k in self.usages if k[0] in touched]:
+            del self.usages[key]  # definitions of changed files were renumbered
+        self._import_cache = {
+            k: v for k, v in self._import_cache.items() if k[0] not in redo and not v[1] & touched
+        }
+        self._superclass_cache = {
+            k: v
+            for k, v in self._superclass_cache.items()
+            if k[0] not in redo and not v[1] & touched
+        }
+        for x in sorted(redo):
+            self._index_file(x)
+        return redo
+
+    def readers_of(self, files: set[int]) -> set[int]:
+        """Files whose resolution read any of `files` (those included)."""
+        return {x for x, deps in enumerate(self.deps_of) if deps & files} | files
+
+    def shift_files(self, changed: dict[int, tuple[ParsedFile, Callable[[int], int]]]) -> None:
+        """Swap in files whose records only moved (see `_shift`): move their usage records."""
+        for f, (pf, _) in changed.items():
+            self.files[f] = pf
+            self._module_defs[f] = None
+            self._children[f] = None
+        moves = {f: off for f, (_, off) in changed.items()}
+        keys = set().union(*(self.contrib[f] for f in changed))
+        for key in keys:
+            self.usages[key] = [
+                (r[0], moves[r[0]](r[1]), moves[r[0]](r[2]), r[3], r[4]) if r[0] in moves else r
+                for r in self.usages[key]
+            ]
+        for f, (_, off) in changed.items():
+            self.resolved_refs[f] = {off(k): v for k, v in self.resolved_refs[f].items()}
+
+    def _index_file_refs(self, f: int) -> None:
         pf = self.files[f]
         index: FileIndex = pf.index
-        usages = self.usages
         resolved = self.resolved_refs[f]
         content = pf.content
         for start, end, target, owner, flags in index.refs:
@@ -353,15 +458,15 @@ class Graph:
                 if found is None or found[0] != "sym":
                     continue
                 key: SymKey = (found[1], found[2])
-                usages.setdefault(key, []).append(record)
+                self._add(key, record)
                 resolved[start] = key
                 continue
             local = (f, target)
-            usages.setdefault(local, []).append(record)
+            self._add(local, record)
             if index.defs[target].kind == IMPORT:
                 final = self._final(f, target)
                 if final is not None:
-                    usages.setdefault(final, []).append(record)
+                    self._add(final, record)
                     resolved[start] = final
                 else:
                     resolved[start] = local
@@ -371,7 +476,7 @@ class Graph:
             if rec.kind == IMPORT and rec.imported_name not in (None, "*"):
                 final = self._final(f, d)
                 if final is not None:
-                    usages.setdefault(final, []).append((f, rec.start, rec.end, 8, rec.parent))
+                    self._add(final, (f, rec.start, rec.end, 8, rec.parent))
         for head, is_self, owner, components, last_call in index.chains:
             ns: Target | None
             if is_self:
@@ -383,7 +488,7 @@ class Graph:
             for i, (start, end) in enumerate(components):
                 if ns is None:
                     break
-                if ns[0] == "sym" and self.files[ns[1]].index.defs[ns[2]].kind != CLASS:
+                if ns[0] == "sym" and not self._is_class(ns[1], ns[2]):
                     break
                 name = content[start:end].decode("utf-8", "replace")
                 ns = self.member(ns, name)
@@ -391,7 +496,7 @@ class Graph:
                     continue
                 key = (ns[1], ns[2])
                 flags = last_call if i == last else 0
-                usages.setdefault(key, []).append((f, start, end, flags, owner))
+                self._add(key, (f, start, end, flags, owner))
                 resolved[start] = key
 
     def iter_usages(self, key: SymKey) -> Iterator[UsageRec]:

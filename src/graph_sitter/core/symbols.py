@@ -190,6 +190,40 @@ class SourceFile:
     def get_global_var(self, name: str, optional: bool = False) -> GlobalVar | None:
         return self._get((GLOBAL_VAR,), "global variable", name, optional)
 
+    def add_import(
+        self,
+        spec: Any = None,
+        *,
+        module: str | None = None,
+        name: str | None = None,
+        alias: str | None = None,
+        type_only: bool = False,
+    ) -> bool:
+        """Queue an import: a symbol, an import statement, or `module=`/`name=`/`alias=`.
+
+        Deduplicated against existing and pending imports; placed after the file's imports.
+        Returns whether an import was queued.
+        """
+        return _edit_ops().add_import(
+            self._cb, self, spec, module=module, name=name, alias=alias, type_only=type_only
+        )
+
+    def edit_range(self, start_byte: int, end_byte: int, text: str) -> None:
+        """Queue replacing bytes `start_byte..end_byte` of the file with `text`."""
+        from graph_sitter.core.edits import Edit
+
+        size = len(self._pf.content)
+        if not 0 <= start_byte <= end_byte <= size:
+            raise ValueError(f"byte range {start_byte}..{end_byte} outside 0..{size}")
+        self._cb._queue(self.filepath, Edit(start_byte, end_byte, text.encode("utf-8"), "edit"))
+
+    def edit(self, new_content: str) -> None:
+        """Replace the whole file's content."""
+        from graph_sitter.core.edits import Edit
+
+        pf = self._pf
+        self._cb._queue(pf.path, Edit(0, len(pf.content), new_content.encode("utf-8"), "edit"))
+
     def get_import(self, name: str, optional: bool = False) -> Import | None:
         return self._get((IMPORT,), "import", name, optional)
 
@@ -313,6 +347,35 @@ class Symbol:
     def _node(self) -> ts.Node:
         return self._cb._node_for(self._f, self._rec.start, self._rec.end)
 
+    # -- edits (queued; applied by `Codebase.commit`) -------------------------------------
+    def edit(self, new_source: str, *, extended: bool = False) -> None:
+        """Replace `source` (or `extended_source` with `extended=True`) with `new_source`."""
+        _edit_ops().edit(self._cb, self, new_source, extended)
+
+    def replace(self, old: str, new: str) -> int:
+        """Replace every occurrence of `old` inside this definition; return how many."""
+        return _edit_ops().replace(self._cb, self, old, new)
+
+    def insert_before(self, src: str) -> None:
+        """Insert `src` on its own lines before this definition (same indentation)."""
+        _edit_ops().insert_before(self._cb, self, src)
+
+    def insert_after(self, src: str) -> None:
+        """Insert `src` on its own lines after this definition (same indentation)."""
+        _edit_ops().insert_after(self._cb, self, src)
+
+    def remove(self) -> None:
+        """Remove this definition, blank lines it leaves behind, and imports only it used."""
+        _edit_ops().remove(self._cb, self)
+
+    def rename(self, new_name: str) -> int:
+        """Rename the definition, every resolved usage and every import naming it."""
+        return _edit_ops().rename(self._cb, self, new_name)
+
+    def move_to_file(self, file: SourceFile | str) -> None:
+        """Move this top-level definition to `file` with its imports; update importers."""
+        _edit_ops().move_to_file(self._cb, self, file)
+
     def _decorators(self) -> list[str]:
         node = self._node()
         parent = node.parent
@@ -346,6 +409,13 @@ class Function(Symbol):
     @property
     def parameters(self) -> list[Parameter]:
         return self._cb._parameters(self._f, self._node(), self.is_method)
+
+    def set_docstring(self, text: str) -> None:
+        _edit_ops().set_docstring(self._cb, self, text)
+
+    def add_decorator(self, src: str) -> bool:
+        """Add `@src` above the definition unless present; return whether it was added."""
+        return _edit_ops().add_decorator(self._cb, self, src)
 
     @property
     def return_type(self) -> str | None:
@@ -406,6 +476,12 @@ class Class(Symbol):
     @property
     def docstring(self) -> str | None:
         return self._cb._docstring(self._f, self._node())
+
+    def set_docstring(self, text: str) -> None:
+        _edit_ops().set_docstring(self._cb, self, text)
+
+    def add_decorator(self, src: str) -> bool:
+        return _edit_ops().add_decorator(self._cb, self, src)
 
     @property
     def superclasses(self) -> list[Class]:
@@ -531,6 +607,12 @@ class FunctionCall:
     @property
     def filepath(self) -> str:
         return self.file.filepath
+
+
+def _edit_ops() -> Any:
+    from graph_sitter.core import _edit_ops as ops
+
+    return ops
 
 
 def usage_kind(flags: int) -> str:

@@ -1,0 +1,578 @@
+"""Edit operations on symbols and files, turned into queued byte-range `Edit`s."""
+
+from __future__ import annotations
+
+import keyword
+import posixpath
+import re
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+import tree_sitter as ts
+
+from graph_sitter.core._records import CLASS, FUNCTION, GLOBAL_VAR, IMPORT
+from graph_sitter.core.edits import Edit, EditError
+
+if TYPE_CHECKING:
+    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core.symbols import Import, SourceFile, Symbol
+
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+# ----------------------------------------------------------------------------- text helpers
+def newline_of(content: bytes) -> bytes:
+    return b"\r\n" if b"\r\n" in content[:8192] else b"\n"
+
+
+def line_start(content: bytes, pos: int) -> int:
+    return content.rfind(b"\n", 0, pos) + 1
+
+
+def line_end(content: bytes, pos: int) -> int:
+    """Offset just after the newline ending the line that holds `pos` (or len)."""
+    idx = content.find(b"\n", pos)
+    return len(content) if idx < 0 else idx + 1
+
+
+def indent_at(content: bytes, pos: int) -> bytes:
+    start = line_start(content, pos)
+    prefix = content[start:pos]
+    return prefix if not prefix.strip() else prefix[: len(prefix) - len(prefix.lstrip())]
+
+
+def encode(text: str, nl: bytes) -> bytes:
+    return text.replace("\r\n", "\n").encode("utf-8").replace(b"\n", nl)
+
+
+def reindent(text: str, indent: bytes, first: bool = True) -> str:
+    """Dedent `text`, then indent every non-empty line (the first only if `first`)."""
+    lines = textwrap.dedent(text.replace("\r\n", "\n")).rstrip("\n").split("\n")
+    pad = indent.decode("utf-8")
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line if (not line.strip() or (i == 0 and not first)) else pad + line)
+    return "\n".join(out)
+
+
+def _is_blank_line(content: bytes, start: int) -> bool:
+    return not content[start : line_end(content, start)].strip()
+
+
+# ----------------------------------------------------------------------------- symbol edits
+def edit(cb: Codebase, sym: Symbol, new_source: str, extended: bool) -> None:
+    rec = sym._rec
+    content = sym._content
+    start = rec.ext_start if extended else rec.start
+    indent = indent_at(content, start)
+    text = reindent(new_source, indent, first=False)
+    cb._queue(sym.filepath, Edit(start, rec.end, encode(text, newline_of(content)), "edit"))
+
+
+def replace(cb: Codebase, sym: Symbol, old: str, new: str) -> int:
+    rec = sym._rec
+    content = sym._content
+    needle, repl = old.encode("utf-8"), new.encode("utf-8")
+    if not needle:
+        raise EditError("replace() needs a non-empty text to look for.")
+    count, pos = 0, content.find(needle, rec.start, rec.end)
+    while pos >= 0 and pos + len(needle) <= rec.end:
+        cb._queue(sym.filepath, Edit(pos, pos + len(needle), repl, "replace"))
+        count += 1
+        pos = content.find(needle, pos + len(needle), rec.end)
+    return count
+
+
+def insert_before(cb: Codebase, sym: Symbol, src: str) -> None:
+    rec = sym._rec
+    content = sym._content
+    at = line_start(content, rec.ext_start)
+    nl = newline_of(content)
+    text = encode(reindent(src, indent_at(content, rec.ext_start)), nl) + nl
+    cb._queue(sym.filepath, Edit(at, at, text, "insert"))
+
+
+def insert_after(cb: Codebase, sym: Symbol, src: str) -> None:
+    rec = sym._rec
+    content = sym._content
+    at = line_end(content, max(rec.end - 1, rec.start))
+    nl = newline_of(content)
+    text = encode(reindent(src, indent_at(content, rec.ext_start)), nl) + nl
+    if at == len(content) and not content.endswith(b"\n"):
+        text = nl + text
+    cb._queue(sym.filepath, Edit(at, at, text, "insert"))
+
+
+def _removal_range(content: bytes, start: int, end: int) -> tuple[int, int]:
+    """Whole lines of `start..end`, plus blank lines that would otherwise pile up."""
+    ls = line_start(content, start)
+    if content[ls:start].strip():
+        return start, end  # something else precedes it on its line: remove exactly
+    le = line_end(content, max(end - 1, start))
+    if content[end:le].strip() and not content[end:le].strip().startswith((b"#", b"//")):
+        return start, end  # something follows on its last line
+    before_blank = ls == 0 or _is_blank_line(content, line_start(content, ls - 1))
+    if before_blank:
+        while le < len(content) and _is_blank_line(content, le):
+            le = line_end(content, le)
+    if le >= len(content):
+        while ls > 0 and _is_blank_line(content, line_start(content, ls - 1)):
+            ls = line_start(content, ls - 1)
+    return ls, le
+
+
+def remove(cb: Codebase, sym: Symbol) -> None:
+    rec = sym._rec
+    if rec.kind == IMPORT:
+        remove_import(cb, sym)  # type: ignore[arg-type]
+        return
+    content = sym._content
+    start, end = _removal_range(content, rec.ext_start, rec.end)
+    cb._queue(sym.filepath, Edit(start, end, b"", "removal"))
+    _remove_unused_imports(cb, sym, rec.ext_start, rec.end)
+
+
+def _remove_unused_imports(cb: Codebase, sym: Symbol, lo: int, hi: int) -> None:
+    """Drop module-level imports of this file used only inside `lo..hi` (and used there)."""
+    f = sym._f
+    graph = cb._graph
+    for d, rec in enumerate(graph.files[f].index.defs):
+        if rec.kind != IMPORT or rec.parent != -1 or rec.imported_name == "*":
+            continue
+        uses = [u for u in graph.usages.get((f, d), ()) if u[0] == f]
+        if uses and all(lo <= u[1] < hi for u in uses):
+            remove_import(cb, cb._symbol(f, d))
+
+
+def remove_import(cb: Codebase, imp: Import) -> None:
+    rec = imp._rec
+    f = imp._f
+    content = imp._content
+    siblings = [
+        r for r in cb._graph.files[f].index.defs if r.kind == IMPORT and r.start == rec.start
+    ]
+    if len(siblings) <= 1:
+        start, end = _removal_range(content, rec.start, rec.end)
+        cb._queue(imp.filepath, Edit(start, end, b"", "removal"))
+        return
+    node = _binding_node(cb, imp)
+    if node is None:
+        raise EditError(
+            f"Cannot find {rec.name!r} in the import at {imp.filepath}:{rec.start_point[0] + 1}."
+        )
+    start, end = node.start_byte, node.end_byte
+    after = content[end : rec.end]
+    stripped = after.lstrip()
+    if stripped.startswith(b","):
+        end += len(after) - len(stripped) + 1
+        while end < rec.end and content[end : end + 1] in (b" ", b"\t"):
+            end += 1
+    else:
+        before = content[rec.start : start]
+        comma = before.rfind(b",")
+        if comma >= 0:
+            start = rec.start + comma
+    cb._queue(imp.filepath, Edit(start, end, b"", "removal"))
+
+
+def _binding_node(cb: Codebase, imp: Import) -> ts.Node | None:
+    """The element of an import statement that binds `imp` (`b as c`, `{ x }` item, ...)."""
+    rec = imp._rec
+    for node in _walk(cb._node_for(imp._f, rec.start, rec.end)):
+        if (
+            node.start_byte <= rec.name_start
+            and rec.name_end <= node.end_byte
+            and node.type
+            in (
+                "aliased_import",
+                "dotted_name",
+                "import_specifier",
+                "export_specifier",
+            )
+        ):
+            if (
+                node.type == "dotted_name"
+                and node.parent is not None
+                and node.parent.type == "aliased_import"
+            ):
+                continue
+            return node
+    return None
+
+
+def _walk(node: ts.Node) -> list[ts.Node]:
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(reversed(current.children))
+    return out
+
+
+def set_docstring(cb: Codebase, sym: Symbol, text: str) -> None:
+    content = sym._content
+    nl = newline_of(content)
+    node = sym._node()
+    if cb._graph.files[sym._f].language != "python":
+        doc = (
+            "/**\n"
+            + "".join(f" * {line}\n" if line else " *\n" for line in text.splitlines())
+            + " */"
+        )
+        prev = node.prev_sibling
+        if (
+            prev is not None
+            and prev.type == "comment"
+            and content[prev.start_byte : prev.end_byte].startswith(b"/**")
+        ):
+            indent = indent_at(content, prev.start_byte)
+            text_b = encode(reindent(doc, indent, first=False), nl)
+            cb._queue(sym.filepath, Edit(prev.start_byte, prev.end_byte, text_b, "docstring"))
+        else:
+            insert_before(cb, sym, doc)
+        return
+    body = node.child_by_field_name("body")
+    if body is None or not body.named_children:
+        raise EditError(f"{sym.qualified_name} has no body to hold a docstring.")
+    first = body.named_children[0]
+    quoted = '"""' + text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"') + '"""'
+    indent = indent_at(content, first.start_byte)
+    if (
+        first.type == "expression_statement"
+        and first.named_children
+        and first.named_children[0].type == "string"
+    ):
+        string = first.named_children[0]
+        new = encode(reindent(quoted, indent, first=False), nl)
+        cb._queue(sym.filepath, Edit(string.start_byte, string.end_byte, new, "docstring"))
+        return
+    if line_start(content, first.start_byte) <= sym._rec.start:
+        raise EditError(f"{sym.qualified_name} is a one-line definition; give it a block first.")
+    at = line_start(content, first.start_byte)
+    cb._queue(sym.filepath, Edit(at, at, encode(reindent(quoted, indent), nl) + nl, "docstring"))
+
+
+def add_decorator(cb: Codebase, sym: Symbol, src: str) -> bool:
+    decorator = src.strip()
+    if not decorator.startswith("@"):
+        decorator = "@" + decorator
+    existing = [d.strip() for d in sym._decorators()]
+    if decorator in existing:
+        return False
+    content = sym._content
+    rec = sym._rec
+    at = line_start(content, rec.start)
+    indent = indent_at(content, rec.start)
+    cb._queue(
+        sym.filepath,
+        Edit(at, at, indent + encode(decorator, b"\n") + newline_of(content), "decorator"),
+    )
+    return True
+
+
+# ----------------------------------------------------------------------------- imports
+def module_spec(cb: Codebase, importer: int, target_file: int) -> str:
+    """How `importer` names the module of `target_file` in an import statement."""
+    graph = cb._graph
+    pf = graph.files[target_file]
+    if pf.language == "python":
+        name = graph.module_of.get(target_file)
+        if not name:
+            raise EditError(f"{pf.path} has no importable module name.")
+        return name
+    here = posixpath.dirname(graph.files[importer].path)
+    stem = re.sub(r"\.(d\.ts|tsx?|jsx?|mjs|cjs|mts|cts)$", "", pf.path)
+    if stem.endswith("/index"):
+        stem = stem[: -len("/index")]
+    rel = posixpath.relpath(stem, here or ".")
+    return rel if rel.startswith("../") else "./" + rel
+
+
+def render_import(
+    language: str, module: str, name: str | None, alias: str | None, type_only: bool
+) -> str:
+    if language == "python":
+        if name is None:
+            return f"import {module}" + (f" as {alias}" if alias else "")
+        return f"from {module} import {name}" + (f" as {alias}" if alias and alias != name else "")
+    kw = "import type" if type_only else "import"
+    if name is None:
+        return f'{kw} * as {alias or "ns"} from "{module}";'
+    if name == "default":
+        return f'{kw} {alias} from "{module}";'
+    item = name + (f" as {alias}" if alias and alias != name else "")
+    return f'{kw} {{ {item} }} from "{module}";'
+
+
+def add_import(
+    cb: Codebase,
+    file: SourceFile,
+    spec: Any = None,
+    *,
+    module: str | None = None,
+    name: str | None = None,
+    alias: str | None = None,
+    type_only: bool = False,
+) -> bool:
+    """Queue an import in `file` unless an equivalent one exists; return True if queued."""
+    from graph_sitter.core.symbols import Symbol
+
+    f = file._f
+    pf = cb._graph.files[f]
+    language = pf.language
+    line: str
+    if isinstance(spec, Symbol):
+        if spec._f == f:
+            return False  # defined here
+        module = module_spec(cb, f, spec._f)
+        name = spec.name
+        line = render_import(language, module, name, alias, type_only)
+    elif isinstance(spec, str):
+        line = spec.strip()
+    else:
+        if module is None:
+            raise EditError("add_import needs a symbol, an import statement, or module=...")
+        line = render_import(language, module, name, alias, type_only)
+    bound = alias or (name if name not in (None, "default") else (module or "").split(".")[0])
+    for imp in file.imports:
+        if imp.source.strip() == line:
+            return False
+        if isinstance(spec, Symbol) and imp.name == bound and imp.resolved_symbol == spec:
+            return False
+        if (
+            module is not None
+            and imp.module == module
+            and imp.imported_name == name
+            and (imp.alias or None) == (alias if alias != name else None)
+        ):
+            return False
+    key = (pf.path, line)
+    if key in cb._pending_imports:
+        return False
+    cb._pending_imports.add(key)
+    at, prefix = _import_position(cb, f, line.startswith("from __future__"))
+    nl = newline_of(pf.content)
+    cb._queue(pf.path, Edit(at, at, prefix + encode(line, nl) + nl, "import"))
+    return True
+
+
+def _import_position(cb: Codebase, f: int, future: bool) -> tuple[int, bytes]:
+    pf = cb._graph.files[f]
+    content = pf.content
+    imports = [r for r in pf.index.defs if r.kind == IMPORT and r.parent == -1]
+    nl = newline_of(content)
+    if imports and not future:
+        last = max(imports, key=lambda r: r.end)
+        at = line_end(content, last.end - 1)
+        return at, (nl if at == len(content) and not content.endswith(b"\n") else b"")
+    # No imports yet (or a __future__ import): after a shebang/encoding comment and docstring.
+    tree = cb._tree(f)
+    at = 0
+    for child in tree.root_node.children:
+        if (
+            child.type == "comment"
+            and child.start_point[0] < 2
+            and content[child.start_byte :].startswith(b"#")
+        ):
+            at = line_end(content, child.start_byte)
+            continue
+        if (
+            pf.language == "python"
+            and child.type == "expression_statement"
+            and child.named_children
+            and child.named_children[0].type == "string"
+        ):
+            at = line_end(content, child.end_byte - 1)
+        elif future and child.type == "future_import_statement":
+            at = line_end(content, child.end_byte - 1)
+            continue
+        break
+    return at, b""
+
+
+# ----------------------------------------------------------------------------- rename
+def rename(cb: Codebase, sym: Symbol, new_name: str) -> int:
+    """Rename the definition, every resolved usage and every import naming it."""
+    if not _IDENT.fullmatch(new_name) or keyword.iskeyword(new_name):
+        raise EditError(f"{new_name!r} is not a valid identifier.")
+    rec = sym._rec
+    old = rec.name
+    if new_name == old:
+        return 0
+    old_b, new_b = old.encode(), new_name.encode()
+    done: set[tuple[int, int, int]] = set()
+    renamed_in: set[int] = set()
+
+    def put(f: int, start: int, end: int) -> None:
+        if (f, start, end) in done:
+            return
+        done.add((f, start, end))
+        cb._queue(cb._graph.files[f].path, Edit(start, end, new_b, "rename"))
+
+    if sym._content[rec.name_start : rec.name_end] == old_b:
+        put(sym._f, rec.name_start, rec.name_end)
+        renamed_in.add(sym._f)
+    for uf, start, end, flags, _ in sorted(set(cb._graph.iter_usages((sym._f, sym._d)))):
+        content = cb._graph.files[uf].content
+        if flags & 8:  # an import statement: rename the imported name, never the alias
+            for node in _imported_name_nodes(cb, uf, start, end, old_b):
+                put(uf, node.start_byte, node.end_byte)
+                renamed_in.add(uf)
+        elif content[start:end] == old_b:
+            put(uf, start, end)
+    for uf in renamed_in:
+        _rename_in_dunder_all(cb, uf, old_b, new_b, put)
+    return len(done)
+
+
+def _imported_name_nodes(cb: Codebase, f: int, start: int, end: int, old: bytes) -> list[ts.Node]:
+    content = cb._graph.files[f].content
+    out = []
+    for node in _walk(cb._node_for(f, start, end)):
+        parent = node.parent
+        if parent is None or content[node.start_byte : node.end_byte] != old:
+            continue
+        if node.type == "dotted_name" and parent.type in (
+            "import_from_statement",
+            "aliased_import",
+        ):
+            if (
+                parent.type == "import_from_statement"
+                and parent.child_by_field_name("module_name") == node
+            ):
+                continue
+            if parent.type == "aliased_import" and parent.child_by_field_name("name") != node:
+                continue
+            if (
+                parent.type == "aliased_import"
+                and parent.parent is not None
+                and parent.parent.type == "import_statement"
+            ):
+                continue
+            out.append(node)
+        elif (
+            node.type in ("identifier", "type_identifier")
+            and parent.type in ("import_specifier", "export_specifier")
+            and parent.child_by_field_name("name") == node
+        ):
+            out.append(node)
+    return out
+
+
+def _rename_in_dunder_all(cb: Codebase, f: int, old: bytes, new: bytes, put: Any) -> None:
+    pf = cb._graph.files[f]
+    for rec in pf.index.defs:
+        if rec.kind == GLOBAL_VAR and rec.name == "__all__":
+            for quote in (b'"', b"'"):
+                needle = quote + old + quote
+                pos = pf.content.find(needle, rec.start, rec.end)
+                while pos >= 0:
+                    put(f, pos + 1, pos + 1 + len(old))
+                    pos = pf.content.find(needle, pos + 1, rec.end)
+
+
+# ----------------------------------------------------------------------------- move
+def move_to_file(cb: Codebase, sym: Symbol, target: SourceFile | str) -> None:
+    """Move a top-level symbol with the imports it needs, and update its importers."""
+    from graph_sitter.core.symbols import SourceFile
+
+    rec = sym._rec
+    if rec.parent != -1 or rec.kind not in (
+        FUNCTION,
+        CLASS,
+        GLOBAL_VAR,
+        "interface",
+        "type",
+        "enum",
+    ):
+        raise EditError("move_to_file moves top-level functions, classes and variables only.")
+    dest = target if isinstance(target, SourceFile) else cb.get_file(target)
+    assert dest is not None
+    if dest._f == sym._f:
+        return
+    graph = cb._graph
+    src_f, dst_f = sym._f, dest._f
+    pf = graph.files[src_f]
+    language = pf.language
+    # 1. Imports the moved code needs in the destination.
+    needed: list[tuple[int, str, str | None, str | None]] = []
+    for start, _, target_def, _, _ in pf.index.refs:
+        if not (rec.ext_start <= start < rec.end) or target_def < 0:
+            continue
+        dep = pf.index.defs[target_def]
+        if dep.parent != -1 or (rec.start <= dep.start and dep.end <= rec.end):
+            continue
+        if dep.kind == IMPORT:
+            module = dep.module or ""
+            if language == "python" and module.startswith("."):
+                base = graph._python_module(src_f, module)
+                module = base[1] if base is not None else module
+            elif language != "python" and module.startswith("."):
+                spec_path = posixpath.normpath(posixpath.join(posixpath.dirname(pf.path), module))
+                rel = posixpath.relpath(
+                    spec_path, posixpath.dirname(graph.files[dst_f].path) or "."
+                )
+                module = rel if rel.startswith("../") else "./" + rel
+            needed.append((dep.start, module, dep.imported_name, dep.alias))
+        else:
+            needed.append((dep.start, module_spec(cb, dst_f, src_f), dep.name, None))
+    added = False
+    for _, module, name, alias in sorted(set(needed)):
+        added = add_import(cb, dest, module=module, name=name, alias=alias) or added
+    # 2. The code itself, appended to the destination.
+    dpf = graph.files[dst_f]
+    nl = newline_of(dpf.content)
+    code = sym.extended_source
+    if language != "python" and not rec.is_exported and not code.lstrip().startswith("export"):
+        code = "export " + code
+    sep = nl * 2 if language == "python" else nl
+    tail = dpf.content
+    prefix = (nl if tail and not tail.endswith(b"\n") else b"") + (sep if tail or added else b"")
+    end = len(tail)
+    cb._queue(dpf.path, Edit(end, end, prefix + encode(code, nl) + nl, "move"))
+    # 3. Remove it from the source file, with imports only it used.
+    remove(cb, sym)
+    # 4. Importers: point them at the new module; the source file imports it if still used.
+    still_used = any(
+        u[0] == src_f and not (rec.ext_start <= u[1] < rec.end)
+        for u in graph.iter_usages((src_f, sym._d))
+    )
+    if still_used:
+        add_import(cb, cb.files[src_f], module=module_spec(cb, src_f, dst_f), name=rec.name)
+    for uf, start, _, flags, _ in sorted(set(graph.iter_usages((src_f, sym._d)))):
+        if not flags & 8 or uf == dst_f:
+            continue
+        for d, irec in enumerate(graph.files[uf].index.defs):
+            if irec.kind != IMPORT or irec.start != start:
+                continue
+            tgt = graph.resolve_import(uf, d)
+            if tgt != ("sym", src_f, sym._d):
+                continue
+            via_source = (
+                graph._python_module(uf, irec.module or "") if language == "python" else None
+            )
+            direct = (
+                (via_source is not None and graph.file_of_target(via_source) == src_f)
+                if language == "python"
+                else _ts_points_to(cb, uf, irec.module or "", src_f)
+            )
+            if not direct:
+                continue  # imported through a re-export: that module is updated instead
+            remove_import(cb, cb._symbol(uf, d))
+            add_import(
+                cb,
+                cb.files[uf],
+                module=module_spec(cb, uf, dst_f),
+                name=irec.imported_name,
+                alias=irec.alias,
+                type_only=irec.is_type_only,
+            )
+
+
+def _ts_points_to(cb: Codebase, f: int, spec: str, target: int) -> bool:
+    from graph_sitter.core.languages import typescript
+
+    path = typescript.resolve_module(
+        cb._graph.files[f].path, spec, cb._graph.file_index.__contains__
+    )
+    return path is not None and cb._graph.file_index.get(path) == target

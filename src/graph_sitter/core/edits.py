@@ -1,0 +1,203 @@
+"""Edit transactions: queued byte-range edits, conflict detection, and atomic commits.
+
+Edits are queued per file as `(start, end, new bytes)` over the file's current content. Two
+edits conflict when their ranges overlap (insertions at the same point are kept in queue
+order; an insertion touching a replaced range does not conflict). `commit` applies every file's
+edits in memory, re-parses the result (refusing edits that add syntax errors), writes each
+file to a temporary file in its own folder and renames it into place; if anything fails, files
+already replaced are restored, so the tree is left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from graph_sitter.core.errors import CodebaseError, PathOutsideCodebaseError
+
+__all__ = [
+    "CommitError",
+    "Edit",
+    "EditConflictError",
+    "EditError",
+    "EditValidationError",
+    "Transaction",
+    "apply_edits",
+]
+
+
+class EditError(CodebaseError):
+    """An edit cannot be queued or applied."""
+
+
+class EditConflictError(EditError):
+    """Two queued edits overlap; `first` and `second` describe them."""
+
+    def __init__(self, path: str, first: Edit, second: Edit) -> None:
+        self.path = path
+        self.first = first
+        self.second = second
+        super().__init__(
+            f"Conflicting edits in {path}: {second.describe()} overlaps {first.describe()}. "
+            "Commit or reset before editing the same code twice."
+        )
+
+
+class EditValidationError(EditError):
+    """Applying the edits would introduce a syntax error (`location` is 0-based row, col)."""
+
+    def __init__(self, path: str, location: tuple[int, int]) -> None:
+        self.path = path
+        self.location = location
+        super().__init__(
+            f"Edits to {path} introduce a syntax error at line {location[0] + 1}, column "
+            f"{location[1] + 1}; nothing was written. Use commit(validate=False) to write anyway."
+        )
+
+
+class CommitError(EditError):
+    """Writing a file failed; every file was left (or restored) as it was."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(f"Commit failed while writing {path}: {reason}. No file was changed.")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace bytes `start..end` of a file with `text` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    text: bytes
+    label: str = "edit"
+
+    def describe(self) -> str:
+        what = "insert" if self.start == self.end else f"{self.label} of bytes"
+        return f"{what} {self.start}..{self.end}"
+
+    def overlaps(self, other: Edit) -> bool:
+        if self.start == self.end or other.start == other.end:
+            # An insertion conflicts only with a replacement that strictly contains its point.
+            point, span = (self, other) if self.start == self.end else (other, self)
+            if point.start == point.end and span.start == span.end:
+                return False
+            return span.start < point.start < span.end
+        return self.start < other.end and other.start < self.end
+
+
+def apply_edits(content: bytes, edits: Iterable[Edit]) -> bytes:
+    """Apply non-overlapping edits (insertions at one point keep their order)."""
+    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, item[0]))
+    out: list[bytes] = []
+    pos = 0
+    for _, edit in ordered:
+        out.append(content[pos : edit.start])
+        out.append(edit.text)
+        pos = max(pos, edit.end)
+    out.append(content[pos:])
+    return b"".join(out)
+
+
+@dataclass
+class Transaction:
+    """Pending edits, per file path, plus files to create."""
+
+    edits: dict[str, list[Edit]] = field(default_factory=dict)
+    created: dict[str, bytes] = field(default_factory=dict)
+
+    def add(self, path: str, edit: Edit) -> None:
+        queued = self.edits.setdefault(path, [])
+        for other in queued:
+            if edit.overlaps(other):
+                raise EditConflictError(path, other, edit)
+        queued.append(edit)
+
+    def __bool__(self) -> bool:
+        return bool(self.edits) or bool(self.created)
+
+    def clear(self) -> None:
+        self.edits.clear()
+        self.created.clear()
+
+
+def unified_diff(path: str, before: bytes | None, after: bytes) -> str:
+    old = [] if before is None else before.decode("utf-8", "replace").splitlines(keepends=True)
+    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(
+        old, new, "/dev/null" if before is None else f"a/{path}", f"b/{path}"
+    )
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def check_inside(root: str, rel: str) -> str:
+    """Absolute path of `rel` under `root`; refuse `..`, absolute paths and escaping symlinks."""
+    if os.path.isabs(rel) or rel.split("/")[0] == ".." or "/../" in f"/{rel}/":
+        raise PathOutsideCodebaseError(rel, root)
+    real_root = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(root, rel))
+    if os.path.commonpath([real_root, target]) != real_root:
+        raise PathOutsideCodebaseError(rel, root)
+    return os.path.join(root, rel)
+
+
+def write_atomically(root: str, files: dict[str, bytes]) -> None:
+    """Write every file or none: temp files first, then renames, restoring on failure."""
+    targets = {rel: check_inside(root, rel) for rel in files}
+    temps: dict[str, str] = {}
+    originals: dict[str, bytes | None] = {}
+    replaced: list[str] = []
+    current = ""
+    try:
+        for rel, data in files.items():
+            current = rel
+            path = targets[rel]
+            folder = os.path.dirname(path)
+            os.makedirs(folder, exist_ok=True)
+            try:
+                with open(path, "rb") as handle:
+                    originals[rel] = handle.read()
+                mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+            except FileNotFoundError:
+                originals[rel] = None
+                mode = None
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".gs-", suffix=".tmp")
+            temps[rel] = tmp
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if mode is not None:
+                os.chmod(tmp, mode)
+        for rel in files:
+            current = rel
+            os.replace(temps[rel], targets[rel])
+            del temps[rel]
+            replaced.append(rel)
+    except OSError as exc:
+        for tmp in temps.values():
+            _unlink_quietly(tmp)
+        for rel in replaced:
+            _restore(targets[rel], originals[rel])
+        raise CommitError(current, exc.strerror or str(exc)) from exc
+
+
+def _restore(path: str, original: bytes | None) -> None:
+    if original is None:
+        _unlink_quietly(path)
+        return
+    with open(path, "wb") as handle:
+        handle.write(original)
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
