@@ -356,3 +356,57 @@ def test_incremental_update_matches_full_rebuild(tmp_path: Path) -> None:
 
     assert snapshot(cb) == snapshot(fresh)
     assert len(fresh.get_class("Basket").usages()) >= 5
+
+
+def test_typescript_edit_insert_remove_decorator() -> None:
+    src = (
+        'import { a } from "./a";\nimport { unused } from "./u";\n\n'
+        "export class Box {\n  @observable\n  size = 1;\n\n"
+        "  grow(by: number): number {\n    return this.size + by + unused;\n  }\n}\n\n"
+        "export function f(x: string): string;\nexport function f(x: number): number;\n"
+        "export function f(x: any): any {\n  return a(x);\n}\n"
+    )
+    files = {
+        "m.ts": src,
+        "a.ts": "export const a = (x: unknown) => x;\n",
+        "u.ts": "export const unused = 1;\n",
+    }
+
+    def act(cb: Codebase) -> None:
+        cb.get_function("Box.grow").edit("grow(by: number): number {\n  return by;\n}")
+        cb.get_function("Box.grow").insert_after("shrink(): void {}")
+        cb.get_class("Box").add_decorator("@sealed")
+
+    out = after(files, act, "m.ts")
+    assert out == (
+        'import { a } from "./a";\nimport { unused } from "./u";\n\n'
+        "@sealed\nexport class Box {\n  @observable\n  size = 1;\n\n"
+        "  grow(by: number): number {\n    return by;\n  }\n  shrink(): void {}\n}\n\n"
+        "export function f(x: string): string;\nexport function f(x: number): number;\n"
+        "export function f(x: any): any {\n  return a(x);\n}\n"
+    )
+    removed = after(files, lambda cb: cb.get_function("f").remove(), "m.ts")
+    assert removed == (
+        'import { unused } from "./u";\n\n'
+        "export class Box {\n  @observable\n  size = 1;\n\n"
+        "  grow(by: number): number {\n    return this.size + by + unused;\n  }\n}\n"
+    )
+
+
+def test_async_nested_and_overloaded_python() -> None:
+    src = (
+        "from typing import overload\n\n\n"
+        "@overload\ndef conv(x: int) -> int: ...\n@overload\ndef conv(x: str) -> str: ...\n"
+        "def conv(x):\n    return x\n\n\n"
+        "async def outer():\n    async def inner():\n        return conv(1)\n\n    return await inner()\n"
+    )
+    cb = Codebase.from_files({"a.py": src})
+    assert len(cb.get_symbols("conv")) == 3
+    cb.get_function("outer.inner").rename("step")
+    cb.get_function("outer").set_docstring("Runs.")
+    cb.commit()
+    assert cb.get_file("a.py").content.endswith(
+        'async def outer():\n    """Runs."""\n    async def step():\n        return conv(1)\n\n'
+        "    return await step()\n"
+    )
+    assert cb.get_function("outer.step").is_async
