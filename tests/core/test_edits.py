@@ -398,7 +398,8 @@ def test_async_nested_and_overloaded_python() -> None:
         "from typing import overload\n\n\n"
         "@overload\ndef conv(x: int) -> int: ...\n@overload\ndef conv(x: str) -> str: ...\n"
         "def conv(x):\n    return x\n\n\n"
-        "async def outer():\n    async def inner():\n        return conv(1)\n\n    return await inner()\n"
+        "async def outer():\n    async def inner():\n        return conv(1)\n\n"
+        "    return await inner()\n"
     )
     cb = Codebase.from_files({"a.py": src})
     assert len(cb.get_symbols("conv")) == 3
