@@ -104,7 +104,7 @@ def render(summary: dict[str, Any], console: Console) -> None:
 
 
 @click.command()
-@click.argument("path", required=False, type=click.Path(file_okay=False))
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("--language", type=click.Choice(["python", "typescript"]), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--top", default=10, show_default=True, help="How many most-used symbols.")

@@ -14,6 +14,8 @@ import click
 
 from graph_sitter.cli import analyze as analyze_cmd
 from graph_sitter.cli import emulator as emulator_cmd
+from graph_sitter.cli import graph as graph_cmds
+from graph_sitter.cli import providers as providers_cmd
 
 EXIT_FAILURE = 1
 
@@ -33,6 +35,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 cli.add_command(analyze_cmd.analyze)
 cli.add_command(emulator_cmd.emulator)
+cli.add_command(graph_cmds.symbols)
+cli.add_command(graph_cmds.usages)
+cli.add_command(providers_cmd.providers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_FAILURE
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
