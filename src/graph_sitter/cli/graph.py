@@ -74,5 +74,5 @@ def usages(path: str, name: str, as_json: bool) -> None:
     for col in ("file", "line", "kind", "in"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["file"], str(r["line"]), r["kind"], r["in"])
+        table.add_row(str(r["file"]), str(r["line"]), str(r["kind"]), str(r["in"]))
     Console().print(table)
