@@ -1,5 +1,5 @@
-"""AI providers behind one interface: OpenAI (and compatible servers), Anthropic, and the
-factory that selects, validates and chains them. No vendor SDK is imported.
+"""AI providers behind one interface: Codegen agent runs, OpenAI (and compatible servers),
+Anthropic, and the factory that selects, validates and chains them. No vendor SDK is imported.
 """
 
 from graph_sitter.ai.errors import (
@@ -11,6 +11,7 @@ from graph_sitter.ai.errors import (
 )
 from graph_sitter.ai.providers.anthropic import AnthropicProvider
 from graph_sitter.ai.providers.base import AIProvider, AIResponse
+from graph_sitter.ai.providers.codegen import CodegenProvider
 from graph_sitter.ai.providers.factory import (
     create_ai_provider,
     detect_available_credentials,
@@ -28,6 +29,7 @@ __all__ = [
     "AIProviderError",
     "AIResponse",
     "AnthropicProvider",
+    "CodegenProvider",
     "OpenAIProvider",
     "ProviderAuthenticationError",
     "ProviderRateLimitError",

@@ -82,9 +82,20 @@ class ProviderSpec:
 
 
 _BUILTINS = (
-    # Issue 4 adds: ProviderSpec("codegen", "graph_sitter.ai.providers.codegen:CodegenProvider",
-    #   env_vars=(...CODEGEN_*...), required=("CODEGEN_ORG_ID", "CODEGEN_TOKEN"), priority=10,
-    #   display_name="Codegen")
+    ProviderSpec(
+        "codegen",
+        "graph_sitter.ai.providers.codegen:CodegenProvider",
+        env_vars=(
+            "CODEGEN_ORG_ID",
+            "CODEGEN_TOKEN",
+            "CODEGEN_BASE_URL",
+            "CODEGEN_TIMEOUT",
+            "CODEGEN_MAX_RETRIES",
+        ),
+        required=("CODEGEN_ORG_ID", "CODEGEN_TOKEN"),
+        priority=10,
+        display_name="Codegen",
+    ),
     ProviderSpec(
         "openai",
         "graph_sitter.ai.providers.openai:OpenAIProvider",

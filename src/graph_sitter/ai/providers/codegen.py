@@ -1,0 +1,365 @@
+"""Codegen as an AI provider: each call is one Codegen agent run, awaited to its end.
+
+Wraps :class:`codegen.Agent` (the SDK owns the HTTP calls, limits and polling); this module
+only maps arguments in and answers and errors out. ``generate_response`` creates a run with
+the prompt (system prompt first), waits up to the provider's timeout and returns the run's
+result; the run's id, page, status and pull requests are in ``AIResponse.metadata``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from codegen import Agent
+from codegen import exceptions as cg
+from codegen.exceptions import CodegenError, TaskError
+from graph_sitter.ai.errors import (
+    AIProviderError,
+    ProviderAuthenticationError,
+    ProviderConfigurationError,
+    ProviderQuotaExceededError,
+    ProviderRateLimitError,
+    ProviderRequestError,
+    ProviderTimeoutError,
+    ProviderUnavailableError,
+)
+from graph_sitter.ai.providers.base import AIProvider, AIResponse
+from graph_sitter.ai.stats import CallRecord
+
+__all__ = ["DEFAULT_CODEGEN_MODEL", "AgentRunFailedError", "CodegenProvider"]
+
+logger = logging.getLogger("graph_sitter.ai")
+
+#: The model name reported when the organisation's default agent model is used.
+DEFAULT_CODEGEN_MODEL = "codegen-agent"
+#: Transport options other providers take; meaningless for Codegen and ignored here.
+_IGNORED_OPTIONS = (
+    "async_backend",
+    "async_http_transport",
+    "breaker",
+    "budget",
+    "idempotency_header",
+    "limits",
+    "rate_limit",
+)
+_AGENT_OPTIONS = ("http_transport", "rate_limits", "retry", "webhook_url", "webhook_secret")
+
+
+class AgentRunFailedError(AIProviderError):
+    """The agent run ended in a failure status (``FAILED``, ``ERROR``, ``CANCELLED``...).
+
+    Attributes:
+        task_id: The agent run's id.
+        task_status: Its terminal status.
+    """
+
+    def __init__(self, message: str, *, task_id: int, task_status: str) -> None:
+        super().__init__(message, provider="Codegen")
+        self.task_id = task_id
+        self.task_status = task_status
+
+
+class CodegenProvider(AIProvider):
+    """Codegen agent runs behind the :class:`AIProvider` interface.
+
+    Args:
+        org_id: Default ``CODEGEN_ORG_ID``.
+        token: Default ``CODEGEN_TOKEN``.
+        base_url: Default ``CODEGEN_BASE_URL`` (or ``CODEGEN_API_BASE_URL``), else the API's.
+        timeout: Seconds ``generate_response`` waits for a run; default ``CODEGEN_TIMEOUT``,
+            else 300.
+        max_retries: Retries per HTTP call; default ``CODEGEN_MAX_RETRIES``, else 2.
+        **kw: ``poll_interval`` (s, default 10), ``request_timeout`` (s per HTTP call,
+            default 60), ``default_model``, ``validation_ttl``, ``env``, ``env_file``, and for
+            the agent ``http_transport``, ``rate_limits``, ``retry``, ``webhook_url``,
+            ``webhook_secret``.
+
+    Raises:
+        ProviderConfigurationError: A setting is malformed (missing credentials are not an
+            error until a call is made; see :attr:`has_credentials`).
+    """
+
+    provider_name: ClassVar[str] = "Codegen"
+    env_vars: ClassVar[tuple[str, ...]] = (
+        "CODEGEN_ORG_ID",
+        "CODEGEN_TOKEN",
+        "CODEGEN_BASE_URL",
+        "CODEGEN_TIMEOUT",
+        "CODEGEN_MAX_RETRIES",
+    )
+
+    def __init__(
+        self,
+        org_id: int | str | None = None,
+        token: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        **kw: Any,
+    ) -> None:
+        from graph_sitter.configs.models.secrets import ConfigurationError, Secrets
+
+        try:
+            secrets = Secrets.load(env=kw.pop("env", None), env_file=kw.pop("env_file", ".env"))
+        except ConfigurationError as exc:
+            raise ProviderConfigurationError(str(exc), provider=self.provider_name) from None
+        if timeout is not None and not timeout > 0:
+            raise ProviderConfigurationError(
+                f"timeout must be a positive number of seconds, got {timeout!r}",
+                provider=self.provider_name,
+            )
+        self.timeout = float(timeout or secrets.codegen_timeout or 300.0)
+        self.poll_interval = float(kw.pop("poll_interval", 10.0))
+        request_timeout = float(kw.pop("request_timeout", 60.0))
+        self.default_model = str(kw.pop("default_model", None) or DEFAULT_CODEGEN_MODEL)
+        validation_ttl = float(kw.pop("validation_ttl", 300.0))
+        agent_options = {key: kw.pop(key) for key in _AGENT_OPTIONS if key in kw}
+        for key in _IGNORED_OPTIONS:
+            kw.pop(key, None)
+        if kw:
+            raise TypeError(f"unexpected argument(s): {', '.join(sorted(kw))}")
+        super().__init__(validation_ttl=validation_ttl)
+        resolved_org = org_id if org_id is not None else secrets.codegen_org_id
+        resolved_token = token or secrets.secret("codegen_token")
+        retries = max_retries if max_retries is not None else secrets.codegen_max_retries
+        self._agent: Agent | None = None
+        if resolved_org and resolved_token:
+            try:
+                self._agent = Agent(
+                    resolved_org,
+                    resolved_token,
+                    base_url or secrets.codegen_base_url,
+                    timeout=request_timeout,
+                    max_retries=retries if retries is not None else 2,
+                    env={},
+                    env_file=None,
+                    **agent_options,
+                )
+            except CodegenError as exc:
+                raise ProviderConfigurationError(str(exc), provider=self.provider_name) from None
+        self._tasks_lock = threading.Lock()
+        self._task_count = 0
+        self._successful_tasks = 0
+        self._failed_tasks = 0
+
+    # -- configuration ---------------------------------------------------------------------
+    @property
+    def has_credentials(self) -> bool:
+        """Both an organisation id and a token were found."""
+        return self._agent is not None
+
+    @property
+    def agent(self) -> Agent | None:
+        """The underlying :class:`codegen.Agent` (``None`` without credentials)."""
+        return self._agent
+
+    def _require_agent(self) -> Agent:
+        if self._closed:
+            raise ProviderUnavailableError("Codegen provider is closed", provider="Codegen")
+        if self._agent is None:
+            raise ProviderConfigurationError(
+                "Codegen has no credentials: set CODEGEN_ORG_ID and CODEGEN_TOKEN",
+                provider=self.provider_name,
+            )
+        return self._agent
+
+    def accepts_model(self, model: str) -> bool:
+        """Only the Codegen agent's own name (other vendors' models are not sent here)."""
+        return model == self.default_model
+
+    def get_default_model(self) -> str:
+        """``codegen-agent``: the organisation's default agent model."""
+        return self.default_model
+
+    def _check_credentials(self) -> bool:
+        agent = self._require_agent()
+        try:
+            valid = agent.validate_credentials()
+        except CodegenError as exc:
+            raise _translate(exc) from exc
+        return valid
+
+    # -- calls -----------------------------------------------------------------------------
+    def generate_response(
+        self,
+        prompt: str,
+        system_prompt: str | None = None,
+        model: str | None = None,
+        temperature: float = 0.0,
+        max_tokens: int | None = None,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        tool_choice: str | Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> AIResponse:
+        """Run a Codegen agent on the prompt and wait for its result.
+
+        ``temperature`` and ``max_tokens`` do not apply to agent runs and are ignored.
+
+        Args:
+            prompt: The task (a ``messages`` keyword is flattened into it instead).
+            system_prompt: Prepended to the prompt.
+            model: Sent as the run's ``model`` unless it is :attr:`default_model`.
+            temperature: Ignored.
+            max_tokens: Ignored.
+            tools: Not supported (raises ``ProviderRequestError``).
+            tool_choice: Ignored.
+            **kwargs: ``priority``, ``repository``, ``branch``, ``tags``, ``metadata``,
+                ``images``, ``timeout`` (seconds to wait), ``poll_interval``.
+
+        Raises:
+            AgentRunFailedError: The run ended in a failure status (an ``AIProviderError``).
+            ProviderTimeoutError: The run did not finish within the timeout.
+            AIProviderError: Any other failure, mapped to the provider error tree.
+        """
+        agent = self._require_agent()
+        if tools:
+            raise ProviderRequestError(
+                "Codegen agent runs do not take tool definitions", provider=self.provider_name
+            )
+        wait = float(kwargs.pop("timeout", None) or self.timeout)
+        poll_interval = float(kwargs.pop("poll_interval", None) or self.poll_interval)
+        messages = kwargs.pop("messages", None)
+        if messages:
+            prompt = "\n\n".join(
+                f"{m.get('role', 'user')}: {m.get('content') or ''}" for m in messages
+            )
+        run_args = {
+            key: kwargs.pop(key)
+            for key in ("priority", "repository", "branch", "tags", "metadata", "images")
+            if key in kwargs
+        }
+        if kwargs:
+            logger.debug("ai.codegen_ignored_arguments names=%s", ",".join(sorted(kwargs)))
+        text = f"{system_prompt}\n\n{prompt}" if system_prompt else prompt
+        used_model = model or self.default_model
+        started = time.perf_counter()
+        task = None
+        try:
+            task = agent.run(
+                text, model=None if used_model == self.default_model else used_model, **run_args
+            )
+            with self._tasks_lock:
+                self._task_count += 1
+            task.wait_for_completion(timeout=wait, poll_interval=poll_interval)
+        except TaskError as exc:
+            with self._tasks_lock:
+                self._failed_tasks += 1
+            raise self._fail(
+                AgentRunFailedError(
+                    f"Codegen agent run {exc.task_id} ended with status {exc.task_status}: "
+                    f"{exc.message}",
+                    task_id=exc.task_id,
+                    task_status=exc.task_status,
+                ),
+                started,
+            ) from exc
+        except CodegenError as exc:
+            raise self._fail(_translate(exc), started) from exc
+        with self._tasks_lock:
+            self._successful_tasks += 1
+        elapsed = time.perf_counter() - started
+        self._stats.record(CallRecord(success=True, latency=elapsed, model=used_model))
+        run = task.run
+        return AIResponse(
+            content=run.result or run.summary or "",
+            provider_name=self.provider_name,
+            model=used_model,
+            metadata={
+                "task_id": run.id,
+                "web_url": run.web_url,
+                "status": run.status,
+                "summary": run.summary,
+                "pull_requests": [pr.to_json() for pr in run.pull_requests],
+            },
+            raw_response=run,
+            response_time=elapsed,
+            finish_reason="stop",
+        )
+
+    async def agenerate_response(
+        self,
+        prompt: str,
+        system_prompt: str | None = None,
+        model: str | None = None,
+        temperature: float = 0.0,
+        max_tokens: int | None = None,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        tool_choice: str | Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> AIResponse:
+        """Async twin of :meth:`generate_response` (the wait runs in a worker thread)."""
+        return await asyncio.to_thread(
+            self.generate_response,
+            prompt,
+            system_prompt,
+            model,
+            temperature,
+            max_tokens,
+            tools,
+            tool_choice,
+            **kwargs,
+        )
+
+    def _fail(self, error: AIProviderError, started: float) -> AIProviderError:
+        self._stats.record(
+            CallRecord(
+                success=False,
+                latency=time.perf_counter() - started,
+                rate_limited=1 if error.status_code == 429 else 0,
+            )
+        )
+        return error
+
+    # -- stats and lifecycle ---------------------------------------------------------------
+    def get_enhanced_stats(self) -> dict[str, Any]:
+        """The common enhanced stats plus ``task_count``, ``successful_tasks``,
+        ``failed_tasks``."""
+        stats = super().get_enhanced_stats()
+        with self._tasks_lock:
+            stats["task_count"] = self._task_count
+            stats["successful_tasks"] = self._successful_tasks
+            stats["failed_tasks"] = self._failed_tasks
+        return stats
+
+    def close(self) -> None:
+        """Close the agent's connections (and deliver its queued webhooks)."""
+        super().close()
+        if self._agent is not None:
+            self._agent.close()
+
+
+def _translate(exc: CodegenError) -> AIProviderError:
+    """Map a :mod:`codegen.exceptions` error to the provider error tree."""
+    name = "Codegen"
+    common: dict[str, Any] = {
+        "provider": name,
+        "status_code": exc.status_code,
+        "request_id": exc.request_id,
+    }
+    message = exc.message
+    if isinstance(exc, cg.TimeoutError):
+        return ProviderTimeoutError(
+            f"Codegen: {message}", provider=name, timeout_duration=exc.timeout_duration
+        )
+    if isinstance(exc, cg.AuthenticationError):
+        return ProviderAuthenticationError(f"Codegen rejected the request: {message}", **common)
+    if isinstance(exc, cg.PlanLimitError):
+        return ProviderQuotaExceededError(f"Codegen plan limit: {message}", **common)
+    if isinstance(exc, cg.RateLimitError):
+        return ProviderRateLimitError(
+            f"Codegen rate limit: {message}", retry_after=exc.retry_after, **common
+        )
+    if isinstance(exc, cg.ConfigurationError):
+        return ProviderConfigurationError(f"Codegen: {message}", provider=name)
+    if isinstance(exc, cg.ValidationError | cg.NotFoundError):
+        return ProviderRequestError(f"Codegen rejected the request: {message}", **common)
+    if isinstance(exc, cg.NetworkError):
+        return ProviderUnavailableError(f"Codegen could not be reached: {message}", **common)
+    if isinstance(exc, cg.APIError) and (exc.status_code or 0) >= 500:
+        return ProviderUnavailableError(f"Codegen is unavailable: {message}", **common)
+    return AIProviderError(f"Codegen: {message}", **common)
