@@ -16,8 +16,8 @@ demo: $(STAMP)
 	$(BIN)/graph-sitter analyze
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src
 	$(BIN)/pytest -q
 
