@@ -12,9 +12,12 @@
     │   ├── ContextLengthExceededError      the prompt does not fit the model's window
     │   └── ModelNotFoundError              the model does not exist or is not accessible
     ├── ContentFilterError                  the vendor's safety system withheld the answer
-    └── ProviderResponseError               a 2xx that cannot be used
-        ├── EmptyResponseError              no choice / no content and no tool call
-        └── MalformedResponseError          not JSON, or JSON of the wrong shape
+    ├── ProviderResponseError               a 2xx that cannot be used
+    │   ├── EmptyResponseError              no choice / no content and no tool call
+    │   ├── MalformedResponseError          not JSON, or JSON of the wrong shape
+    │   └── AIEditError                     cb.ai_edit: the reply is not a valid replacement
+    ├── MaxAIRequestsError                  cb.ai*: the session's max_ai_requests is spent
+    └── AIBatchError                        cb.ai_map: some items failed (results, errors)
 
 Messages say what happened and what to do next; they never contain a credential (every
 message passes through :func:`graph_sitter.http.redact`).
@@ -25,11 +28,14 @@ from __future__ import annotations
 from graph_sitter.http.redaction import redact
 
 __all__ = [
+    "AIBatchError",
+    "AIEditError",
     "AIProviderError",
     "ContentFilterError",
     "ContextLengthExceededError",
     "EmptyResponseError",
     "MalformedResponseError",
+    "MaxAIRequestsError",
     "ModelNotFoundError",
     "ProviderAuthenticationError",
     "ProviderCircuitOpenError",
@@ -213,3 +219,60 @@ class EmptyResponseError(ProviderResponseError):
 
 class MalformedResponseError(ProviderResponseError):
     """The body is not JSON, or lacks the fields the vendor's format requires."""
+
+
+class AIEditError(ProviderResponseError):
+    """``ai_edit`` got a reply that is not a usable replacement; nothing was changed.
+
+    Attributes:
+        target: The qualified name of the symbol that was to be replaced.
+        reason: What is wrong (``not code``, ``defines other names``...).
+        reply: The model's reply, as received.
+    """
+
+    def __init__(
+        self, message: str, *, target: str, reason: str, reply: str, provider: str | None = None
+    ) -> None:
+        super().__init__(message, provider=provider)
+        self.target = target
+        self.reason = reason
+        self.reply = reply
+
+
+class MaxAIRequestsError(AIProviderError):
+    """The session already made ``max_ai_requests`` provider requests.
+
+    Raise the limit with ``cb.set_session_options(max_ai_requests=N)`` (``None`` removes
+    it) or start over with ``cb.reset()``. Answers served from the cache do not count.
+
+    Attributes:
+        limit: The configured maximum.
+        used: Requests made so far.
+    """
+
+    def __init__(self, message: str, *, limit: int, used: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.used = used
+
+
+class AIBatchError(AIProviderError):
+    """Some items of ``ai_map`` failed; the others are done and persisted.
+
+    Re-running the same batch resumes: finished items are not requested again.
+
+    Attributes:
+        results: One entry per target in input order: the answer, or ``None`` if it failed.
+        errors: ``{index: error}`` for each failed item.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        results: list[str | None],
+        errors: dict[int, AIProviderError],
+    ) -> None:
+        super().__init__(message)
+        self.results = results
+        self.errors = errors
