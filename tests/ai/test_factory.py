@@ -48,7 +48,7 @@ def env_for(openai: OpenAIEmulator | None, anthropic: AnthropicEmulator | None) 
 
 def test_exports_are_exactly_the_contract() -> None:
     expected = {
-        "AIProvider", "AIResponse", "OpenAIProvider", "AnthropicProvider",
+        "AIProvider", "AIResponse", "OpenAIProvider", "AnthropicProvider", "CodegenProvider",
         "create_ai_provider", "get_available_providers", "register_provider",
         "detect_available_credentials", "validate_provider_credentials",
         "get_provider_status", "get_provider_comparison", "get_recommended_provider",
@@ -144,7 +144,7 @@ def test_status_comparison_and_recommendation(
     assert status["openai"]["validation_result"] is True
     comparison = get_provider_comparison(env=env, env_file=None)
     assert comparison["summary"] == {
-        "total_providers": 2,
+        "total_providers": 3,  # codegen, openai, anthropic (codegen has no credentials here)
         "available_providers": 2,
         "validated_providers": 2,
         "recommended_provider": "openai",
