@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/graph-sitter analyze
 
 test: $(STAMP)
+	bash scripts/system_deps.sh
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src
