@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/graph-sitter analyze
+	$(BIN)/graph-sitter demo
 
 test: $(STAMP)
 	bash scripts/system_deps.sh

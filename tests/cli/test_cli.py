@@ -95,3 +95,14 @@ def test_emulator_command_serves_openai() -> None:
         proc.wait(timeout=10)
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+def test_demo_without_credentials_uses_emulators_and_falls_back(tmp_path: Path) -> None:
+    out = run("demo", str(FIXTURE), cwd=tmp_path)
+    assert out.returncode == 0, out.stdout + out.stderr
+    text = " ".join(out.stdout.split())
+    assert "using the bundled emulators" in text
+    assert "answer from Anthropic" in text and "(emulator)" in text
+    assert "providers tried: ['OpenAI', 'Anthropic']" in text
+    assert "Usage (from the ledger)" in text
+    assert "http.give_up name=OpenAI" in out.stderr  # the retries ran out before the fallback

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import click
 
 from graph_sitter.cli import analyze as analyze_cmd
+from graph_sitter.cli import demo as demo_cmd
 from graph_sitter.cli import emulator as emulator_cmd
 from graph_sitter.cli import graph as graph_cmds
 from graph_sitter.cli import providers as providers_cmd
@@ -34,6 +35,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 cli.add_command(analyze_cmd.analyze)
+cli.add_command(demo_cmd.demo)
 cli.add_command(emulator_cmd.emulator)
 cli.add_command(graph_cmds.symbols)
 cli.add_command(graph_cmds.usages)
