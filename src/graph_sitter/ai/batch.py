@@ -17,7 +17,6 @@ own retries, waiting ``retry_after`` when the error carries one.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from graph_sitter.ai.cache import connect_sqlite
 from graph_sitter.ai.errors import (
     AIBatchError,
     AIProviderError,
@@ -95,12 +95,8 @@ class BatchJournal:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-        )
+        self._db = connect_sqlite(self.path)
         with self._lock:
-            self._db.execute("PRAGMA busy_timeout = 30000")
-            self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS items (batch TEXT NOT NULL, key TEXT NOT NULL, "
                 "idx INTEGER, name TEXT, result TEXT NOT NULL, finished REAL NOT NULL, "

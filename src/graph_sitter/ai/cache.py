@@ -47,6 +47,7 @@ __all__ = [
     "SQLiteCacheStore",
     "ai_state_dir",
     "canonical_json",
+    "connect_sqlite",
     "content_hash",
     "open_store",
     "request_key",
@@ -179,7 +180,7 @@ class SQLiteCacheStore(CacheStore):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = _connect(self.path)
+        self._db = connect_sqlite(self.path)
         with self._lock:
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS responses ("
@@ -226,11 +227,26 @@ class SQLiteCacheStore(CacheStore):
         return f"SQLiteCacheStore({str(self.path)!r})"
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """An autocommit connection in WAL mode that waits (not fails) on a busy database."""
+def connect_sqlite(path: Path) -> sqlite3.Connection:
+    """An autocommit connection in WAL mode that waits (rather than fails) on a busy database.
+
+    Switching a new database to WAL needs an exclusive lock for which SQLite does not call
+    its busy handler, so several processes opening the same new file at once retry it.
+    """
     db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
     db.execute("PRAGMA busy_timeout = 30000")
-    db.execute("PRAGMA journal_mode = WAL")
+    deadline = time.monotonic() + 30.0
+    delay = 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                db.close()
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
     db.execute("PRAGMA synchronous = NORMAL")
     return db
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import math
 import re
 import string
 import textwrap
@@ -127,8 +126,8 @@ class SessionOptions:
         cache_store: ``None`` (Redis when ``GRAPH_SITTER_REDIS_URL`` is set, else SQLite),
             ``"sqlite"``, ``"redis"``, or a :class:`~graph_sitter.ai.cache.CacheStore`.
         usage_ledger: ``True`` records every request in the usage ledger; ``False`` does not.
-        requests_per_minute: Client-side limit per provider, paced smoothly (vendors
-            enforce per-minute limits in sub-minute slices); ``None``: no client limit.
+        requests_per_minute: Client-side limit per provider, paced evenly (see
+            :func:`paced_limits`); ``None``: no client limit.
         tokens_per_minute: Client-side token limit per provider.
         rate_limit_margin: Fraction of the limits actually used (jitter headroom).
         use_tools: ``None`` forces the ``answer`` tool when the provider supports tools;
@@ -336,27 +335,31 @@ class Session:
 
     def _transport_kwargs(self, name: str) -> dict[str, Any]:
         """``rate_limit`` / ``breaker`` for one provider (Redis-shared when configured)."""
-        from graph_sitter.http import RateLimit
+        from graph_sitter.ai.shared_state import CombinedRateLimiter
+        from graph_sitter.http import RateLimiter
 
         options = self.options
         out: dict[str, Any] = {}
         if name not in _SHARED_TRANSPORT:
             return out
-        limit: RateLimit | None = None
-        if options.requests_per_minute or options.tokens_per_minute:
-            limit = paced_limit(
-                options.requests_per_minute, options.tokens_per_minute, options.rate_limit_margin
-            )
+        limits = paced_limits(
+            options.requests_per_minute, options.tokens_per_minute, options.rate_limit_margin
+        )
+        limiters: list[RateLimiter] = []
         client = self.redis()
         if client is not None:
             from graph_sitter.ai.shared_state import RedisCircuitBreaker, RedisRateLimiter
 
             scope = f"{name}:{self._endpoint_hash(name)}"
             out["breaker"] = RedisCircuitBreaker(_DISPLAY[name], client=client, scope=scope)
-            if limit is not None:
-                out["rate_limit"] = RedisRateLimiter(limit, client=client, scope=scope)
-        elif limit is not None:
-            out["rate_limit"] = limit
+            for index, limit in enumerate(limits):
+                limiters.append(RedisRateLimiter(limit, client=client, scope=f"{scope}:{index}"))
+        else:
+            limiters = [RateLimiter(limit) for limit in limits]
+        if limiters:
+            out["rate_limit"] = (
+                limiters[0] if len(limiters) == 1 else CombinedRateLimiter(*limiters)
+            )
         return out
 
     def _endpoint_hash(self, name: str) -> str:
@@ -422,28 +425,27 @@ class Session:
             self._close_stores()
 
 
-def paced_limit(
+def paced_limits(
     requests_per_minute: float | None, tokens_per_minute: int | None, margin: float = 0.98
-) -> Any:
-    """A :class:`~graph_sitter.http.RateLimit` that paces ``requests_per_minute`` smoothly.
+) -> list[Any]:
+    """Client-side :class:`~graph_sitter.http.RateLimit` values for per-minute limits.
 
-    ``N`` requests per minute become ``k`` requests per ``60 * k / N`` seconds with
-    ``k = ceil(N / 60)`` (600/min: 10 per second; 10/min: 1 per 6 s), times ``margin``.
-    Vendors enforce per-minute limits in sub-minute slices, so a burst of a minute's worth
-    is answered with 429s; pacing avoids them.
+    Requests are **paced evenly**: ``N`` per minute become one request every
+    ``60 / (N * margin)`` seconds. Vendors enforce per-minute limits in sub-minute slices
+    and count with their own clocks, so a burst of a minute's worth (or of a second's worth,
+    landing on a window edge) draws 429s; even spacing leaves room for network jitter.
+    Tokens use a bucket of ``tokens_per_minute * margin`` refilled over 60 s.
     """
     from graph_sitter.http import RateLimit
 
     if not 0 < margin <= 1:
         raise ValueError("rate_limit_margin must be in (0, 1]")
+    limits = []
     if requests_per_minute:
-        rpm = requests_per_minute * margin
-        k = max(1, math.ceil(rpm / 60))
-        period = 60.0 * k / rpm
-        tokens = int(tokens_per_minute * margin * period / 60) if tokens_per_minute else None
-        return RateLimit(requests=k, tokens=max(1, tokens) if tokens else None, period=period)
-    assert tokens_per_minute
-    return RateLimit(tokens=max(1, int(tokens_per_minute * margin)), period=60.0)
+        limits.append(RateLimit(requests=1, period=60.0 / (requests_per_minute * margin)))
+    if tokens_per_minute:
+        limits.append(RateLimit(tokens=max(1, int(tokens_per_minute * margin)), period=60.0))
+    return limits
 
 
 def get_session(cb: Codebase) -> Session:

@@ -1,7 +1,7 @@
 """Rate-limiter and circuit-breaker state shared through Redis.
 
-With ``GRAPH_SITTER_REDIS_URL`` set, ``cb.ai*`` gives each provider's transport a
-:class:`RedisRateLimiter` and a :class:`RedisCircuitBreaker` instead of the in-process ones,
+With ``GRAPH_SITTER_REDIS_URL`` set, ``cb.ai*`` gives each provider's transport
+:class:`RedisRateLimiter` s and a :class:`RedisCircuitBreaker` instead of the in-process ones,
 so several processes (or machines) that share one API key stay under its limit together and
 see the same breaker state. They plug into :class:`graph_sitter.http.Transport` through its
 existing ``rate_limit=`` and ``breaker=`` arguments (they are subclasses of
@@ -26,7 +26,7 @@ from graph_sitter.http.rate_limit import RateLimit, RateLimiter
 if TYPE_CHECKING:
     import redis
 
-__all__ = ["RedisCircuitBreaker", "RedisRateLimiter"]
+__all__ = ["CombinedRateLimiter", "RedisCircuitBreaker", "RedisRateLimiter"]
 
 logger = logging.getLogger("graph_sitter.ai")
 
@@ -178,6 +178,28 @@ class RedisRateLimiter(RateLimiter):
 
     def __repr__(self) -> str:
         return f"RedisRateLimiter({self.limit!r}, scope={self.scope!r})"
+
+
+class CombinedRateLimiter(RateLimiter):
+    """Several limiters at once (e.g. a request pace and a token bucket): every one books
+    its share and the caller waits for the slowest.
+
+    Args:
+        *limiters: The limiters (at least one).
+    """
+
+    def __init__(self, *limiters: RateLimiter) -> None:
+        if not limiters:
+            raise ValueError("CombinedRateLimiter needs at least one limiter")
+        super().__init__(limiters[0].limit)
+        self.limiters = limiters
+
+    def reserve(self, tokens: int = 0) -> float:
+        """Book with every limiter; the longest wait."""
+        return max(limiter.reserve(tokens) for limiter in self.limiters)
+
+    def __repr__(self) -> str:
+        return f"CombinedRateLimiter{self.limiters!r}"
 
 
 class RedisCircuitBreaker(CircuitBreaker):

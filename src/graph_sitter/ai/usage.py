@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -22,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from graph_sitter.ai.cache import _OFF, ai_state_dir
+from graph_sitter.ai.cache import _OFF, ai_state_dir, connect_sqlite
 
 __all__ = [
     "USAGE_DB_ENV",
@@ -113,12 +112,8 @@ class UsageLedger:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-        )
+        self._db = connect_sqlite(self.path)
         with self._lock:
-            self._db.execute("PRAGMA busy_timeout = 30000")
-            self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY, ts REAL NOT NULL, "
                 "operation TEXT, provider TEXT, model TEXT, prompt_tokens INTEGER, "
