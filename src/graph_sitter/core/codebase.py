@@ -356,7 +356,14 @@ class Codebase:
         self._tx.created[rel] = content.encode("utf-8")
 
     def reset(self) -> None:
-        """Drop every pending edit."""
+        """Drop every pending edit and restart the AI session's request count."""
+        self._clear_edits()
+        if getattr(self, "_ai_session", None) is not None:
+            from graph_sitter.ai import codebase_ai
+
+            codebase_ai.reset(self)
+
+    def _clear_edits(self) -> None:
         self._tx.clear()
         self._pending_imports.clear()
 
@@ -396,7 +403,7 @@ class Codebase:
             write_atomically(self.root, disk)
         created = set(self._tx.created)
         edits = {path: list(e) for path, e in self._tx.edits.items()}
-        self.reset()
+        self._clear_edits()
         self._by_kind = None
         self._subclasses = None
         if shifted is not None:

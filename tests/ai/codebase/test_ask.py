@@ -152,7 +152,7 @@ def test_the_151st_request_raises_and_reset_clears_the_count(
         assert (info.value.limit, info.value.used) == (150, 150)
         assert "max_ai_requests" in str(info.value)
         assert len(_chat_requests(echo_emu)) == 150  # the 151st was never sent
-        codebase_ai.reset(cb)
+        cb.reset()  # the public reset clears the count (and pending edits)
         assert cb.ai("after reset") == "answer for ?"
         cb.set_session_options(max_ai_requests=None)
         cb.ai("unlimited")
