@@ -1,7 +1,7 @@
-"""graph_sitter.ai: AI providers, their errors and statistics.
+"""graph_sitter.ai: AI providers, their errors and statistics, and ``codebase.ai``.
 
-Light on import: submodules load on first attribute access
-(``graph_sitter.ai.providers``, ``graph_sitter.ai.errors``, ``graph_sitter.ai.client``).
+Light on import: submodules load on first attribute access (``graph_sitter.ai.providers``,
+``graph_sitter.ai.errors``, ``graph_sitter.ai.codebase_ai``, ``graph_sitter.ai.usage``, ...).
 """
 
 from __future__ import annotations
@@ -9,7 +9,18 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["client", "errors", "providers", "stats"]
+__all__ = [
+    "batch",
+    "cache",
+    "client",
+    "codebase_ai",
+    "context",
+    "errors",
+    "providers",
+    "shared_state",
+    "stats",
+    "usage",
+]
 
 
 def __getattr__(name: str) -> ModuleType:
