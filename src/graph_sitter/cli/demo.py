@@ -8,6 +8,7 @@ Anthropic; with real credentials it uses the real providers, exactly as a user's
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 import time
@@ -104,6 +105,9 @@ def _usage_table(summary: dict[str, Any]) -> Table:
 def demo(path: str | None) -> None:
     """Build the graph of PATH (default: the standard library), then ask an AI about it."""
     console = Console()
+    if "LOG_LEVEL" not in os.environ:
+        # The demo is about resilience: show the transport's retry and fallback warnings.
+        logging.getLogger("graph_sitter").setLevel(logging.WARNING)
     target_dir = os.path.abspath(path or default_target())
     start = time.perf_counter()
     with console.status("Building the code graph..."):
