@@ -15,6 +15,7 @@ import click
 from graph_sitter.cli import agent as agent_cmds
 from graph_sitter.cli import ai as ai_cmds
 from graph_sitter.cli import analyze as analyze_cmd
+from graph_sitter.cli import dashboard as dashboard_cmd
 from graph_sitter.cli import demo as demo_cmd
 from graph_sitter.cli import emulator as emulator_cmd
 from graph_sitter.cli import graph as graph_cmds
@@ -41,6 +42,7 @@ cli.add_command(agent_cmds.agent)
 cli.add_command(ai_cmds.ai)
 cli.add_command(ai_cmds.ai_map)
 cli.add_command(analyze_cmd.analyze)
+cli.add_command(dashboard_cmd.dashboard)
 cli.add_command(demo_cmd.demo)
 cli.add_command(emulator_cmd.emulator)
 cli.add_command(graph_cmds.symbols)
