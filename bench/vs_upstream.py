@@ -22,6 +22,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+from pathlib import Path
 
 OURS = r"""
 import json, resource, sys, time
@@ -91,7 +92,7 @@ def main() -> None:
         subprocess.run(["git", "add", "-A"], cwd=root, check=True)
         subprocess.run([*git, "commit", "-qm", "corpus"], cwd=root, check=True)
         lines = sum(
-            open(os.path.join(d, f), "rb").read().count(b"\n")
+            Path(d, f).read_bytes().count(b"\n")
             for d, _, files in os.walk(root)
             if ".git" not in d
             for f in files
