@@ -32,9 +32,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """graph-sitter: a code graph for Python and TypeScript, with resilient AI providers."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    level = os.environ.get("LOG_LEVEL", "WARNING").upper()
+    level = os.environ.get("LOG_LEVEL", "ERROR").upper()
     logging.basicConfig(
-        level=getattr(logging, level, logging.WARNING), format="%(levelname)s %(name)s: %(message)s"
+        level=getattr(logging, level, logging.ERROR), format="%(levelname)s %(name)s: %(message)s"
     )
 
 
