@@ -411,3 +411,17 @@ def test_async_nested_and_overloaded_python() -> None:
         "    return await step()\n"
     )
     assert cb.get_function("outer.step").is_async
+
+
+def test_add_import_never_lands_inside_a_try_block() -> None:
+    src = "import os\ntry:\n    from _x import y\nexcept ImportError:\n    y = None\n\nX = os.sep\n"
+    out = after(
+        {"a.py": src}, lambda cb: cb.get_file("a.py").add_import(module="typing", name="Any")
+    )
+    assert out == (
+        "import os\nfrom typing import Any\ntry:\n    from _x import y\nexcept ImportError:\n"
+        "    y = None\n\nX = os.sep\n"
+    )
+    only_nested = "try:\n    import json\nexcept ImportError:\n    json = None\n"
+    out = after({"b.py": only_nested}, lambda cb: cb.get_file("b.py").add_import("import sys"))
+    assert out == "import sys\ntry:\n    import json\nexcept ImportError:\n    json = None\n"

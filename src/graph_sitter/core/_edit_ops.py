@@ -359,14 +359,20 @@ def add_import(
 def _import_position(cb: Codebase, f: int, future: bool) -> tuple[int, bytes]:
     pf = cb._graph.files[f]
     content = pf.content
-    imports = [r for r in pf.index.defs if r.kind == IMPORT and r.parent == -1]
+    tree = cb._tree(f)
+    top_level = {(c.start_byte, c.end_byte) for c in tree.root_node.children}
+    # Only imports that are statements of the module itself: not inside `try:` or `if`.
+    imports = [
+        r
+        for r in pf.index.defs
+        if r.kind == IMPORT and r.parent == -1 and (r.start, r.end) in top_level
+    ]
     nl = newline_of(content)
     if imports and not future:
         last = max(imports, key=lambda r: r.end)
         at = line_end(content, last.end - 1)
         return at, (nl if at == len(content) and not content.endswith(b"\n") else b"")
     # No imports yet (or a __future__ import): after a shebang/encoding comment and docstring.
-    tree = cb._tree(f)
     at = 0
     for child in tree.root_node.children:
         if (
