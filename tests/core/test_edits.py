@@ -425,3 +425,31 @@ def test_add_import_never_lands_inside_a_try_block() -> None:
     only_nested = "try:\n    import json\nexcept ImportError:\n    json = None\n"
     out = after({"b.py": only_nested}, lambda cb: cb.get_file("b.py").add_import("import sys"))
     assert out == "import sys\ntry:\n    import json\nexcept ImportError:\n    json = None\n"
+
+
+def test_method_rename_follows_overrides_super_and_constructed_instances() -> None:
+    files = {
+        "base.py": (
+            "class Base:\n    flag = True\n\n    def run(self):\n        return 1\n\n\n"
+            "class Child(Base):\n    flag = False\n\n    def run(self):\n"
+            "        return super().run() + 1\n\n\n"
+            "class Other:\n    def run(self):\n        return 0\n"
+        ),
+        "use.py": (
+            "from base import Child\n\n\nclass Holder:\n    def __init__(self):\n"
+            "        self.child = Child()\n\n"
+            "    def go(self):\n        return self.child.run()\n\n\n"
+            "def main():\n    c = Child()\n    return c.run() + Holder().go()\n"
+        ),
+    }
+    cb = Codebase.from_files(files)
+    cb.get_function("Base.run").rename("execute")
+    cb.commit()
+    got = {f.filepath: f.content for f in cb.files}
+    assert got["base.py"] == files["base.py"].replace("def run", "def execute").replace(
+        "super().run()", "super().execute()"
+    ).replace("class Other:\n    def execute", "class Other:\n    def run")
+    assert got["use.py"] == files["use.py"].replace(".run()", ".execute()")
+    namespace: dict[str, object] = {}
+    exec(compile(got["base.py"], "base.py", "exec"), namespace)
+    assert namespace["Child"]().execute() == 2  # type: ignore[operator]

@@ -415,20 +415,70 @@ def rename(cb: Codebase, sym: Symbol, new_name: str) -> int:
         done.add((f, start, end))
         cb._queue(cb._graph.files[f].path, Edit(start, end, new_b, "rename"))
 
-    if sym._content[rec.name_start : rec.name_end] == old_b:
-        put(sym._f, rec.name_start, rec.name_end)
-        renamed_in.add(sym._f)
-    for uf, start, end, flags, _ in sorted(set(cb._graph.iter_usages((sym._f, sym._d)))):
-        content = cb._graph.files[uf].content
-        if flags & 8:  # an import statement: rename the imported name, never the alias
-            for node in _imported_name_nodes(cb, uf, start, end, old_b):
-                put(uf, node.start_byte, node.end_byte)
-                renamed_in.add(uf)
-        elif content[start:end] == old_b:
-            put(uf, start, end)
+    for f, d in _override_family(cb, sym):
+        member = cb._graph.files[f].index.defs[d]
+        if cb._graph.files[f].content[member.name_start : member.name_end] == old_b:
+            put(f, member.name_start, member.name_end)
+            renamed_in.add(f)
+        for uf, start, end, flags, _ in sorted(set(cb._graph.iter_usages((f, d)))):
+            content = cb._graph.files[uf].content
+            if flags & 8:  # an import statement: rename the imported name, never the alias
+                for node in _imported_name_nodes(cb, uf, start, end, old_b):
+                    put(uf, node.start_byte, node.end_byte)
+                    renamed_in.add(uf)
+            elif content[start:end] == old_b:
+                put(uf, start, end)
     for uf in renamed_in:
         _rename_in_dunder_all(cb, uf, old_b, new_b, put)
     return len(done)
+
+
+def _override_family(cb: Codebase, sym: Symbol) -> list[tuple[int, int]]:
+    """A method (or class attribute) and the same-named members it overrides or that override it.
+
+    Renaming one member of such a family alone would change which code runs; so the family
+    is: every class of the codebase below the highest ancestor defining the name, restricted
+    to those defining it (as a method or a class attribute). Anything else is its own family.
+    """
+    graph = cb._graph
+    rec = sym._rec
+    defs = graph.files[sym._f].index.defs
+    if rec.kind not in (FUNCTION, "attribute") or rec.parent < 0 or defs[rec.parent].kind != CLASS:
+        return [(sym._f, sym._d)]
+    name = rec.name
+
+    def own(cls: tuple[int, int]) -> tuple[int, int] | None:
+        for child in graph.children(cls[0], cls[1]):
+            member = graph.files[cls[0]].index.defs[child]
+            if member.kind in (FUNCTION, "attribute") and member.name == name:
+                return (cls[0], child)
+        return None
+
+    start = (sym._f, rec.parent)
+    roots, seen, queue = [start], {start}, [start]
+    while queue:  # ancestors that define the method too
+        cls = queue.pop()
+        for base in graph.superclasses(*cls):
+            key = (base[1], base[2])
+            if key not in seen:
+                seen.add(key)
+                queue.append(key)
+                if own(key) is not None:
+                    roots.append(key)
+    family: dict[tuple[int, int], None] = {}
+    queue = list(roots)
+    visited = set(queue)
+    while queue:  # and every class below them
+        cls = queue.pop()
+        method = own(cls)
+        if method is not None:
+            family.setdefault(method, None)
+        for sub in cb._subclasses_of(*cls):
+            key = (sub._f, sub._d)
+            if key not in visited:
+                visited.add(key)
+                queue.append(key)
+    return list(family) or [(sym._f, sym._d)]
 
 
 def _imported_name_nodes(cb: Codebase, f: int, start: int, end: int, old: bytes) -> list[ts.Node]:

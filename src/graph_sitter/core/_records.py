@@ -26,8 +26,14 @@ REF_TYPE = 4
 # Reference targets below zero.
 TARGET_STAR = -2  # a free name that may come from a wildcard import
 
+# Chain heads: a plain definition (0), `self`/`cls`/`this` (1), `super()` (2: the bases of
+# the enclosing class), or a local bound once to `Ctor(...)` (3).
+SELF_HEAD = 1
+SUPER_HEAD = 2
+INSTANCE_HEAD = 3  # head is an index into `FileIndex.local_ctors`: an instance of that class
+
 # Bump when extraction output changes, so stale cache entries are never read.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 6
 
 
 @dataclass(slots=True)
@@ -63,10 +69,15 @@ class FileIndex:
     defs: list[DefRecord] = field(default_factory=list)
     # (start, end, target def index or TARGET_STAR, owner def index or -1, flags)
     refs: list[tuple[int, int, int, int, int]] = field(default_factory=list)
-    # (head target def index, head is self/cls, owner, ((start, end), ...), call flag of last)
-    chains: list[tuple[int, bool, int, tuple[tuple[int, int], ...], int]] = field(
+    # (head def index, head kind: 0 definition / SELF_HEAD / SUPER_HEAD, owner,
+    #  ((start, end), ...), call flag of the last component)
+    chains: list[tuple[int, int, int, tuple[tuple[int, int], ...], int]] = field(
         default_factory=list
     )
+    # constructor spans of locals bound once by `x = Ctor(...)` (heads of INSTANCE_HEAD chains)
+    local_ctors: list[tuple[int, int]] = field(default_factory=list)
+    # (class def index, attribute name, constructor start, end): `self.attr = Ctor(...)`
+    instance_attrs: list[tuple[int, str, int, int]] = field(default_factory=list)
     # exported name -> local def index (TypeScript `export {a as b}`, `export default x`)
     exports: dict[str, int] = field(default_factory=dict)
     # syntax error ranges as ((row, col), (row, col))

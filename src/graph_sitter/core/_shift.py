@@ -138,6 +138,8 @@ def shift_index(index: FileIndex, shift: Shift, content: bytes, edits: list[Edit
             (h, is_self, o, tuple((move(s), move(e)) for s, e in comps), lc)
             for h, is_self, o, comps, lc in index.chains
         ],
+        local_ctors=[(off(s), off(e)) for s, e in index.local_ctors],
+        instance_attrs=[(c, n, off(s), off(e)) for c, n, s, e in index.instance_attrs],
         exports=dict(index.exports),
         errors=list(index.errors),
     )

@@ -15,6 +15,7 @@ chains (``mod.func``, ``Class.method``, ``self.attr``) are followed member by me
 from __future__ import annotations
 
 import posixpath
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeAlias
 
@@ -23,6 +24,8 @@ from graph_sitter.core._records import (
     FUNCTION,
     GLOBAL_VAR,
     IMPORT,
+    INSTANCE_HEAD,
+    SUPER_HEAD,
     TARGET_STAR,
     DefRecord,
     FileIndex,
@@ -253,7 +256,7 @@ class Graph:
             return self.module_target(f"{mod_name}.{name}")
         if kind == "file":
             return self._ts_export(ns[1], name, depth)
-        if kind == "sym":
+        if kind in ("sym", "inst"):
             f, d = ns[1], ns[2]
             return self._class_member(f, d, name, depth)
         return None
@@ -311,11 +314,41 @@ class Graph:
             rec = defs[child]
             if rec.name == name and rec.kind in _MEMBER_KINDS:
                 return ("sym", f, child)
+        for cls, attr, start, end in self.files[f].index.instance_attrs:
+            if cls == d and attr == name:
+                return self._instance_of(f, start, end, depth)
         for base in self.superclasses(f, d):
             if base[0] == "sym":
                 found = self.member(base, name, depth + 1)
                 if found is not None:
                     return found
+        return None
+
+    def _instance_of(self, f: int, start: int, end: int, depth: int) -> Target | None:
+        """The class a constructor expression at `start..end` builds, as an instance."""
+        pf = self.files[f]
+        parts = pf.content[start:end].decode("utf-8", "replace").split(".")
+        refs = pf.index.refs
+        i = bisect_left(refs, (start,))
+        if i >= len(refs) or refs[i][0] != start or refs[i][2] < 0:
+            return None
+        if not all(p.isidentifier() for p in parts):
+            return None
+        ns = self._follow(f, refs[i][2], depth + 1)
+        for part in parts[1:]:
+            if ns is None:
+                return None
+            ns = self.member(ns, part, depth + 1)
+        if ns is not None and ns[0] == "sym" and self._is_class(ns[1], ns[2]):
+            return ("inst", ns[1], ns[2])
+        return None
+
+    def _base_member(self, f: int, d: int, name: str) -> Target | None:
+        """`super().name` in class `d`: the first base (in order) that has `name`."""
+        for base in self.superclasses(f, d):
+            found = self.member(base, name)
+            if found is not None:
+                return found
         return None
 
     def superclasses(self, f: int, d: int) -> list[Target]:
@@ -336,7 +369,7 @@ class Graph:
         chain_heads: set[int] = set()
         for head, is_self, _, components, _ in pf.index.chains:
             first = components[0][0]
-            if lo <= first < hi and not is_self:
+            if lo <= first < hi and not is_self:  # a base written as `module.Class`
                 ns: Target | None = self._follow(f, head, 0)
                 for start, end in components:
                     if ns is None:
@@ -479,7 +512,9 @@ class Graph:
                     self._add(final, (f, rec.start, rec.end, 8, rec.parent))
         for head, is_self, owner, components, last_call in index.chains:
             ns: Target | None
-            if is_self:
+            if is_self == INSTANCE_HEAD:
+                ns = self._instance_of(f, *index.local_ctors[head], 0)
+            elif is_self:
                 ns = ("sym", f, head)
             else:
                 rec = index.defs[head]
@@ -489,9 +524,12 @@ class Graph:
                 if ns is None:
                     break
                 if ns[0] == "sym" and not self._is_class(ns[1], ns[2]):
-                    break
+                    break  # members of functions and variables are not followed
                 name = content[start:end].decode("utf-8", "replace")
-                ns = self.member(ns, name)
+                if i == 0 and is_self == SUPER_HEAD:
+                    ns = self._base_member(f, head, name)
+                else:
+                    ns = self.member(ns, name)
                 if ns is None or ns[0] != "sym":
                     continue
                 key = (ns[1], ns[2])

@@ -18,8 +18,10 @@ from graph_sitter.core._records import (
     FUNCTION,
     GLOBAL_VAR,
     IMPORT,
+    INSTANCE_HEAD,
     REF_CALL,
     REF_WRITE,
+    SUPER_HEAD,
     TARGET_STAR,
     DefRecord,
     FileIndex,
@@ -50,6 +52,16 @@ def language() -> ts.Language:
 @cache
 def _query() -> ts.Query:
     return load_query(language(), "python.scm")
+
+
+@cache
+def _instance_query() -> ts.Query:
+    return ts.Query(
+        language(),
+        """(assignment
+             left: (attribute object: (identifier) @obj attribute: (identifier) @attr)
+             right: (call function: [(identifier) (attribute)] @ctor))""",
+    )
 
 
 def _text(content: bytes, node: ts.Node) -> str:
@@ -121,6 +133,7 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     module = sc.Scope(0, len(content), sc.MODULE, -1)
     sweep = sc.ScopeSweep(scopes)
     pending: list[tuple[str, int, int, int, int]] = []  # (name, start, end, scope, flags)
+    local_binds: dict[tuple[int, str], list[ts.Node]] = {}  # plain locals: where bound
     idents = sorted(get("ident", ()), key=lambda n: n.start_byte)
     imp_i = 0
     def_i = 0
@@ -203,11 +216,13 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                 scope.add_def(name, pos, len(defs) - 1)
             else:
                 scope.binds.add(name)
+                local_binds.setdefault((s, name), []).append(node)
             continue
         flags = REF_CALL if pos in callees else 0
         if pos in aug_binds:
             flags |= REF_WRITE
             scope.binds.add(name)
+            local_binds.setdefault((s, name), []).append(node)
         pending.append((name, pos, node.end_byte, s, flags))
     flush(len(content) + 1)  # definitions after the last identifier
 
@@ -218,6 +233,12 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     for name, start, end, s, flags in pending:
         target = _resolve(scopes, module, name, start, s, star)
         owner = owners.at(start)
+        if name == "super" and target in (sc.UNBOUND, TARGET_STAR) and start in chains:
+            cls = _enclosing_class(scopes, defs, s)
+            if cls >= 0:
+                _add_super_chain(index, content, start, chains[start], cls, owner, callees)
+            if target == sc.UNBOUND:
+                continue
         if target >= 0 or target == TARGET_STAR:
             refs.append((start, end, target, owner, flags))
             chain_end = chains.get(start)
@@ -227,9 +248,44 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
             cls = _enclosing_class(scopes, defs, s)
             if cls >= 0:
                 _add_chain(index, content, start, chains[start], cls, True, owner, callees)
+        elif target == sc.LOCAL and start in chains:
+            # `x = SomeClass(...)` bound once in its scope: `x.method()` can be followed.
+            ctor = _constructor_of(local_binds.get((_binding_scope(scopes, name, s), name)))
+            if ctor is not None:
+                index.local_ctors.append(ctor)
+                head = len(index.local_ctors) - 1
+                _add_chain(
+                    index, content, start, chains[start], head, INSTANCE_HEAD, owner, callees
+                )
+    if b"self." in content:
+        _instance_attributes(index, content, root, scopes, defs)
     if root.has_error:
         index.errors = error_ranges(root)
     return index
+
+
+def _instance_attributes(
+    index: FileIndex,
+    content: bytes,
+    root: ts.Node,
+    scopes: list[sc.Scope],
+    defs: list[DefRecord],
+) -> None:
+    """`self.x = SomeClass(...)` in a method: `self.x.method()` can then be followed."""
+    matches = ts.QueryCursor(_instance_query()).matches(root)
+    if not matches:
+        return
+    sweep = sc.ScopeSweep(scopes)
+    found = []
+    for _, caps in sorted(matches, key=lambda m: m[1]["obj"][0].start_byte):
+        obj, attr, ctor = caps["obj"][0], caps["attr"][0], caps["ctor"][0]
+        if content[obj.start_byte : obj.end_byte] != b"self":
+            continue
+        cls = _enclosing_class(scopes, defs, sweep.at(obj.start_byte))
+        if cls >= 0:
+            name = content[attr.start_byte : attr.end_byte].decode("utf-8", "replace")
+            found.append((cls, name, ctor.start_byte, ctor.end_byte))
+    index.instance_attrs = found
 
 
 def _statement_of(node: ts.Node) -> ts.Node:
@@ -269,6 +325,36 @@ def _resolve(
     return TARGET_STAR if star else sc.UNBOUND
 
 
+def _binding_scope(scopes: list[sc.Scope], name: str, s: int) -> int:
+    """The scope index where a local `name` seen from scope `s` is bound (-1: module)."""
+    first = True
+    while s >= 0:
+        scope = scopes[s]
+        if not (scope.kind == sc.CLASS and not first) and name in scope.binds:
+            return s
+        first = False
+        s = scope.parent
+    return -1
+
+
+def _constructor_of(binds: list[ts.Node] | None) -> tuple[int, int] | None:
+    """The `Ctor` span of the only binding `name = Ctor(...)` (dotted names only), or None."""
+    if binds is None or len(binds) != 1:
+        return None
+    assignment = binds[0].parent
+    if assignment is None or assignment.type != "assignment":
+        return None
+    if assignment.child_by_field_name("left") != binds[0]:
+        return None
+    right = assignment.child_by_field_name("right")
+    if right is None or right.type != "call":
+        return None
+    function = right.child_by_field_name("function")
+    if function is None or function.type not in ("identifier", "attribute"):
+        return None
+    return (function.start_byte, function.end_byte)
+
+
 def _enclosing_class(scopes: list[sc.Scope], defs: list[DefRecord], s: int) -> int:
     """The class whose method holds scope `s` (for `self.x` / `cls.x`), or -1."""
     while s >= 0 and scopes[s].kind != sc.FUNCTION:
@@ -294,7 +380,7 @@ def _add_chain(
     start: int,
     end: int,
     head: int,
-    is_self: bool,
+    is_self: int,
     owner: int,
     callees: set[int],
 ) -> None:
@@ -313,6 +399,32 @@ def _add_chain(
         offset += len(part) + 1
     last_call = REF_CALL if components[-1][0] in callees else 0
     index.chains.append((head, is_self, owner, tuple(components), last_call))
+
+
+_SUPER_RE = re.compile(rb"super\([^()]*\)((?:\.[A-Za-z_]\w*)+)")
+
+
+def _add_super_chain(
+    index: FileIndex,
+    content: bytes,
+    start: int,
+    end: int,
+    cls: int,
+    owner: int,
+    callees: set[int],
+) -> None:
+    """`super().name...`: a chain whose head is the bases of the enclosing class (flag 2)."""
+    match = _SUPER_RE.match(content, start, end)
+    if match is None:
+        return
+    components: list[tuple[int, int]] = []
+    offset = match.start(1)
+    for part in match.group(1).split(b".")[1:]:
+        offset += 1
+        components.append((offset, offset + len(part)))
+        offset += len(part)
+    last_call = REF_CALL if components[-1][0] in callees else 0
+    index.chains.append((cls, SUPER_HEAD, owner, tuple(components), last_call))
 
 
 def _import_records(content: bytes, node: ts.Node) -> list[DefRecord]:
