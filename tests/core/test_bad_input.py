@@ -136,3 +136,23 @@ def test_parallel_build_matches_serial(tmp_path: Path) -> None:
         for w in (1, 2)
     ]  # fmt: skip
     assert outputs[0] == outputs[1] == [str(40 * 1000 + 1), str(40 * 1000 + 40)]
+
+
+def test_an_extractor_failure_on_one_file_is_reported_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph_sitter.core.languages import python as py
+
+    real = py.extract
+
+    def flaky(content: bytes, tree: object) -> object:
+        if b"BOOM" in content:
+            raise RuntimeError("extractor bug")
+        return real(content, tree)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(py, "extract", flaky)
+    (tmp_path / "ok.py").write_text("def fine():\n    pass\n")
+    (tmp_path / "bad.py").write_text("BOOM = 1\n")
+    cb = Codebase(tmp_path, cache_dir="")
+    assert [f.name for f in cb.functions] == ["fine"]
+    assert dict(cb.problems)["bad.py"] == "could not be analysed (RuntimeError: extractor bug)"

@@ -453,3 +453,14 @@ def test_method_rename_follows_overrides_super_and_constructed_instances() -> No
     namespace: dict[str, object] = {}
     exec(compile(got["base.py"], "base.py", "exec"), namespace)
     assert namespace["Child"]().execute() == 2  # type: ignore[operator]
+
+
+def test_javascript_constructed_instance_methods_are_renamed() -> None:
+    files = {
+        "lib.js": "export class Counter {\n  bump() {\n    return this;\n  }\n}\n",
+        "main.js": 'import { Counter } from "./lib.js";\n\nconst c = new Counter();\nc.bump();\n',
+    }
+    cb = Codebase.from_files(files)
+    cb.get_function("Counter.bump").rename("step")
+    cb.commit()
+    assert cb.get_file("main.js").content.endswith("const c = new Counter();\nc.step();\n")

@@ -150,12 +150,12 @@ def _work(
         language = language_for_path(path)
         try:
             index = parse_one(path, content)[1]
-        except (ValueError, RecursionError, MemoryError, UnicodeError) as exc:
+        except Exception as exc:  # the per-file boundary: logged and reported, never fatal
             # One file the extractor cannot handle must not sink the whole build: keep an
-            # empty index and report the file.
-            logger.warning("could not extract %s: %s", path, exc)
+            # empty index and report the file (with the error) in `Codebase.problems`.
+            logger.warning("could not extract %s: %s: %s", path, type(exc).__name__, exc)
             name = language.name if language is not None else "unknown"
-            out.append((FileIndex(name, 0), f"could not be analysed ({exc})"))
+            out.append((FileIndex(name, 0), f"could not be analysed ({type(exc).__name__}: {exc})"))
             continue
         if cache_dir is not None:
             _cache_write(cache_dir, digest, index)

@@ -23,6 +23,7 @@ from graph_sitter.core._records import (
     FUNCTION,
     GLOBAL_VAR,
     IMPORT,
+    INSTANCE_HEAD,
     INTERFACE,
     REF_CALL,
     REF_TYPE,
@@ -491,6 +492,10 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                 _add_chain(index, content, pos, cls, True, owners.at(pos), False)
         index.chains.sort(key=lambda c: c[3][0])
 
+    if b"new " in content:
+        _constructed_locals(index, content, tree, scopes, defs)
+        index.chains.sort(key=lambda c: c[3][0])
+
     # --- exports ---------------------------------------------------------------------------
     exports = index.exports
     for i, record in enumerate(defs):
@@ -577,8 +582,55 @@ def _this_class(
     return -1
 
 
+@cache
+def _ctor_query(grammar: ts.Language) -> ts.Query:
+    return ts.Query(
+        grammar,
+        """(variable_declarator
+             name: (identifier) @name
+             value: (new_expression constructor: [(identifier) (member_expression)] @ctor))""",
+    )
+
+
+def _constructed_locals(
+    index: FileIndex,
+    content: bytes,
+    tree: ts.Tree,
+    scopes: list[sc.Scope],
+    defs: list[DefRecord],
+) -> None:
+    """`const x = new Foo(...)`: `x.method()` in the same scope can be followed to `Foo`.
+
+    Heuristic: only names declared once in the file this way, and only uses inside the
+    declaring scope after the declaration.
+    """
+    found: dict[str, list[tuple[int, int, int]]] = {}
+    for _, caps in ts.QueryCursor(_ctor_query(tree.language)).matches(tree.root_node):
+        name, ctor = caps["name"][0], caps["ctor"][0]
+        key = content[name.start_byte : name.end_byte].decode("utf-8", "replace")
+        found.setdefault(key, []).append((name.end_byte, ctor.start_byte, ctor.end_byte))
+    if not found:
+        return
+    owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
+    uses: list[tuple[int, int, int, int]] = []
+    for key, entries in found.items():
+        if len(entries) != 1:
+            continue
+        declared, ctor_start, ctor_end = entries[0]
+        scope_end = min(
+            (sc_.end for sc_ in scopes if sc_.start <= declared < sc_.end), default=len(content)
+        )
+        pattern = re.compile(rb"(?<![\w$.])" + re.escape(key.encode()) + rb"(?=\??\.[A-Za-z_$])")
+        for match in pattern.finditer(content, declared, scope_end):
+            uses.append((match.start(), ctor_start, ctor_end, 0))
+    for pos, ctor_start, ctor_end, _ in sorted(uses):
+        index.local_ctors.append((ctor_start, ctor_end))
+        head = len(index.local_ctors) - 1
+        _add_chain(index, content, pos, head, INSTANCE_HEAD, owners.at(pos), False)
+
+
 def _add_chain(
-    index: FileIndex, content: bytes, start: int, head: int, is_this: bool, owner: int, jsx: bool
+    index: FileIndex, content: bytes, start: int, head: int, is_this: int, owner: int, jsx: bool
 ) -> None:
     """Record the dotted chain (`a.b.c`, `this.x`) that the name at `start` heads, if any.
 
