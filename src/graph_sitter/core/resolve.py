@@ -57,6 +57,8 @@ class Graph:
         self.file_index: dict[str, int] = {pf.path: i for i, pf in enumerate(self.files)}
         self._module_defs: list[dict[str, int] | None] = [None] * len(self.files)
         self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
+        self._member_tables: list[dict[int, dict[str, Any]] | None] = [None] * len(self.files)
+        self._star_tables: list[list[int] | None] = [None] * len(self.files)
         # Cached results carry the files read to compute them.
         self._import_cache: dict[SymKey, tuple[Target | None, frozenset[int]]] = {}
         self._superclass_cache: dict[SymKey, tuple[list[Target], frozenset[int]]] = {}
@@ -281,11 +283,15 @@ class Graph:
 
     def _star_imports(self, f: int) -> list[int]:
         self._note(f)
-        return [
+        cached = self._star_tables[f]
+        if cached is not None:
+            return cached
+        cached = self._star_tables[f] = [
             d
             for d, rec in enumerate(self.files[f].index.defs)
             if rec.kind == IMPORT and rec.imported_name == "*" and rec.parent == -1
         ]
+        return cached
 
     def _ts_export(self, f: int, name: str, depth: int) -> Target | None:
         self._note(f)
@@ -305,18 +311,30 @@ class Graph:
                         return found
         return None
 
+    def _members(self, f: int) -> dict[int, dict[str, Any]]:
+        """Per class of file `f`: member name -> def index, or constructor span (instances)."""
+        table = self._member_tables[f]
+        if table is None:
+            table = {}
+            defs = self.files[f].index.defs
+            for i, rec in enumerate(defs):
+                if rec.parent >= 0 and rec.kind in _MEMBER_KINDS and defs[rec.parent].kind == CLASS:
+                    table.setdefault(rec.parent, {}).setdefault(rec.name, i)
+            for cls, attr, start, end in self.files[f].index.instance_attrs:
+                table.setdefault(cls, {}).setdefault(attr, (start, end))
+            self._member_tables[f] = table
+        return table
+
     def _class_member(self, f: int, d: int, name: str, depth: int) -> Target | None:
         self._note(f)
         defs = self.files[f].index.defs
         if defs[d].kind != CLASS:
             return None
-        for child in self.children(f, d):
-            rec = defs[child]
-            if rec.name == name and rec.kind in _MEMBER_KINDS:
-                return ("sym", f, child)
-        for cls, attr, start, end in self.files[f].index.instance_attrs:
-            if cls == d and attr == name:
-                return self._instance_of(f, start, end, depth)
+        found = self._members(f).get(d, {}).get(name)
+        if isinstance(found, int):
+            return ("sym", f, found)
+        if found is not None:
+            return self._instance_of(f, found[0], found[1], depth)
         for base in self.superclasses(f, d):
             if base[0] == "sym":
                 found = self.member(base, name, depth + 1)
@@ -432,8 +450,7 @@ class Graph:
         touched = set(changed)
         for f, pf in changed.items():
             self.files[f] = pf
-            self._module_defs[f] = None
-            self._children[f] = None
+            self._forget_tables(f)
         redo = self.readers_of(touched)
         for x in redo:
             for key in self.contrib[x]:
@@ -458,6 +475,12 @@ class Graph:
             self._index_file(x)
         return redo
 
+    def _forget_tables(self, f: int) -> None:
+        self._module_defs[f] = None
+        self._children[f] = None
+        self._member_tables[f] = None
+        self._star_tables[f] = None
+
     def readers_of(self, files: set[int]) -> set[int]:
         """Files whose resolution read any of `files` (those included)."""
         return {x for x, deps in enumerate(self.deps_of) if deps & files} | files
@@ -466,8 +489,7 @@ class Graph:
         """Swap in files whose records only moved (see `_shift`): move their usage records."""
         for f, (pf, _) in changed.items():
             self.files[f] = pf
-            self._module_defs[f] = None
-            self._children[f] = None
+            self._forget_tables(f)
         moves = {f: off for f, (_, off) in changed.items()}
         keys = set().union(*(self.contrib[f] for f in changed))
         for key in keys:
