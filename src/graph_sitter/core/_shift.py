@@ -134,10 +134,7 @@ def shift_index(index: FileIndex, shift: Shift, content: bytes, edits: list[Edit
         line_count=index.line_count,
         defs=defs,
         refs=_shift_refs(index.refs, shift),
-        chains=[
-            (h, is_self, o, tuple((move(s), move(e)) for s, e in comps), lc)
-            for h, is_self, o, comps, lc in index.chains
-        ],
+        chains=_shift_chains(index.chains, shift, move),
         local_ctors=[(off(s), off(e)) for s, e in index.local_ctors],
         instance_attrs=[(c, n, off(s), off(e)) for c, n, s, e in index.instance_attrs],
         exports=dict(index.exports),
@@ -163,4 +160,30 @@ def _shift_refs(
             after = cumulative[j]
             j += 1
         out.append((start + before, end + after, target, owner, flags))
+    return out
+
+
+def _shift_chains(
+    chains: list[tuple[int, int, int, tuple[tuple[int, int], ...], int]],
+    shift: Shift,
+    move: Callable[[int], int],
+) -> list[tuple[int, int, int, tuple[tuple[int, int], ...], int]]:
+    """Shift chains; those no edit touches move as a block (or not at all)."""
+    ends, cumulative = shift.ends, shift.cumulative
+    n = len(ends)
+    out = []
+    for chain in chains:
+        comps = chain[3]
+        first, last = comps[0][0], comps[-1][1]
+        i = bisect_right(ends, first)
+        if i == n or ends[i] > last:  # no edit ends inside the chain: one delta for all
+            delta = cumulative[i - 1] if i else 0
+            if delta == 0:
+                out.append(chain)
+            else:
+                moved = tuple((s + delta, e + delta) for s, e in comps)
+                out.append((chain[0], chain[1], chain[2], moved, chain[4]))
+        else:
+            moved = tuple((move(s), move(e)) for s, e in comps)
+            out.append((chain[0], chain[1], chain[2], moved, chain[4]))
     return out

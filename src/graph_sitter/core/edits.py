@@ -16,6 +16,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from graph_sitter.core.errors import CodebaseError, PathOutsideCodebaseError
@@ -150,33 +151,54 @@ def check_inside(root: str, rel: str) -> str:
 
 
 def write_atomically(root: str, files: dict[str, bytes]) -> None:
-    """Write every file or none: temp files first, then renames, restoring on failure."""
+    """Write every file or none: temp files first, then renames, restoring on failure.
+
+    Temporary files are written and fsynced by a few threads at once (fsync releases the
+    GIL, and waiting on the disk one file at a time dominates large commits).
+    """
     targets = {rel: check_inside(root, rel) for rel in files}
     temps: dict[str, str] = {}
     originals: dict[str, bytes | None] = {}
     replaced: list[str] = []
     current = ""
-    try:
-        for rel, data in files.items():
-            current = rel
-            path = targets[rel]
-            folder = os.path.dirname(path)
+
+    def stage(rel: str) -> tuple[str, bytes | None, str | None, OSError | None]:
+        path = targets[rel]
+        folder = os.path.dirname(path)
+        tmp = None
+        original: bytes | None = None
+        try:
             os.makedirs(folder, exist_ok=True)
             try:
                 with open(path, "rb") as handle:
-                    originals[rel] = handle.read()
+                    original = handle.read()
                 mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
             except FileNotFoundError:
-                originals[rel] = None
                 mode = None
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".gs-", suffix=".tmp")
-            temps[rel] = tmp
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                handle.write(files[rel])
                 handle.flush()
                 os.fsync(handle.fileno())
             if mode is not None:
                 os.chmod(tmp, mode)
+        except OSError as exc:
+            return rel, original, tmp, exc
+        return rel, original, tmp, None
+
+    with ThreadPoolExecutor(max_workers=min(8, max(1, len(files)))) as pool:
+        staged = list(pool.map(stage, list(files)))
+    failure: tuple[str, OSError] | None = None
+    for rel, original, tmp, error in staged:
+        originals[rel] = original
+        if tmp is not None:
+            temps[rel] = tmp
+        if error is not None and failure is None:
+            failure = (rel, error)
+    try:
+        if failure is not None:
+            current = failure[0]
+            raise failure[1]
         for rel in files:
             current = rel
             os.replace(temps[rel], targets[rel])
