@@ -464,3 +464,18 @@ def test_javascript_constructed_instance_methods_are_renamed() -> None:
     cb.get_function("Counter.bump").rename("step")
     cb.commit()
     assert cb.get_file("main.js").content.endswith("const c = new Counter();\nc.step();\n")
+
+
+def test_typescript_rename_covers_overload_signatures() -> None:
+    src = (
+        "export function f(x: string): string;\nexport function f(x: number): number;\n"
+        "export function f(x: any): any {\n  return x;\n}\n\n"
+        "class K {\n  m(a: string): void;\n  m(a: number): void;\n  m(a: any): void {}\n}\n"
+        "f(1);\n"
+    )
+    cb = Codebase.from_files({"a.ts": src})
+    cb.get_function("f").rename("g")
+    cb.get_function("K.m").rename("n")
+    cb.commit()
+    expected = src.replace("function f", "function g").replace("  m(", "  n(")
+    assert cb.get_file("a.ts").content == expected.replace("f(1)", "g(1)")

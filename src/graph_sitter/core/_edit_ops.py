@@ -420,6 +420,8 @@ def rename(cb: Codebase, sym: Symbol, new_name: str) -> int:
         if cb._graph.files[f].content[member.name_start : member.name_end] == old_b:
             put(f, member.name_start, member.name_end)
             renamed_in.add(f)
+        for start, end in _overload_names(cb, f, member, old_b):
+            put(f, start, end)
         for uf, start, end, flags, _ in sorted(set(cb._graph.iter_usages((f, d)))):
             content = cb._graph.files[uf].content
             if flags & 8:  # an import statement: rename the imported name, never the alias
@@ -431,6 +433,46 @@ def rename(cb: Codebase, sym: Symbol, new_name: str) -> int:
     for uf in renamed_in:
         _rename_in_dunder_all(cb, uf, old_b, new_b, put)
     return len(done)
+
+
+_OVERLOADS = frozenset(
+    {
+        "function_signature",
+        "function_declaration",
+        "method_signature",
+        "method_definition",
+        "abstract_method_signature",
+    }
+)
+
+
+_CONTAINERS = frozenset({"program", "class_body", "statement_block", "interface_body"})
+
+
+def _overload_names(cb: Codebase, f: int, rec: Any, old: bytes) -> list[tuple[int, int]]:
+    """Names of a TypeScript definition's overload signatures (one record spans them all)."""
+    pf = cb._graph.files[f]
+    if pf.language == "python" or rec.kind != FUNCTION:
+        return []
+    tree = cb._tree(f)
+    node = tree.root_node.descendant_for_byte_range(rec.start, rec.end)
+    while node is not None and node.parent is not None and node.parent.type not in _CONTAINERS:
+        node = node.parent
+    scope = node.parent if node is not None and node.parent is not None else tree.root_node
+    out = []
+    for child in scope.children:
+        inner = child
+        if inner.type == "export_statement":
+            inner = inner.child_by_field_name("declaration") or inner
+        if (
+            inner.type in _OVERLOADS
+            and rec.ext_start <= child.start_byte
+            and child.end_byte <= rec.end
+        ):
+            name = inner.child_by_field_name("name")
+            if name is not None and pf.content[name.start_byte : name.end_byte] == old:
+                out.append((name.start_byte, name.end_byte))
+    return out
 
 
 def _override_family(cb: Codebase, sym: Symbol) -> list[tuple[int, int]]:
