@@ -479,3 +479,29 @@ def test_typescript_rename_covers_overload_signatures() -> None:
     cb.commit()
     expected = src.replace("function f", "function g").replace("  m(", "  n(")
     assert cb.get_file("a.ts").content == expected.replace("f(1)", "g(1)")
+
+
+def test_typescript_move_into_a_file_that_imported_it() -> None:
+    files = {
+        "src/util.ts": (
+            "export function isFn(x: unknown): boolean {\n  return typeof x === 'function';\n}\n"
+        ),
+        "src/sched.ts": (
+            "import { isFn } from './util';\nimport { Kind } from './kinds';\n\n"
+            "export function isSched(x: unknown): boolean {\n  return isFn(x);\n}\n"
+        ),
+        "src/kinds.ts": "export type Kind = 'a' | 'b';\n",
+        "src/app.ts": "import { isFn } from './util';\nimport { isSched } from './sched';\n\n"
+        "export const ok = isFn(1) && isSched(2);\n",
+    }
+    cb = Codebase.from_files(files)
+    cb.get_function("isFn").move_to_file("src/sched.ts")
+    cb.commit()
+    got = {f.filepath: f.content for f in cb.files}
+    assert got["src/sched.ts"] == (
+        "import { Kind } from './kinds';\n\n"
+        "export function isSched(x: unknown): boolean {\n  return isFn(x);\n}\n\n"
+        "export function isFn(x: unknown): boolean {\n  return typeof x === 'function';\n}\n"
+    )
+    assert got["src/app.ts"].startswith("import { isFn } from './sched';\n")
+    assert got["src/util.ts"] == ""

@@ -136,43 +136,60 @@ def _remove_unused_imports(cb: Codebase, sym: Symbol, lo: int, hi: int) -> None:
     """Drop module-level imports of this file used only inside `lo..hi` (and used there)."""
     f = sym._f
     graph = cb._graph
+    unused = []
     for d, rec in enumerate(graph.files[f].index.defs):
         if rec.kind != IMPORT or rec.parent != -1 or rec.imported_name == "*":
             continue
         uses = [u for u in graph.usages.get((f, d), ()) if u[0] == f]
         if uses and all(lo <= u[1] < hi for u in uses):
-            remove_import(cb, cb._symbol(f, d))
+            unused.append(d)
+    remove_bindings(cb, f, unused)
 
 
 def remove_import(cb: Codebase, imp: Import) -> None:
-    rec = imp._rec
-    f = imp._f
-    content = imp._content
-    siblings = [
-        r for r in cb._graph.files[f].index.defs if r.kind == IMPORT and r.start == rec.start
-    ]
-    if len(siblings) <= 1:
-        start, end = _removal_range(content, rec.start, rec.end)
-        cb._queue(imp.filepath, Edit(start, end, b"", "removal"))
-        return
-    node = _binding_node(cb, imp)
-    if node is None:
-        raise EditError(
-            f"Cannot find {rec.name!r} in the import at {imp.filepath}:{rec.start_point[0] + 1}."
-        )
-    start, end = node.start_byte, node.end_byte
-    after = content[end : rec.end]
-    stripped = after.lstrip()
-    if stripped.startswith(b","):
-        end += len(after) - len(stripped) + 1
-        while end < rec.end and content[end : end + 1] in (b" ", b"\t"):
-            end += 1
-    else:
-        before = content[rec.start : start]
-        comma = before.rfind(b",")
-        if comma >= 0:
-            start = rec.start + comma
-    cb._queue(imp.filepath, Edit(start, end, b"", "removal"))
+    """Remove one import binding (the whole statement when it is the only one)."""
+    remove_bindings(cb, imp._f, [imp._d])
+
+
+def remove_bindings(cb: Codebase, f: int, drop: list[int]) -> None:
+    """Remove import bindings of file `f`, statement by statement, as one edit per run."""
+    pf = cb._graph.files[f]
+    defs = pf.index.defs
+    content = pf.content
+    by_statement: dict[int, list[int]] = {}
+    for d in drop:
+        by_statement.setdefault(defs[d].start, []).append(d)
+    for stmt_start, dropped in by_statement.items():
+        siblings = [i for i, r in enumerate(defs) if r.kind == IMPORT and r.start == stmt_start]
+        rec = defs[dropped[0]]
+        if set(siblings) <= set(dropped):
+            start, end = _removal_range(content, rec.start, rec.end)
+            cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            continue
+        nodes = []
+        for i in siblings:
+            node = _binding_node(cb, cb._symbol(f, i))
+            if node is None:
+                where = f"{pf.path}:{rec.start_point[0] + 1}"
+                raise EditError(f"Cannot find {defs[i].name!r} in the import at {where}.")
+            nodes.append((node.start_byte, node.end_byte, i in dropped))
+        nodes.sort()
+        # Each maximal run of dropped bindings goes with the separator after it (or, for a run
+        # at the end, the separator before it): runs never overlap.
+        k = 0
+        while k < len(nodes):
+            if not nodes[k][2]:
+                k += 1
+                continue
+            j = k
+            while j + 1 < len(nodes) and nodes[j + 1][2]:
+                j += 1
+            if j + 1 < len(nodes):
+                start, end = nodes[k][0], nodes[j + 1][0]
+            else:
+                start, end = nodes[k - 1][1], nodes[j][1]
+            cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            k = j + 1
 
 
 def _binding_node(cb: Codebase, imp: Import) -> ts.Node | None:
@@ -289,19 +306,31 @@ def module_spec(cb: Codebase, importer: int, target_file: int) -> str:
 
 
 def render_import(
-    language: str, module: str, name: str | None, alias: str | None, type_only: bool
+    language: str,
+    module: str,
+    name: str | None,
+    alias: str | None,
+    type_only: bool,
+    quote: str = '"',
 ) -> str:
     if language == "python":
         if name is None:
             return f"import {module}" + (f" as {alias}" if alias else "")
         return f"from {module} import {name}" + (f" as {alias}" if alias and alias != name else "")
     kw = "import type" if type_only else "import"
+    spec = f"{quote}{module}{quote}"
     if name is None:
-        return f'{kw} * as {alias or "ns"} from "{module}";'
+        return f"{kw} * as {alias or 'ns'} from {spec};"
     if name == "default":
-        return f'{kw} {alias} from "{module}";'
+        return f"{kw} {alias} from {spec};"
     item = name + (f" as {alias}" if alias and alias != name else "")
-    return f'{kw} {{ {item} }} from "{module}";'
+    return f"{kw} {{ {item} }} from {spec};"
+
+
+def _quote_style(content: bytes) -> str:
+    """The quote the file's imports use (`'` or `"`), double quotes when it has none."""
+    match = re.search(rb"""\bfrom\s+(['"])""", content)
+    return match.group(1).decode() if match else '"'
 
 
 def add_import(
@@ -320,19 +349,20 @@ def add_import(
     f = file._f
     pf = cb._graph.files[f]
     language = pf.language
+    quote = _quote_style(pf.content) if language != "python" else '"'
     line: str
     if isinstance(spec, Symbol):
         if spec._f == f:
             return False  # defined here
         module = module_spec(cb, f, spec._f)
         name = spec.name
-        line = render_import(language, module, name, alias, type_only)
+        line = render_import(language, module, name, alias, type_only, quote)
     elif isinstance(spec, str):
         line = spec.strip()
     else:
         if module is None:
             raise EditError("add_import needs a symbol, an import statement, or module=...")
-        line = render_import(language, module, name, alias, type_only)
+        line = render_import(language, module, name, alias, type_only, quote)
     bound = alias or (name if name not in (None, "default") else (module or "").split(".")[0])
     for imp in file.imports:
         if imp.source.strip() == line:
@@ -601,6 +631,11 @@ def move_to_file(cb: Codebase, sym: Symbol, target: SourceFile | str) -> None:
         if dep.parent != -1 or (rec.start <= dep.start and dep.end <= rec.end):
             continue
         if dep.kind == IMPORT:
+            resolved = graph.resolve_import(src_f, target_def)
+            if resolved is not None and graph.file_of_target(resolved) == dst_f:
+                continue  # the destination itself: nothing to import
+            if resolved is not None and resolved[0] == "sym" and resolved[1] == dst_f:
+                continue  # defined in the destination
             module = dep.module or ""
             if language == "python" and module.startswith("."):
                 base = graph._python_module(src_f, module)
@@ -638,7 +673,7 @@ def move_to_file(cb: Codebase, sym: Symbol, target: SourceFile | str) -> None:
     if still_used:
         add_import(cb, cb.files[src_f], module=module_spec(cb, src_f, dst_f), name=rec.name)
     for uf, start, _, flags, _ in sorted(set(graph.iter_usages((src_f, sym._d)))):
-        if not flags & 8 or uf == dst_f:
+        if not flags & 8:
             continue
         for d, irec in enumerate(graph.files[uf].index.defs):
             if irec.kind != IMPORT or irec.start != start:
@@ -656,15 +691,47 @@ def move_to_file(cb: Codebase, sym: Symbol, target: SourceFile | str) -> None:
             )
             if not direct:
                 continue  # imported through a re-export: that module is updated instead
+            if uf == dst_f:  # the destination imported it: now it defines it
+                remove_import(cb, cb._symbol(uf, d))
+                continue
+            new_module = module_spec(cb, uf, dst_f)
+            defs_u = graph.files[uf].index.defs
+            if sum(1 for r in defs_u if r.kind == IMPORT and r.start == irec.start) == 1:
+                # The statement imports only this symbol: point its module at the new file.
+                _repoint_module(cb, uf, irec, new_module)
+                continue
             remove_import(cb, cb._symbol(uf, d))
             add_import(
                 cb,
                 cb.files[uf],
-                module=module_spec(cb, uf, dst_f),
+                module=new_module,
                 name=irec.imported_name,
                 alias=irec.alias,
                 type_only=irec.is_type_only,
             )
+
+
+def _repoint_module(cb: Codebase, f: int, rec: Any, module: str) -> None:
+    """Rewrite the module an import (or re-export) statement names, keeping its quoting."""
+    pf = cb._graph.files[f]
+    statement = cb._node_for(f, rec.start, rec.end)
+    while statement.parent is not None and statement.type not in (
+        "import_from_statement",
+        "import_statement",
+        "export_statement",
+    ):
+        statement = statement.parent
+    field = "module_name" if pf.language == "python" else "source"
+    node = statement.child_by_field_name(field)
+    if node is None:
+        raise EditError(
+            f"Cannot find the module of the import at {pf.path}:{rec.start_point[0] + 1}."
+        )
+    text = module.encode("utf-8")
+    if pf.language != "python":
+        quote = pf.content[node.start_byte : node.start_byte + 1]
+        text = quote + text + quote
+    cb._queue(pf.path, Edit(node.start_byte, node.end_byte, text, "move"))
 
 
 def _ts_points_to(cb: Codebase, f: int, spec: str, target: int) -> bool:
