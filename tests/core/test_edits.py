@@ -505,3 +505,26 @@ def test_typescript_move_into_a_file_that_imported_it() -> None:
     )
     assert got["src/app.ts"].startswith("import { isFn } from './sched';\n")
     assert got["src/util.ts"] == ""
+
+
+def test_typescript_typed_values_follow_to_their_class() -> None:
+    files = {
+        "s.ts": "export class Sched {\n  now(): number {\n    return 1;\n  }\n}\n",
+        "a.ts": (
+            "import { Sched } from './s';\n\n"
+            "class Base {\n  go(): void {}\n}\n\n"
+            "export class A extends Base {\n  private s: Sched;\n  t = new Sched();\n"
+            "  constructor(private readonly q: Sched) {\n    super();\n    this.s = q;\n  }\n"
+            "  go(x: Sched): void {\n    x.now();\n    this.s.now();\n    this.t.now();\n"
+            "    this.q.now();\n    super.go();\n  }\n}\n\n"
+            "export function f(p: Array<Sched>, one: Sched): number {\n  return one.now();\n}\n"
+        ),
+    }
+    cb = Codebase.from_files(files)
+    assert len(cb.get_function("Sched.now").usages()) == 5
+    cb.get_function("Sched.now").rename("time")
+    cb.get_function("Base.go").rename("run")
+    cb.commit()
+    text = cb.get_file("a.ts").content
+    assert ".now()" not in text and text.count(".time()") == 5
+    assert "super.run();" in text and "  run(x: Sched): void {" in text

@@ -342,6 +342,15 @@ class Graph:
                     return found
         return None
 
+    def _typed_attribute(self, f: int, d: int) -> Target | None:
+        """The instance a class field holds, when its type or initialiser names a class."""
+        self._note(f)
+        rec = self.files[f].index.defs[d]
+        for cls, attr, start, end in self.files[f].index.instance_attrs:
+            if cls == rec.parent and attr == rec.name:
+                return self._instance_of(f, start, end, 0)
+        return None
+
     def _instance_of(self, f: int, start: int, end: int, depth: int) -> Target | None:
         """The class a constructor expression at `start..end` builds, as an instance."""
         pf = self.files[f]
@@ -558,6 +567,8 @@ class Graph:
                 flags = last_call if i == last else 0
                 self._add(key, (f, start, end, flags, owner))
                 resolved[start] = key
+                if self.files[ns[1]].index.defs[ns[2]].kind == "attribute":
+                    ns = self._typed_attribute(ns[1], ns[2])  # a field with a known class
 
     def iter_usages(self, key: SymKey) -> Iterator[UsageRec]:
         yield from self.usages.get(key, ())

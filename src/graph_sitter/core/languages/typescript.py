@@ -28,6 +28,7 @@ from graph_sitter.core._records import (
     REF_CALL,
     REF_TYPE,
     REF_WRITE,
+    SUPER_HEAD,
     TYPE_ALIAS,
     DefRecord,
     FileIndex,
@@ -492,9 +493,11 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                 _add_chain(index, content, pos, cls, True, owners.at(pos), False)
         index.chains.sort(key=lambda c: c[3][0])
 
+    if b"new " in content or b":" in content:
+        _typed_values(index, content, tree, defs)
     if b"new " in content:
         _constructed_locals(index, content, tree, scopes, defs)
-        index.chains.sort(key=lambda c: c[3][0])
+    index.chains.sort(key=lambda c: c[3][0])
 
     # --- exports ---------------------------------------------------------------------------
     exports = index.exports
@@ -580,6 +583,97 @@ def _this_class(
             return parent if parent >= 0 and defs[parent].kind == CLASS else -1
         s = scope.parent
     return -1
+
+
+_TYPED_PATTERNS = """
+(public_field_definition
+  name: (property_identifier) @member.name type: (type_annotation (type_identifier) @member.type))
+(public_field_definition
+  name: (property_identifier) @member.name
+  value: (new_expression constructor: [(identifier) (member_expression)] @member.type))
+(required_parameter (accessibility_modifier)
+  pattern: (identifier) @member.name type: (type_annotation (type_identifier) @member.type))
+(optional_parameter (accessibility_modifier)
+  pattern: (identifier) @member.name type: (type_annotation (type_identifier) @member.type))
+(assignment_expression
+  left: (member_expression object: (this) property: (property_identifier) @member.name)
+  right: (new_expression constructor: [(identifier) (member_expression)] @member.type))
+(required_parameter
+  pattern: (identifier) @param.name type: (type_annotation (type_identifier) @param.type))
+(optional_parameter
+  pattern: (identifier) @param.name type: (type_annotation (type_identifier) @param.type))
+(member_expression object: (super) @super)
+(public_field_definition
+  name: (property_identifier) @member.name
+  type: (type_annotation (generic_type name: (type_identifier) @member.type)))
+(required_parameter (accessibility_modifier)
+  pattern: (identifier) @member.name
+  type: (type_annotation (generic_type name: (type_identifier) @member.type)))
+(required_parameter
+  pattern: (identifier) @param.name
+  type: (type_annotation (generic_type name: (type_identifier) @param.type)))
+(optional_parameter
+  pattern: (identifier) @param.name
+  type: (type_annotation (generic_type name: (type_identifier) @param.type)))
+"""
+
+
+@cache
+def _typed_query(grammar: ts.Language) -> ts.Query:
+    return ts.Query(grammar, _TYPED_PATTERNS)
+
+
+def _typed_values(index: FileIndex, content: bytes, tree: ts.Tree, defs: list[DefRecord]) -> None:
+    """Values whose class the code states: typed fields and parameters, `this.x = new C()`,
+    parameter properties; and `super.m` in methods. Their member chains can then be followed.
+    """
+    classes = [(d.start, d.end, i) for i, d in enumerate(defs) if d.kind == CLASS]
+    functions = [(d.start, d.end) for d in defs if d.kind == FUNCTION]
+
+    def innermost_class(pos: int) -> int:
+        best = -1
+        for start, end, i in classes:
+            if start <= pos < end and (best < 0 or start >= defs[best].start):
+                best = i
+        return best
+
+    owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
+    chains: list[tuple[int, int, int, int]] = []  # (position, head, kind, span start)
+    params: list[tuple[str, int, int, int]] = []
+    for _, caps in ts.QueryCursor(_typed_query(tree.language)).matches(tree.root_node):
+        if "super" in caps:
+            pos = caps["super"][0].start_byte
+            cls = innermost_class(pos)
+            if cls >= 0:
+                chains.append((pos, cls, SUPER_HEAD, -1))
+        elif "member.name" in caps:
+            name, type_ = caps["member.name"][0], caps["member.type"][0]
+            cls = innermost_class(name.start_byte)
+            if cls >= 0:
+                attr = content[name.start_byte : name.end_byte].decode("utf-8", "replace")
+                index.instance_attrs.append((cls, attr, type_.start_byte, type_.end_byte))
+        if "param.name" in caps:
+            name, type_ = caps["param.name"][0], caps["param.type"][0]
+            key = content[name.start_byte : name.end_byte].decode("utf-8", "replace")
+            params.append((key, name.start_byte, type_.start_byte, type_.end_byte))
+    # A typed parameter: `p.m()` inside its function (unless a nested function reuses the name).
+    declared = [(k, pos) for k, pos, _, _ in params]
+    for key, pos, type_start, type_end in params:
+        body = min(
+            ((start, end) for start, end in functions if start <= pos < end),
+            key=lambda r: r[1] - r[0],
+            default=None,
+        )
+        if body is None:
+            continue
+        if any(k == key and p != pos and body[0] <= p < body[1] for k, p in declared):
+            continue
+        pattern = re.compile(rb"(?<![\w$.])" + re.escape(key.encode()) + rb"(?=\??\.[A-Za-z_$])")
+        for match in pattern.finditer(content, pos + len(key), body[1]):
+            index.local_ctors.append((type_start, type_end))
+            chains.append((match.start(), len(index.local_ctors) - 1, INSTANCE_HEAD, -1))
+    for pos, head, kind, _ in sorted(chains):
+        _add_chain(index, content, pos, head, kind, owners.at(pos), False)
 
 
 @cache
