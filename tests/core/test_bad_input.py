@@ -104,6 +104,7 @@ def test_cache_gives_the_same_graph(tmp_path: Path) -> None:
     cold = Codebase(src, cache_dir=str(cache))
     warm = Codebase(src, cache_dir=str(cache))
     assert any(cache.rglob("*.pkl"))
+    assert len(list(cache.rglob("graphs/*.pkl"))) == 1  # the resolved graph is cached too
     assert all(pf.from_cache for pf in warm._graph.files)
     assert [repr(s) for s in warm.symbols] == [repr(s) for s in cold.symbols]
     before = [(u.filepath, u.start_byte) for u in cold.get_function("total_price").usages()]

@@ -47,8 +47,11 @@ from graph_sitter.core.parse import (
     ParsedFile,
     default_cache_dir,
     detect_encoding,
+    graph_cache_key,
     parse_files,
     parse_one,
+    read_graph_state,
+    write_graph_state,
 )
 from graph_sitter.core.resolve import Graph, class_header_end
 from graph_sitter.core.symbols import (
@@ -173,14 +176,24 @@ class Codebase:
             if counts
             else (languages[0].name if languages else "python")
         )
-        self._set_files(parsed, progress)
+        self._set_files(parsed, progress, cache_dir)
 
     def _set_files(
-        self, parsed: list[ParsedFile], progress: ProgressCallback | None = None
+        self,
+        parsed: list[ParsedFile],
+        progress: ProgressCallback | None = None,
+        cache_dir: str | None = None,
     ) -> None:
-        self._graph = Graph(parsed, os.path.basename(self.root.rstrip(os.sep)))
-        resolve_progress = (lambda d, t: progress("resolve", d, t)) if progress else None
-        self._graph.build_usages(resolve_progress)
+        root_name = os.path.basename(self.root.rstrip(os.sep))
+        self._graph = Graph(parsed, root_name)
+        # The resolved graph of an unchanged tree is cached too: a second build only reads.
+        key = graph_cache_key(parsed, root_name) if cache_dir else None
+        state = read_graph_state(cache_dir, key) if cache_dir and key else None
+        if state is None or not self._graph.import_state(state):
+            resolve_progress = (lambda d, t: progress("resolve", d, t)) if progress else None
+            self._graph.build_usages(resolve_progress)
+            if cache_dir and key:
+                write_graph_state(cache_dir, key, self._graph.export_state())
         self._trees: OrderedDict[int, ts.Tree] = OrderedDict()
         self._line_cache: dict[int, list[int]] = {}
         self._by_kind: dict[str, list[Any]] | None = None

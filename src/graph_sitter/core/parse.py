@@ -25,7 +25,15 @@ import tree_sitter as ts
 from graph_sitter.core._records import EXTRACTOR_VERSION, FileIndex
 from graph_sitter.core.languages import language_for_path
 
-__all__ = ["ParsedFile", "default_cache_dir", "parse_files", "parse_one"]
+__all__ = [
+    "ParsedFile",
+    "default_cache_dir",
+    "graph_cache_key",
+    "parse_files",
+    "parse_one",
+    "read_graph_state",
+    "write_graph_state",
+]
 
 logger = logging.getLogger("graph_sitter.core")
 
@@ -140,6 +148,43 @@ def _cache_write(cache_dir: str, digest: str, index: FileIndex) -> None:
         os.replace(tmp, path)
     except OSError as exc:  # a read-only or full cache never breaks a build
         logger.debug("cache write failed for %s: %s", digest, exc)
+
+
+_GRAPH_FORMAT = 1
+
+
+def graph_cache_key(files: Sequence[ParsedFile], root_name: str) -> str | None:
+    """Key of a whole resolved graph: every file's path and content digest, in order."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"graph:{_GRAPH_FORMAT}:{EXTRACTOR_VERSION}:{root_name}\0".encode())
+    for pf in files:
+        if not pf.digest:
+            return None
+        h.update(f"{pf.path}\0{pf.digest}\0".encode())
+    return h.hexdigest()
+
+
+def read_graph_state(cache_dir: str, key: str) -> dict[str, Any] | None:
+    """A resolved graph's state saved by `write_graph_state`, or None (missing or corrupt)."""
+    path = os.path.join(cache_dir, f"v{EXTRACTOR_VERSION}", "graphs", key + ".pkl")
+    try:
+        with open(path, "rb") as handle:
+            value = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+        return None
+    return value if isinstance(value, dict) and value.get("format") == _GRAPH_FORMAT else None
+
+
+def write_graph_state(cache_dir: str, key: str, state: dict[str, Any]) -> None:
+    folder = os.path.join(cache_dir, f"v{EXTRACTOR_VERSION}", "graphs")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump({**state, "format": _GRAPH_FORMAT}, handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, os.path.join(folder, key + ".pkl"))
+    except OSError as exc:  # a read-only or full cache never breaks a build
+        logger.debug("graph cache write failed for %s: %s", key, exc)
 
 
 def _work(

@@ -570,6 +570,25 @@ class Graph:
                 if self.files[ns[1]].index.defs[ns[2]].kind == "attribute":
                     ns = self._typed_attribute(ns[1], ns[2])  # a field with a known class
 
+    def export_state(self) -> dict[str, Any]:
+        """What `build_usages` computed, for the graph cache."""
+        return {
+            "usages": self.usages,
+            "resolved_refs": self.resolved_refs,
+            "deps_of": self.deps_of,
+            "contrib": self.contrib,
+        }
+
+    def import_state(self, state: dict[str, Any]) -> bool:
+        """Adopt a cached `export_state()` of the same files instead of `build_usages`."""
+        if len(state.get("resolved_refs", ())) != len(self.files):
+            return False
+        self.usages = state["usages"]
+        self.resolved_refs = state["resolved_refs"]
+        self.deps_of = state["deps_of"]
+        self.contrib = state["contrib"]
+        return True
+
     def iter_usages(self, key: SymKey) -> Iterator[UsageRec]:
         yield from self.usages.get(key, ())
 
