@@ -118,7 +118,13 @@ def test_streaming_event_sequence(
     text = "".join(p["delta"]["text"] for p in payloads if p["type"] == "content_block_delta")
     assert text == "Hello world"
     assert payloads[-2]["delta"]["stop_reason"] == "end_turn"
-    assert payloads[-2]["usage"] == {"output_tokens": 2}
+    input_tokens = payloads[0]["message"]["usage"]["input_tokens"]
+    assert payloads[-2]["usage"] == {  # cumulative, as the current API sends it
+        "input_tokens": input_tokens,
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 0,
+        "output_tokens": 2,
+    }
 
 
 def test_streamed_tool_use_input_json_deltas(

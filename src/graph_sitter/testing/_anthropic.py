@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from graph_sitter.testing._base import BaseEmulator, Route
@@ -26,7 +27,9 @@ from graph_sitter.testing._replies import (
     ToolCallReply,
     coerce_reply,
 )
+from graph_sitter.testing._schema import SchemaError
 from graph_sitter.testing._server import RecordedRequest, Response, sse_event
+from graph_sitter.testing._tools import ToolRequestError, anthropic_tools, resolve_reply
 from graph_sitter.testing._wire import (
     JSON_TYPE,
     dumps,
@@ -66,6 +69,7 @@ _DEFAULT_MESSAGES = {
     504: "Request timed out.",
     529: "Overloaded",
 }
+_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}")
 _STOP_REASONS = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use"}
 
 
@@ -73,13 +77,22 @@ class AnthropicEmulator(BaseEmulator):
     """A local Anthropic Messages API: ``POST /v1/messages`` (JSON or SSE) and ``GET /v1/models``.
 
     ``base_url`` is ``http://127.0.0.1:PORT`` (the Anthropic SDK appends ``/v1/...``). Requests
-    need ``x-api-key`` and ``anthropic-version``; every response carries ``request-id`` and errors
-    are ``{"type": "error", "error": {"type", "message"}, "request_id"}``.
+    need a key, in ``x-api-key`` or as ``Authorization: Bearer <key>`` (what the ``anthropic``
+    2.x SDK sends), and an ``anthropic-version`` that is a date (``YYYY-MM-DD``); every response
+    carries ``request-id`` and errors are ``{"type": "error", "error": {"type", "message"},
+    "request_id"}``.
+
+    ``tools`` and ``tool_choice`` (``auto``, ``any``, ``tool``, ``none``, with
+    ``disable_parallel_tool_use``) are honoured: a forced call is answered with a ``tool_use``
+    block whose ``input`` validates against the tool's ``input_schema`` (a queued text reply is
+    carried into it), ``stop_reason: "tool_use"``, streamed as ``input_json_delta`` events.
 
     Args:
-        api_key: The key accepted in ``x-api-key``; ``None`` accepts any (the header is still
-            required, as by the real API).
-        models: Model ids listed by ``GET /v1/models``; requests may name any model.
+        api_key: The key accepted in ``x-api-key`` or ``Authorization: Bearer``; ``None``
+            accepts any (a key is still required, as by the real API).
+        models: Model ids listed by ``GET /v1/models``.
+        strict_models: Answer 404 ``not_found_error`` to a message naming a model not in
+            ``models`` (as the real API does); by default any model is served.
         default_reply: The answer when no reply is queued.
         host: Address to bind.
         port: Port to bind; 0 picks a free one.
@@ -97,6 +110,7 @@ class AnthropicEmulator(BaseEmulator):
         *,
         api_key: str | None = None,
         models: Sequence[str] = DEFAULT_MODELS,
+        strict_models: bool = False,
         default_reply: Reply | ToolCall | str = "Hello from the Anthropic emulator.",
         host: str = "127.0.0.1",
         port: int = 0,
@@ -115,6 +129,7 @@ class AnthropicEmulator(BaseEmulator):
         )
         self.api_key = api_key
         self.models = tuple(models)
+        self.strict_models = strict_models
         self.default_reply = coerce_reply(default_reply)
         self._routes = {
             ("POST", "/v1/messages"): Route(self._messages, generative=True),
@@ -144,12 +159,22 @@ class AnthropicEmulator(BaseEmulator):
 
     def _authenticate(self, request: RecordedRequest) -> Response | None:
         key = request.headers.get("x-api-key")
+        if not key:
+            scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
+            key = bearer.strip() if scheme.lower() == "bearer" else ""
         if not key or (self.api_key is not None and key != self.api_key):
             return self._error(401, "authentication_error", "invalid x-api-key")
-        if not request.headers.get("anthropic-version"):
+        version = request.headers.get("anthropic-version")
+        if not version:
             return self._error(
                 400, "invalid_request_error", "anthropic-version: header is required"
             )
+        if not _valid_version(version):
+            message = (
+                f"anthropic-version: invalid version {version[:40]!r}; expected a date such as "
+                "2023-06-01"
+            )
+            return self._error(400, "invalid_request_error", message)
         return None
 
     def _ratelimit_headers(self, exhausted: bool = False) -> list[tuple[str, str]]:
@@ -250,9 +275,18 @@ class AnthropicEmulator(BaseEmulator):
         if invalid is not None:
             return invalid
         body: dict[str, Any] = request.json
-        reply = self._reply_for(request, fault) or self.default_reply
-        if isinstance(reply, AgentRunReply):
-            reply = TextReply(reply.result or "")
+        if self.strict_models and body["model"] not in self.models:
+            return self._error(404, "not_found_error", f"model: {body['model']}")
+        try:
+            tools, choice = anthropic_tools(body)
+        except ToolRequestError as exc:
+            return self._error(400, "invalid_request_error", exc.message)
+        scripted = self._reply_for(request, fault)
+        try:
+            default = _as_message(self.default_reply) or TextReply("")
+            reply = resolve_reply(_as_message(scripted), default, tools, choice)
+        except SchemaError as exc:
+            return self._error(400, "invalid_request_error", f"tools: input_schema: {exc}")
         system = body.get("system")
         prompt = message_text(body["messages"]) + (system if isinstance(system, str) else "")
         input_tokens = reply.prompt_tokens or estimate_tokens(prompt)
@@ -286,6 +320,22 @@ class AnthropicEmulator(BaseEmulator):
             },
         }
         return json_response(200, payload, headers)
+
+
+def _valid_version(value: str) -> bool:
+    if not _VERSION.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _as_message(reply: Reply | None) -> TextReply | ToolCallReply | None:
+    if isinstance(reply, AgentRunReply):
+        return TextReply(reply.result or "")
+    return reply
 
 
 def _stop_reason(reply: TextReply | ToolCallReply) -> str:
@@ -331,7 +381,12 @@ def _stream_events(
         "content": [],
         "stop_reason": None,
         "stop_sequence": None,
-        "usage": {"input_tokens": input_tokens, "output_tokens": 1},
+        "usage": {
+            "input_tokens": input_tokens,
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0,
+            "output_tokens": 1,
+        },
     }
     events = [event("message_start", {"type": "message_start", "message": start})]
     for index, block in enumerate(blocks):
@@ -369,7 +424,12 @@ def _stream_events(
             {
                 "type": "message_delta",
                 "delta": {"stop_reason": stop_reason, "stop_sequence": None},
-                "usage": {"output_tokens": output_tokens},
+                "usage": {
+                    "input_tokens": input_tokens,
+                    "cache_creation_input_tokens": 0,
+                    "cache_read_input_tokens": 0,
+                    "output_tokens": output_tokens,
+                },
             },
         )
     )

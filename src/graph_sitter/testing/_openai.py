@@ -26,7 +26,9 @@ from graph_sitter.testing._replies import (
     ToolCallReply,
     coerce_reply,
 )
+from graph_sitter.testing._schema import SchemaError
 from graph_sitter.testing._server import RecordedRequest, Response, sse_event
+from graph_sitter.testing._tools import ToolRequestError, openai_tools, resolve_reply
 from graph_sitter.testing._wire import (
     JSON_TYPE,
     dumps,
@@ -101,10 +103,17 @@ class OpenAIEmulator(BaseEmulator):
     ``base_url`` is ``http://127.0.0.1:PORT/v1``, what ``openai.OpenAI(base_url=...)`` expects.
     Every response carries ``x-request-id``; completions and 429s carry ``x-ratelimit-*``.
 
+    ``tools``, ``tool_choice`` (``auto``, ``none``, ``required``, a named function,
+    ``allowed_tools``) and ``parallel_tool_calls`` are honoured: a forced call is answered with
+    a tool call whose arguments validate against the function's ``parameters`` schema (a queued
+    text reply is carried into them); see :mod:`graph_sitter.testing._tools`.
+
     Args:
         api_key: The key accepted in ``Authorization: Bearer``; ``None`` accepts any (or none),
             like Ollama.
-        models: Model ids listed by ``GET /v1/models``; requests may name any model.
+        models: Model ids listed by ``GET /v1/models``.
+        strict_models: Answer 404 ``model_not_found`` to a completion naming a model not in
+            ``models`` (as the real API does); by default any model is served.
         default_reply: The answer when no reply is queued.
         host: Address to bind.
         port: Port to bind; 0 picks a free one.
@@ -122,6 +131,7 @@ class OpenAIEmulator(BaseEmulator):
         *,
         api_key: str | None = None,
         models: Sequence[str] = DEFAULT_MODELS,
+        strict_models: bool = False,
         default_reply: Reply | ToolCall | str = "Hello from the OpenAI emulator.",
         host: str = "127.0.0.1",
         port: int = 0,
@@ -140,6 +150,7 @@ class OpenAIEmulator(BaseEmulator):
         )
         self.api_key = api_key
         self.models = tuple(models)
+        self.strict_models = strict_models
         self.default_reply = coerce_reply(default_reply)
         self.tokens_limit = 2_000_000
         self._routes = {
@@ -344,10 +355,23 @@ class OpenAIEmulator(BaseEmulator):
         if invalid is not None:
             return invalid
         body: dict[str, Any] = request.json
-        reply = self._reply_for(request, fault) or self.default_reply
-        if isinstance(reply, AgentRunReply):
-            reply = TextReply(reply.result or "")
         model = str(body["model"])
+        if self.strict_models and model not in self.models:
+            missing = _DEFAULT_ERRORS[404][2].replace("{model}", model)
+            return self._error(404, missing, "invalid_request_error", "model_not_found", "model")
+        try:
+            tools, choice = openai_tools(body)
+        except ToolRequestError as exc:
+            return self._error(400, exc.message, "invalid_request_error", exc.code, exc.param)
+        scripted = self._reply_for(request, fault)
+        try:
+            default = _as_chat(self.default_reply) or TextReply("")
+            reply = resolve_reply(_as_chat(scripted), default, tools, choice)
+        except SchemaError as exc:
+            invalid_schema = f"Invalid schema for function parameters: {exc}"
+            return self._error(
+                400, invalid_schema, "invalid_request_error", "invalid_function_parameters"
+            )
         prompt_tokens = reply.prompt_tokens or estimate_tokens(message_text(body["messages"]))
         completion_tokens = reply.completion_tokens or _completion_tokens(reply)
         usage = {
@@ -394,6 +418,12 @@ class OpenAIEmulator(BaseEmulator):
             "system_fingerprint": "fp_emulator",
         }
         return json_response(200, payload, headers)
+
+
+def _as_chat(reply: Reply | None) -> TextReply | ToolCallReply | None:
+    if isinstance(reply, AgentRunReply):
+        return TextReply(reply.result or "")
+    return reply
 
 
 def _finish(reply: TextReply | ToolCallReply) -> str:
