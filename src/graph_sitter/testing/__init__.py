@@ -48,6 +48,7 @@ from graph_sitter.testing._replies import (
 )
 from graph_sitter.testing._runner import run_emulator
 from graph_sitter.testing._server import RecordedRequest
+from graph_sitter.testing._specs import FaultSpec, load_replies, parse_fault_spec
 
 __all__ = [
     "AgentLog",
@@ -57,6 +58,7 @@ __all__ = [
     "ConnectionReset",
     "ContextLengthExceeded",
     "Fault",
+    "FaultSpec",
     "HTTPError",
     "MalformedJSON",
     "OpenAIEmulator",
@@ -72,5 +74,7 @@ __all__ = [
     "ToolCall",
     "ToolCallReply",
     "TruncatedStream",
+    "load_replies",
+    "parse_fault_spec",
     "run_emulator",
 ]
