@@ -289,3 +289,13 @@ def test_anthropic_auth_forms_and_versions(
     assert response.status_code == status
     if status != 200:
         assert response.json()["type"] == "error"
+
+
+def test_a_configured_default_reply_is_carried_into_forced_calls() -> None:
+    with OpenAIEmulator(default_reply="Bergen") as emu, httpx.Client() as client:
+        forced = {"type": "function", "function": {"name": "get_weather"}}
+        body = {**CHAT, "tools": OPENAI_TOOLS, "tool_choice": forced}
+        response = client.post(f"{emu.base_url}/chat/completions", json=body).json()
+    (call,) = response["choices"][0]["message"]["tool_calls"]
+    arguments = json.loads(call["function"]["arguments"])
+    assert arguments["city"] == "Bergen" and schema_errors(arguments, PARAMS) == []

@@ -44,6 +44,7 @@ from graph_sitter.testing._wire import (
 __all__ = ["AnthropicEmulator"]
 
 DEFAULT_MODELS = ("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1")
+_DEFAULT_TEXT = "Hello from the Anthropic emulator."
 _SSE_TYPE = ("content-type", "text/event-stream; charset=utf-8")
 _ERROR_TYPES = {
     400: "invalid_request_error",
@@ -93,7 +94,9 @@ class AnthropicEmulator(BaseEmulator):
         models: Model ids listed by ``GET /v1/models``.
         strict_models: Answer 404 ``not_found_error`` to a message naming a model not in
             ``models`` (as the real API does); by default any model is served.
-        default_reply: The answer when no reply is queued.
+        default_reply: The answer when no reply is queued. A configured one is treated like a
+            queued reply for forced tool calls (its text is carried into the arguments); with
+            the built-in default a forced call gets arguments generated from the schema.
         host: Address to bind.
         port: Port to bind; 0 picks a free one.
         latency: Seconds added before every response's first byte.
@@ -111,7 +114,7 @@ class AnthropicEmulator(BaseEmulator):
         api_key: str | None = None,
         models: Sequence[str] = DEFAULT_MODELS,
         strict_models: bool = False,
-        default_reply: Reply | ToolCall | str = "Hello from the Anthropic emulator.",
+        default_reply: Reply | ToolCall | str = _DEFAULT_TEXT,
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
@@ -284,6 +287,8 @@ class AnthropicEmulator(BaseEmulator):
         scripted = self._reply_for(request, fault)
         try:
             default = _as_message(self.default_reply) or TextReply("")
+            if scripted is None and self.default_reply != TextReply(_DEFAULT_TEXT):
+                scripted = self.default_reply  # a configured default is what the user scripted
             reply = resolve_reply(_as_message(scripted), default, tools, choice)
         except SchemaError as exc:
             return self._error(400, "invalid_request_error", f"tools: input_schema: {exc}")

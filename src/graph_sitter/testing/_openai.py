@@ -44,6 +44,7 @@ from graph_sitter.testing._wire import (
 __all__ = ["OpenAIEmulator"]
 
 DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "o4-mini")
+_DEFAULT_TEXT = "Hello from the OpenAI emulator."
 _SSE_TYPE = ("content-type", "text/event-stream; charset=utf-8")
 _MISSING_KEY = (
     "You didn't provide an API key. You need to provide your API key in an Authorization header "
@@ -114,7 +115,9 @@ class OpenAIEmulator(BaseEmulator):
         models: Model ids listed by ``GET /v1/models``.
         strict_models: Answer 404 ``model_not_found`` to a completion naming a model not in
             ``models`` (as the real API does); by default any model is served.
-        default_reply: The answer when no reply is queued.
+        default_reply: The answer when no reply is queued. A configured one is treated like a
+            queued reply for forced tool calls (its text is carried into the arguments); with
+            the built-in default a forced call gets arguments generated from the schema.
         host: Address to bind.
         port: Port to bind; 0 picks a free one.
         latency: Seconds added before every response's first byte.
@@ -132,7 +135,7 @@ class OpenAIEmulator(BaseEmulator):
         api_key: str | None = None,
         models: Sequence[str] = DEFAULT_MODELS,
         strict_models: bool = False,
-        default_reply: Reply | ToolCall | str = "Hello from the OpenAI emulator.",
+        default_reply: Reply | ToolCall | str = _DEFAULT_TEXT,
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
@@ -366,6 +369,8 @@ class OpenAIEmulator(BaseEmulator):
         scripted = self._reply_for(request, fault)
         try:
             default = _as_chat(self.default_reply) or TextReply("")
+            if scripted is None and self.default_reply != TextReply(_DEFAULT_TEXT):
+                scripted = self.default_reply  # a configured default is what the user scripted
             reply = resolve_reply(_as_chat(scripted), default, tools, choice)
         except SchemaError as exc:
             invalid_schema = f"Invalid schema for function parameters: {exc}"
