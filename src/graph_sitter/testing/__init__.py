@@ -16,7 +16,10 @@ thread; ``stop()`` (or leaving the ``with`` block) closes every socket and the t
 
 Scripted entries are consumed FIFO, one per request: faults by any request, replies only by
 requests that generate something; ``path=`` (an ``fnmatch`` glob) binds an entry to matching paths.
-Pytest fixtures live in :mod:`graph_sitter.testing.pytest_plugin`.
+Requests that carry ``tools`` and ``tool_choice`` are answered as the vendors do (a forced call
+gets schema-valid arguments). ``parse_fault_spec`` and ``load_replies`` read the text forms used
+by ``graph-sitter emulator --fault/--replies`` (see ``docs/emulators.md``). Pytest fixtures live
+in :mod:`graph_sitter.testing.pytest_plugin`.
 """
 
 from __future__ import annotations
