@@ -19,6 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from graph_sitter.cli._output import error
+
 if TYPE_CHECKING:
     from codegen import Agent, LogEntry, Task, TaskProgress
 
@@ -213,7 +215,7 @@ def run_cmd(
         else:
             render_task(task, Console())
         if failure is not None:
-            click.echo(f"error: {type(failure).__name__}: {failure}", err=True)
+            error(str(failure))
             raise SystemExit(EXIT_FAILURE)
 
 
