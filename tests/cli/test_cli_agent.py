@@ -103,6 +103,18 @@ def test_status_list_and_logs(tmp_path: Path, emu: CodegenEmulator) -> None:
     assert [t["id"] for t in json.loads(listed.stdout)] == [2]  # newest first
     every = run(env, "list", cwd=tmp_path)
     assert every.returncode == 0 and "2 agent runs" in every.stdout
+    # a narrow terminal: the run URLs stay whole; the low-value columns give way first
+    narrow = run({**env, "COLUMNS": "54"}, "list", cwd=tmp_path)
+    assert narrow.returncode == 0
+    for task_id in (1, 2):
+        assert f" https://codegen.com/agent/trace/{task_id} " in narrow.stdout
+    assert "source" not in narrow.stdout.split("not shown")[0]
+    assert "not shown at this width: created, source (--wide shows them)" in " ".join(
+        narrow.stdout.split()
+    )
+    assert all(len(line) <= 54 for line in narrow.stdout.splitlines())
+    wide = run({**env, "COLUMNS": "54"}, "list", "--wide", cwd=tmp_path)
+    assert "source" in wide.stdout and "created" in wide.stdout and "not shown" not in wide.stdout
     logs = run(env, "logs", "2", "--limit", "2", "--json", cwd=tmp_path)
     assert logs.returncode == 0, logs.stderr
     entries = json.loads(logs.stdout)

@@ -202,7 +202,7 @@ def test_ai_map_selects_by_query_and_resumes_with_the_same_results_file(
     assert data["items"][0]["error"].startswith("ProviderRequestError")
     assert json.loads(results.read_text())["items"] == data["items"]  # saved as it went
     assert error_lines(first.stderr) == [
-        "error: 1 of 4 item(s) failed; the others are saved: run the same command again to "
+        "Error: 1 of 4 item(s) failed; the others are saved: run the same command again to "
         "retry only the failed ones"
     ]
     assert len(chats(emu)) == 4
@@ -233,3 +233,29 @@ def test_ai_map_query_errors(tmp_path: Path, project: Path, emu: OpenAIEmulator)
     assert in_file.returncode == 0, in_file.stderr
     names = [item["target"] for item in json.loads(in_file.stdout)["items"]]
     assert names == ["Cart", "Cart.__init__", "Cart.checkout"]
+
+
+def test_ai_map_stopped_by_max_requests_names_the_flag_and_how_to_resume(
+    tmp_path: Path, project: Path, emu: OpenAIEmulator
+) -> None:
+    env = {**env_for(tmp_path, emu), "COLUMNS": "100"}
+    results = tmp_path / "answers.json"
+    args = ("ai-map", "Summarise", "--targets", "all", "--path", str(project),
+            "--results", str(results), "--concurrency", "1", "--no-cache")  # fmt: skip
+    first = run(env, *args, "--max-requests", "2", cwd=tmp_path)
+    assert first.returncode == 1
+    assert "set_session_options" not in first.stderr and "max_ai_requests" not in first.stderr
+    said = " ".join(first.stderr.split())
+    assert "Stopped: --max-requests 2 reached; 3 target(s) not asked." in said
+    assert f"Saved: 2 finished answer(s) in {results} (resumable from {results}.journal)." in said
+    assert "run the same command again with a higher --max-requests (or without it)" in said
+    assert first.stdout.count("not asked") == 3 and first.stdout.count("answered") == 2
+    saved = json.loads(results.read_text())
+    assert saved["stopped"] == {"reason": "max_requests", "max_requests": 2}
+    assert [i["status"] for i in saved["items"]].count("pending") == 3
+    assert len(chats(emu)) == 2
+    emu.clear_requests()
+    second = run(env, *args, cwd=tmp_path)  # the same command without the limit
+    assert second.returncode == 0, second.stderr
+    assert len(chats(emu)) == 3  # only the targets not asked before
+    assert "2 already finished, skipped" in " ".join(second.stderr.split())

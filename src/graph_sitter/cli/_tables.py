@@ -25,6 +25,8 @@ __all__ = ["Col", "fit_numbers", "make_table", "print_table"]
 # Width a column costs beyond its content: one space of padding each side and a border.
 _COLUMN_OVERHEAD = 3
 _TABLE_OVERHEAD = 1
+_TEXT_FLOOR = 4
+_UNLIMITED = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +38,15 @@ class Col:
         numeric: Right-aligned, never wrapped or cut.
         drop: 0 = always shown; otherwise dropped when the table does not fit, highest first.
         min_width: Text columns fold below their content but not below this width.
+        whole: Never folded by the fitting (a URL stays clickable); columns are dropped and
+            other text folds first.
     """
 
     header: str
     numeric: bool = False
     drop: int = 0
     min_width: int = 10
+    whole: bool = False
 
 
 def _plain(cell: object) -> str:
@@ -88,27 +93,39 @@ def make_table(
     the caption then names them and suggests ``--wide`` (which keeps every column).
     """
     keep = list(range(len(columns)))
+    content = [
+        max(_widest(row[i] for row in rows), len(col.header)) for i, col in enumerate(columns)
+    ]
+    widths = list(content)
 
-    def needed(indexes: list[int]) -> int:
-        total = _TABLE_OVERHEAD
-        for i in indexes:
-            col = columns[i]
-            content = _widest(row[i] for row in rows)
-            if col.numeric:
-                total += max(content, len(col.header))
-            else:
-                total += min(max(content, len(col.header)), col.min_width)
-            total += _COLUMN_OVERHEAD
-        return total
+    def needed() -> int:
+        return _TABLE_OVERHEAD + sum(widths[i] + _COLUMN_OVERHEAD for i in keep)
+
+    def fold_text(floor: int | None) -> None:
+        """Narrow the text column furthest above its floor, one character at a time."""
+        while needed() > width:
+            room = {
+                i: widths[i] - min(columns[i].min_width if floor is None else floor, content[i])
+                for i in keep
+                if not (columns[i].numeric or columns[i].whole)
+            }
+            i = max(room, key=lambda k: room[k], default=None)
+            if i is None or room[i] <= 0:
+                return
+            widths[i] -= 1
 
     dropped: list[str] = []
-    while not wide and needed(keep) > width:
+    while not wide:
+        widths[:] = content
+        fold_text(None)  # text folds down to each column's min_width ...
         candidates = [i for i in keep if columns[i].drop > 0]
-        if not candidates:
+        if needed() <= width or not candidates:
             break
-        worst = max(candidates, key=lambda i: (columns[i].drop, i))
+        worst = max(candidates, key=lambda i: (columns[i].drop, i))  # ... then columns go
         keep.remove(worst)
         dropped.append(columns[worst].header)
+    if not wide:
+        fold_text(_TEXT_FLOOR)  # still too wide: text folds further; numbers never do
     notes = [caption] if caption else []
     if dropped:
         notes.append(f"not shown at this width: {', '.join(sorted(dropped))} (--wide shows them)")
@@ -124,8 +141,7 @@ def make_table(
         if col.numeric:
             table.add_column(col.header, justify="right", no_wrap=True, overflow="fold")
         else:
-            content = max(_widest(row[i] for row in rows), len(col.header))
-            table.add_column(col.header, overflow="fold", min_width=min(col.min_width, content))
+            table.add_column(col.header, overflow="fold", width=widths[i])
     for row in rows:
         table.add_row(*(row[i] for i in keep))
     return fit_numbers(table)
@@ -137,10 +153,17 @@ def print_table(console: Console, table: Table, *, wide: bool = False) -> None:
     With ``wide`` the table is printed at its natural width even past the terminal's edge.
     """
     fit_numbers(table)
-    width = max(console.measure(table).maximum, 1)
+    natural = console.measure(table, options=console.options.update_width(_UNLIMITED))
+    width = max(natural.maximum, 1)
     if wide:
-        width = max(width, console.width)
-        console.print(table, width=width, crop=False)
+        # rich clamps a print to the console's width: a console as wide as the table
+        wide_console = Console(
+            file=console.file,
+            width=max(width, console.width),
+            force_terminal=console.is_terminal,
+            no_color=console.no_color,
+        )
+        wide_console.print(table, crop=False)
         return
     width = min(width, console.width)
     title = table.title

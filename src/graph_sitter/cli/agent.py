@@ -261,7 +261,7 @@ def list_cmd(limit: int, wide: bool, as_json: bool) -> None:
     ]
     table = make_table(
         [Col("id", numeric=True), Col("status"), Col("created", drop=1), Col("source", drop=2),
-         Col("web", min_width=max((len(t.web_url or "-") for t in tasks), default=3))],
+         Col("web", whole=True)],
         rows,
         width=console.width,
         title=f"{len(tasks)} agent runs",
