@@ -213,8 +213,9 @@ def test_empty_tree_and_wrong_language_warn_and_exit_3(
     assert code == 3 and json.loads(out)["warning"].startswith("no python files")
     code, out, _ = cli(capsys, "analyze", str(ts))  # detected without --language
     assert code == 0 and "│ files" in out
-    code, _, err = cli(capsys, "symbols", str(empty))
-    assert code == 3 and err.startswith("Warning: no python or typescript files")
+    for command in ("symbols", "demo"):
+        code, _, err = cli(capsys, command, str(empty))
+        assert code == 3 and err.startswith("Warning: no python or typescript files"), command
 
 
 # -- 6. progress -------------------------------------------------------------------------------
