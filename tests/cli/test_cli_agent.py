@@ -80,14 +80,14 @@ def test_run_failure_and_timeout_exit_1_with_one_line(tmp_path: Path, emu: Codeg
     assert failed.returncode == 1
     assert json.loads(failed.stdout)["status"] == "FAILED"  # the JSON still comes out
     assert errors(failed.stderr) == [
-        "error: TaskError: agent run 1 ended with status FAILED: Could not build."
+        "Error: agent run 1 ended with status FAILED: Could not build."
     ]
     emu.queue_reply(AgentRunReply(polls=10_000))
     slow = run(env, "run", "Slow", "--wait", "--poll-interval", "0.05", "--timeout", "0.3",
                cwd=tmp_path)  # fmt: skip
     assert slow.returncode == 1
     (line,) = errors(slow.stderr)
-    assert line.startswith("error: TimeoutError: agent run 2 still ACTIVE after 0.3s")
+    assert line.startswith("Error: agent run 2 still ACTIVE after 0.3s")
 
 
 def test_status_list_and_logs(tmp_path: Path, emu: CodegenEmulator) -> None:
@@ -103,6 +103,18 @@ def test_status_list_and_logs(tmp_path: Path, emu: CodegenEmulator) -> None:
     assert [t["id"] for t in json.loads(listed.stdout)] == [2]  # newest first
     every = run(env, "list", cwd=tmp_path)
     assert every.returncode == 0 and "2 agent runs" in every.stdout
+    # a narrow terminal: the run URLs stay whole; the low-value columns give way first
+    narrow = run({**env, "COLUMNS": "54"}, "list", cwd=tmp_path)
+    assert narrow.returncode == 0
+    for task_id in (1, 2):
+        assert f" https://codegen.com/agent/trace/{task_id} " in narrow.stdout
+    assert "source" not in narrow.stdout.split("not shown")[0]
+    assert "not shown at this width: created, source (--wide shows them)" in " ".join(
+        narrow.stdout.split()
+    )
+    assert all(len(line) <= 54 for line in narrow.stdout.splitlines())
+    wide = run({**env, "COLUMNS": "54"}, "list", "--wide", cwd=tmp_path)
+    assert "source" in wide.stdout and "created" in wide.stdout and "not shown" not in wide.stdout
     logs = run(env, "logs", "2", "--limit", "2", "--json", cwd=tmp_path)
     assert logs.returncode == 0, logs.stderr
     entries = json.loads(logs.stdout)
@@ -116,13 +128,16 @@ def test_errors_are_one_line_with_reliable_exit_codes(tmp_path: Path, emu: Codeg
     bad = run(env_for(emu, token="cg-wrong-token-0000"), "list", cwd=tmp_path)
     assert bad.returncode == 1
     (line,) = errors(bad.stderr)
-    assert line.startswith("error: AuthenticationError:") and "cg-wrong-token" not in bad.stderr
+    assert (
+        line.startswith("Error: Invalid or expired API token")
+        and "cg-wrong-token" not in bad.stderr
+    )
     missing = run(env_for(emu), "status", "999", cwd=tmp_path)
-    assert missing.returncode == 1 and errors(missing.stderr)[0].startswith("error: NotFoundError")
+    assert missing.returncode == 1 and errors(missing.stderr) == ["Error: Agent run not found."]
     unset = run(CLEAN_ENV, "list", cwd=tmp_path)
     assert unset.returncode == 1
     assert errors(unset.stderr) == [
-        "error: ConfigurationError: Codegen needs CODEGEN_ORG_ID and CODEGEN_TOKEN: pass "
+        "Error: Codegen needs CODEGEN_ORG_ID and CODEGEN_TOKEN: pass "
         "org_id/token or set the variable(s)"
     ]
     not_an_id = run(env_for(emu), "status", "abc", cwd=tmp_path)

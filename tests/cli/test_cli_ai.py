@@ -154,7 +154,7 @@ def test_apply_writes_the_file_and_dry_run_does_not(
     bad = run(env, "ai", "x", "-t", "shop/models.py::Cart.checkout", "--path", str(project),
               "--apply", cwd=tmp_path)  # fmt: skip
     assert bad.returncode == 1
-    assert error_lines(bad.stderr)[0].startswith("error: AIEditError: the reply cannot replace")
+    assert error_lines(bad.stderr)[0].startswith("Error: the reply cannot replace")
     assert "return total(self.prices)" in (project / "shop" / "models.py").read_text()
 
 
@@ -166,8 +166,7 @@ def test_ai_errors_are_one_line_with_reliable_exit_codes(
     missing = run(env, "ai", "Explain", "-t", "shop/pricing.py::totl", *root, cwd=tmp_path)
     assert missing.returncode == 1
     assert missing.stderr.strip().splitlines() == [
-        "error: SymbolNotFoundError: No function named 'shop/pricing.py::totl' in this codebase. "
-        "Did you mean: total?"
+        "Error: No function named 'shop/pricing.py::totl' in this codebase. Did you mean: total?"
     ]
     no_file = run(env, "ai", "Explain", "-t", "shop/pricng.py::total", *root, cwd=tmp_path)
     assert no_file.returncode == 1 and "shop/pricing.py" in error_lines(no_file.stderr)[0]
@@ -178,7 +177,7 @@ def test_ai_errors_are_one_line_with_reliable_exit_codes(
     no_keys = run(env_for(tmp_path, None), "ai", "Explain", "-t", "total", *root, cwd=tmp_path)
     assert no_keys.returncode == 1
     (line,) = error_lines(no_keys.stderr)
-    assert line.startswith("error: ProviderConfigurationError:") and "OPENAI_API_KEY" in line
+    assert line.startswith("Error: ") and "OPENAI_API_KEY" in line
     bad_since = run(env, "usage", "--since", "yesterday", cwd=tmp_path)
     assert bad_since.returncode == 2 and "neither a duration" in bad_since.stderr
     assert chats(emu) == []  # none of these reached the provider
@@ -203,7 +202,7 @@ def test_ai_map_selects_by_query_and_resumes_with_the_same_results_file(
     assert data["items"][0]["error"].startswith("ProviderRequestError")
     assert json.loads(results.read_text())["items"] == data["items"]  # saved as it went
     assert error_lines(first.stderr) == [
-        "error: 1 of 4 item(s) failed; the others are saved: run the same command again to "
+        "Error: 1 of 4 item(s) failed; the others are saved: run the same command again to "
         "retry only the failed ones"
     ]
     assert len(chats(emu)) == 4
@@ -234,3 +233,29 @@ def test_ai_map_query_errors(tmp_path: Path, project: Path, emu: OpenAIEmulator)
     assert in_file.returncode == 0, in_file.stderr
     names = [item["target"] for item in json.loads(in_file.stdout)["items"]]
     assert names == ["Cart", "Cart.__init__", "Cart.checkout"]
+
+
+def test_ai_map_stopped_by_max_requests_names_the_flag_and_how_to_resume(
+    tmp_path: Path, project: Path, emu: OpenAIEmulator
+) -> None:
+    env = {**env_for(tmp_path, emu), "COLUMNS": "100"}
+    results = tmp_path / "answers.json"
+    args = ("ai-map", "Summarise", "--targets", "all", "--path", str(project),
+            "--results", str(results), "--concurrency", "1", "--no-cache")  # fmt: skip
+    first = run(env, *args, "--max-requests", "2", cwd=tmp_path)
+    assert first.returncode == 1
+    assert "set_session_options" not in first.stderr and "max_ai_requests" not in first.stderr
+    said = " ".join(first.stderr.split())
+    assert "Stopped: --max-requests 2 reached; 3 target(s) not asked." in said
+    assert f"Saved: 2 finished answer(s) in {results} (resumable from {results}.journal)." in said
+    assert "run the same command again with a higher --max-requests (or without it)" in said
+    assert first.stdout.count("not asked") == 3 and first.stdout.count("answered") == 2
+    saved = json.loads(results.read_text())
+    assert saved["stopped"] == {"reason": "max_requests", "max_requests": 2}
+    assert [i["status"] for i in saved["items"]].count("pending") == 3
+    assert len(chats(emu)) == 2
+    emu.clear_requests()
+    second = run(env, *args, cwd=tmp_path)  # the same command without the limit
+    assert second.returncode == 0, second.stderr
+    assert len(chats(emu)) == 3  # only the targets not asked before
+    assert "2 already finished, skipped" in " ".join(second.stderr.split())

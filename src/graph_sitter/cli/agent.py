@@ -19,6 +19,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from graph_sitter.cli._output import error
+from graph_sitter.cli._tables import Col, make_table, print_table
+
 if TYPE_CHECKING:
     from codegen import Agent, LogEntry, Task, TaskProgress
 
@@ -213,7 +216,7 @@ def run_cmd(
         else:
             render_task(task, Console())
         if failure is not None:
-            click.echo(f"error: {type(failure).__name__}: {failure}", err=True)
+            error(str(failure))
             raise SystemExit(EXIT_FAILURE)
 
 
@@ -232,27 +235,39 @@ def status(task_id: int, as_json: bool) -> None:
 
 @agent.command("list")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--wide", is_flag=True, help="Every column, even past the terminal's width.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def list_cmd(limit: int, as_json: bool) -> None:
-    """The organisation's latest agent runs, newest first."""
+def list_cmd(limit: int, wide: bool, as_json: bool) -> None:
+    """The organisation's latest agent runs, newest first.
+
+    On a narrow terminal the source and creation time columns give way to the web URL,
+    which is never cut (--wide keeps every column).
+    """
     with _agent() as client:
         tasks = client.list_tasks(limit=limit)
     if as_json:
         _dump([task_json(t) for t in tasks])
         return
-    table = Table(title=f"{len(tasks)} agent runs")
-    for col in ("id", "status", "created", "source", "web"):
-        table.add_column(col, justify="right" if col == "id" else "left")
-    for t in tasks:
-        created = t.created_at.strftime("%Y-%m-%d %H:%M") if t.created_at else "-"
-        table.add_row(
+    console = Console()
+    rows = [
+        (
             str(t.id),
             _status_style(t.status),
-            created,
+            t.created_at.strftime("%Y-%m-%d %H:%M") if t.created_at else "-",
             escape(t.run.source_type or "-"),
             escape(t.web_url or "-"),
         )
-    Console().print(table)
+        for t in tasks
+    ]
+    table = make_table(
+        [Col("id", numeric=True), Col("status"), Col("created", drop=1), Col("source", drop=2),
+         Col("web", whole=True)],
+        rows,
+        width=console.width,
+        title=f"{len(tasks)} agent runs",
+        wide=wide,
+    )  # fmt: skip
+    print_table(console, table, wide=wide)
 
 
 @agent.command()

@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+
+from graph_sitter.cli._build import BuildProgress, build_progress, load_codebase
+from graph_sitter.cli._output import EXIT_FAILURE, error
+from graph_sitter.cli._tables import Col, make_table, print_table
 
 if TYPE_CHECKING:
     from graph_sitter.ai.batch import BatchEvent
@@ -40,19 +42,24 @@ if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
     from graph_sitter.core.symbols import Symbol
 
-EXIT_FAILURE = 1
 KINDS = ("functions", "methods", "classes", "all")
 _MODULE_SUFFIXES = (".__init__", ".index")
 
 
 # -- loading and selecting -----------------------------------------------------------------
 @contextmanager
-def _codebase(root: str, **options: Any) -> Iterator[Codebase]:
-    """The codebase at ``root`` with its AI session configured; closed on exit."""
-    from graph_sitter.ai import codebase_ai
-    from graph_sitter.core.codebase import Codebase
+def _codebase(root: str, bar: BuildProgress | None = None, **options: Any) -> Iterator[Codebase]:
+    """The codebase at ``root`` with its AI session configured; closed on exit.
 
-    cb = Codebase(root)
+    Its build shows on ``bar``, or on a progress display of its own (stderr, when a terminal).
+    """
+    from graph_sitter.ai import codebase_ai
+
+    if bar is None:
+        with build_progress(Console(stderr=True)) as own:
+            cb = load_codebase(root, own)
+    else:
+        cb = load_codebase(root, bar)
     try:
         if options:
             codebase_ai.set_session_options(cb, **options)
@@ -209,7 +216,7 @@ def ai(
         raise click.UsageError("--apply and --dry-run need --target FILE::SYMBOL")
     err = Console(stderr=True)
     options: dict[str, Any] = {"cache": False} if no_cache else {}
-    with _codebase(root, **options) as cb:
+    with _codebase(root, None, **options) as cb:
         symbol = resolve_target(cb, target) if target else None
         where = (
             {"target": symbol.qualified_name, "file": symbol.filepath}
@@ -254,6 +261,7 @@ class _MapReport:
         self.prompt = prompt
         self.query = query
         self.path = path
+        self.stopped: dict[str, Any] | None = None
         self.items: list[dict[str, Any]] = [
             {
                 "target": s.qualified_name,
@@ -288,6 +296,7 @@ class _MapReport:
             "results_file": str(self.path) if self.path is not None else None,
             "updated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             **self.counts(),
+            "stopped": self.stopped,
             "items": self.items,
         }
 
@@ -367,6 +376,7 @@ def ai_map(
       FILE::GLOB    in one file, on qualified names: src/shop/pricing.py::*
     """
     from graph_sitter.ai import codebase_ai
+    from graph_sitter.ai.errors import MaxAIRequestsError
 
     options: dict[str, Any] = {"max_ai_requests": max_requests}
     if no_cache:
@@ -374,29 +384,25 @@ def ai_map(
     path = Path(results).resolve() if results else None
     journal = path.with_name(path.name + ".journal") if path is not None else None
     err = Console(stderr=True)
-    with _codebase(root, **options) as cb:
-        targets = select_targets(cb, query)
+    with (
+        build_progress(err, enabled=not as_json) as bar,
+        _codebase(root, bar, **options) as cb,
+    ):
+        with bar.stage("Selecting targets"):
+            targets = select_targets(cb, query)
         if not targets:
             raise click.ClickException(
                 f"the query {query!r} selects no functions, methods or classes"
             )
         report = _MapReport(prompt, query, targets, path)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[last]}"),
-            console=err,
-            transient=True,
-            disable=as_json or not err.is_terminal,
-        ) as progress:
-            bar = progress.add_task("ai-map", total=len(targets), last="")
+        preparing = f"Preparing {len(targets):,} requests (graph context)"
+        task = bar.progress.add_task(preparing, total=len(targets))
 
-            def on_event(event: BatchEvent) -> None:
-                report.record(event)
-                progress.update(bar, completed=event.done, last=event.name)
+        def on_event(event: BatchEvent) -> None:
+            report.record(event)
+            bar.progress.update(task, description="ai-map", completed=event.done)
 
+        try:
             codebase_ai.map_targets(
                 cb,
                 prompt,
@@ -409,6 +415,9 @@ def ai_map(
                 provider=provider,
                 model=model,
             )
+        except MaxAIRequestsError:
+            report.stopped = {"reason": "max_requests", "max_requests": max_requests}
+        saved_in = journal or _journal_path(cb)
     if path is not None:
         report.save()
     counts = report.counts()
@@ -419,22 +428,60 @@ def ai_map(
     err.print(escape(_summary_line(counts, journal)), highlight=False)
     if path is not None:
         err.print(escape(f"results: {path}"), highlight=False)
+    if report.stopped is not None:
+        err.print(escape(_stopped_lines(counts, max_requests, path, saved_in)), highlight=False)
     if counts["error"]:
-        click.echo(
-            f"error: {counts['error']} of {counts['total']} item(s) failed; the others are saved: "
-            "run the same command again to retry only the failed ones",
-            err=True,
+        error(
+            f"{counts['error']} of {counts['total']} item(s) failed; the others are saved: "
+            "run the same command again to retry only the failed ones"
         )
+    if counts["error"] or report.stopped is not None:
         raise SystemExit(EXIT_FAILURE)
 
 
+def _journal_path(cb: Codebase) -> Path | None:
+    """The batch journal ``map_targets`` uses without ``--results`` (None: not resumable)."""
+    from graph_sitter.ai import codebase_ai
+
+    base = codebase_ai.get_session(cb).state_dir()
+    return base / "batches.sqlite3" if base is not None else None
+
+
+def _stopped_lines(
+    counts: dict[str, int], limit: int | None, results: Path | None, journal: Path | None
+) -> str:
+    done = counts["answered"] + counts["resumed"] + counts["cached"]
+    lines = [
+        f"Stopped: --max-requests {limit} reached; {counts['pending']} target(s) not asked.",
+    ]
+    if results is not None or journal is not None:
+        where = f"{results} (resumable from {journal})" if results and journal else results
+        lines.append(f"Saved: {done} finished answer(s) in {where or journal}.")
+        lines.append(
+            "To ask the rest, run the same command again with a higher --max-requests "
+            "(or without it): finished targets are skipped."
+        )
+    else:
+        lines.append(
+            "Nothing was saved to resume from (no AI state directory): "
+            "use --results FILE to keep the answers."
+        )
+    return "\n".join(lines)
+
+
 def _render_map(report: _MapReport, console: Console) -> None:
-    table = Table(title=escape(f"ai-map: {report.prompt}"))
-    for col in ("target", "file", "status", "answer"):
-        table.add_column(col, overflow="fold" if col == "answer" else "ellipsis")
+    rows = []
     for item in report.items:
         text = item["answer"] if item["error"] is None else item["error"]
         first = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
-        cells = (item["target"], f"{item['file']}:{item['line']}", item["status"], first[:120])
-        table.add_row(*(escape(c) for c in cells))
-    console.print(table)
+        status = "not asked" if item["status"] == "pending" else item["status"]
+        cells = (item["target"], f"{item['file']}:{item['line']}", status, first[:120])
+        rows.append([escape(c) for c in cells])
+    table = make_table(
+        [Col("target", min_width=14), Col("file", min_width=14, drop=1), Col("status"),
+         Col("answer", min_width=20)],
+        rows,
+        width=console.width,
+        title=f"ai-map: {report.prompt}",
+    )  # fmt: skip
+    print_table(console, table)

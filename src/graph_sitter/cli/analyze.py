@@ -10,13 +10,20 @@ from collections import Counter
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.markup import escape
 
+from graph_sitter.cli._build import build_progress, empty_warning, load_codebase
+from graph_sitter.cli._output import EXIT_EMPTY, warn
+from graph_sitter.cli._tables import Col, make_table, print_table
 from graph_sitter.core.codebase import Codebase
+from graph_sitter.core.symbols import Symbol
 
-_STAGES = {"parse": "Parsing files", "resolve": "Resolving names"}
+LANGUAGE_HELP = (
+    "Analyse only files of this language (typescript also covers .js, .jsx, .mjs, .cjs); "
+    "default: every supported file."
+)
 
 
 def default_target() -> str:
@@ -24,8 +31,33 @@ def default_target() -> str:
     return sysconfig.get_paths()["stdlib"]
 
 
+def symbol_kind(sym: Symbol) -> str:
+    """``method`` for functions defined in a class, else the symbol's own kind."""
+    return "method" if getattr(sym, "is_method", False) else sym.kind
+
+
+# Skip reasons that end in a noun, and their plural (the others are adjectives: "3 binary").
+_PLURAL_REASONS = {
+    "vendored or generated folder": "vendored or generated folders",
+    "symlinked folder": "symlinked folders",
+    "symlink outside the root": "symlinks outside the root",
+    "symlink loop": "symlink loops",
+    "not a regular file": "not regular files",
+    "unsupported file type": "unsupported file types",
+}
+
+
+def count_phrase(n: int, reason: str) -> str:
+    """``1 symlink loop``, ``122 vendored or generated folders``, ``3 binary``."""
+    return f"{n:,} {reason if n == 1 else _PLURAL_REASONS.get(reason, reason)}"
+
+
 def summarize(cb: Codebase, seconds: float, top: int = 10) -> dict[str, Any]:
-    """Counts, import resolution, most-used symbols, and everything left out or broken."""
+    """Counts, import resolution, most-used symbols, and everything left out or broken.
+
+    A symbol's usage count is what ``graph-sitter usages`` lists for it (``symbol.usages()``:
+    references, calls and the imports that name it, each place once).
+    """
     graph = cb._graph
     imports = cb.imports
     internal = sum(1 for i in imports if i.resolved_symbol is not None)
@@ -34,12 +66,17 @@ def summarize(cb: Codebase, seconds: float, top: int = 10) -> dict[str, Any]:
         rec = graph.files[key[0]].index.defs[key[1]]
         if rec.kind == "import":
             continue
-        counts[key] = sum(1 for r in records if not r[3] & 8)
+        counts[key] = len(set(records))
     most_used = []
     for (f, d), n in counts.most_common(top):
         sym = cb._symbol(f, d)
         most_used.append(
-            {"name": sym.qualified_name, "kind": sym.kind, "file": sym.filepath, "usages": n}
+            {
+                "name": sym.qualified_name,
+                "kind": symbol_kind(sym),
+                "file": sym.filepath,
+                "usages": n,
+            }
         )
     skipped = Counter(s.reason.split(" (")[0] for s in cb.skipped)
     return {
@@ -65,9 +102,6 @@ def summarize(cb: Codebase, seconds: float, top: int = 10) -> dict[str, Any]:
 
 
 def render(summary: dict[str, Any], console: Console) -> None:
-    table = Table(title=f"graph-sitter analyze: {summary['root']}", show_header=False)
-    table.add_column("what")
-    table.add_column("count", justify="right")
     rows = [
         ("files", summary["files"]),
         ("lines", summary["lines"]),
@@ -75,70 +109,76 @@ def render(summary: dict[str, Any], console: Console) -> None:
         ("methods", summary["methods"]),
         ("classes", summary["classes"]),
         ("global variables", summary["global_vars"]),
-        ("interfaces / type aliases", f"{summary['interfaces']} / {summary['types']}"),
+        ("interfaces / type aliases", f"{summary['interfaces']:,} / {summary['types']:,}"),
         ("imports", summary["imports"]),
         ("  resolved in this codebase", summary["imports_resolved"]),
         ("  external / unresolved", summary["imports_external"]),
         ("build time (s)", summary["seconds"]),
     ]
-    for name, value in rows:
-        table.add_row(name, f"{value:,}" if isinstance(value, int) else str(value))
-    console.print(table)
+    counts = make_table(
+        [Col("what"), Col("count", numeric=True)],
+        [(name, f"{value:,}" if isinstance(value, int) else str(value)) for name, value in rows],
+        width=console.width,
+        show_header=False,
+        table_box=box.ROUNDED,
+    )
+    counts.title = f"graph-sitter analyze: {escape(summary['root'])}"
+    print_table(console, counts)
     if summary["most_used"]:
-        used = Table(title="Most-used symbols")
-        for col in ("symbol", "kind", "file", "usages"):
-            used.add_column(col, justify="right" if col == "usages" else "left")
-        for row in summary["most_used"]:
-            used.add_row(row["name"], row["kind"], row["file"], str(row["usages"]))
-        console.print(used)
+        used = make_table(
+            [Col("symbol", min_width=16), Col("kind"), Col("file", min_width=16),
+             Col("usages", numeric=True)],
+            [
+                (escape(row["name"]), row["kind"], escape(row["file"]), f"{row['usages']:,}")
+                for row in summary["most_used"]
+            ],
+            width=console.width,
+            title="Most-used symbols",
+        )  # fmt: skip
+        print_table(console, used)
     if summary["skipped"]:
-        reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(summary["skipped"].items()))
-        console.print(f"[bold]Skipped:[/bold] {reasons}")
+        reasons = ", ".join(
+            count_phrase(n, reason) for reason, n in sorted(summary["skipped"].items())
+        )
+        console.print(f"[bold]Skipped:[/bold] {escape(reasons)}", highlight=False)
     problems = summary["problems"]
     if problems:
         console.print(f"[bold]Files with problems ({len(problems)}):[/bold]")
         for item in problems[:15]:
-            console.print(f"  {item['path']}: {item['problem']}")
+            console.print(escape(f"  {item['path']}: {item['problem']}"), highlight=False)
         if len(problems) > 15:
             console.print(f"  ... and {len(problems) - 15} more (see --json)")
 
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
-@click.option("--language", type=click.Choice(["python", "typescript"]), default=None)
+@click.option(
+    "--language", type=click.Choice(["python", "typescript"]), default=None, help=LANGUAGE_HELP
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--top", default=10, show_default=True, help="How many most-used symbols.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
 def analyze(
     path: str | None, language: str | None, as_json: bool, top: int, no_cache: bool
 ) -> None:
-    """Build the code graph of PATH (default: this Python's standard library) and summarise it."""
+    """Build the code graph of PATH (default: this Python's standard library) and summarise it.
+
+    Exit code 3, with a warning, when PATH has no source file (of --language, if given).
+    """
     target = os.path.abspath(path or default_target())
-    if not os.path.isdir(target):
-        raise click.ClickException(f"{target} is not a folder")
-    console = Console(stderr=True)
+    err = Console(stderr=True)
     start = time.perf_counter()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=as_json or not console.is_terminal,
-    ) as progress:
-        tasks: dict[str, Any] = {}
-
-        def on_progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(_STAGES.get(stage, stage), total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
-        cb = Codebase(
-            target, language=language, progress=on_progress, cache_dir="" if no_cache else None
-        )
-    summary = summarize(cb, time.perf_counter() - start, top)
+    with build_progress(err, enabled=not as_json) as bar:
+        cb = load_codebase(target, bar, language=language, cache_dir="" if no_cache else None)
+        with bar.stage("Counting usages"):
+            summary = summarize(cb, time.perf_counter() - start, top)
+    problem = empty_warning(cb, language)
+    if problem is not None:
+        summary["warning"] = problem
     if as_json:
         click.echo(json.dumps(summary, indent=2))
-    else:
+    elif problem is None:
         render(summary, Console())
+    if problem is not None:
+        warn(problem)
+        raise SystemExit(EXIT_EMPTY)

@@ -8,12 +8,11 @@ Anthropic; with real credentials it uses the real providers, exactly as a user's
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import tempfile
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -21,9 +20,14 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from graph_sitter.cli._build import build_progress, check_not_empty, load_codebase
+from graph_sitter.cli._tables import print_table
 from graph_sitter.cli.analyze import default_target, render, summarize
 from graph_sitter.core.codebase import Codebase
 from graph_sitter.core.symbols import Function
+
+if TYPE_CHECKING:
+    from graph_sitter.ai.providers.base import AIProvider, AIResponse
 
 _PROMPT = "In two sentences: what does this function do, and what is one risk in it?"
 
@@ -100,28 +104,80 @@ def _usage_table(summary: dict[str, Any]) -> Table:
     return table
 
 
+def _count(n: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n:,} {noun if n == 1 else plural}"
+
+
+def _chain_counters(chain: AIProvider) -> dict[str, tuple[int, int, int]]:
+    """``{provider: (requests, errors, retries)}`` of every provider of ``chain`` so far."""
+    members = getattr(chain, "providers", None) or (chain,)
+    out: dict[str, tuple[int, int, int]] = {}
+    for member in members:
+        stats = member.get_enhanced_stats()
+        out[member.provider_name] = (
+            int(stats.get("request_count", 0)),
+            int(stats.get("error_count", 0)),
+            int(stats.get("total_retries", 0)),
+        )
+    return out
+
+
+def attempts_line(
+    response: AIResponse,
+    before: dict[str, tuple[int, int, int]],
+    after: dict[str, tuple[int, int, int]],
+) -> tuple[str, int]:
+    """``OpenAI: 3 attempts, failed → Anthropic: 1 attempt, answered`` and the total retries.
+
+    Counted from each provider's statistics around the request, so retries made by a provider
+    that then failed over are included (the answer's own ``retries_taken`` is only the last
+    provider's).
+    """
+    parts: list[str] = []
+    retries = 0
+    tried = list(response.metadata.get("providers_tried") or [response.provider_name])
+    for name in tried:
+        now, then = after.get(name, (0, 0, 0)), before.get(name, (0, 0, 0))
+        requests, errors, retried = (a - b for a, b in zip(now, then, strict=True))
+        if requests <= 0 and name != response.provider_name:
+            parts.append(f"{name}: skipped")
+            continue
+        retries += max(retried, 0)
+        attempts = max(requests, 1) + max(retried, 0)
+        outcome = "answered" if name == response.provider_name and errors <= 0 else "failed"
+        parts.append(f"{name}: {attempts} attempt{'s' if attempts != 1 else ''}, {outcome}")
+    if response.retries_taken > retries:
+        retries = response.retries_taken
+    return " → ".join(parts), retries
+
+
 @click.command()
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
 def demo(path: str | None) -> None:
-    """Build the graph of PATH (default: the standard library), then ask an AI about it."""
+    """Build the graph of PATH (default: the standard library), then ask an AI about it.
+
+    Without AI credentials the bundled emulators answer (OpenAI fails three times, then the
+    request falls back to Anthropic). Exit code 3 if PATH has no source file.
+    """
     console = Console()
-    if "LOG_LEVEL" not in os.environ:
-        # The demo is about resilience: show the transport's retry and fallback warnings.
-        logging.getLogger("graph_sitter").setLevel(logging.WARNING)
     target_dir = os.path.abspath(path or default_target())
     start = time.perf_counter()
-    with console.status("Building the code graph..."):
-        cb = Codebase(target_dir)
-    render(summarize(cb, time.perf_counter() - start, top=5), console)
-
-    fn = pick_target(cb)
-    context = cb.ai_context(fn)
+    with build_progress(console) as bar:
+        cb = load_codebase(target_dir, bar)
+        check_not_empty(cb, None)
+        with bar.stage("Counting usages"):
+            summary = summarize(cb, time.perf_counter() - start, top=5)
+        with bar.stage("Choosing a function to ask about"):
+            fn = pick_target(cb)
+            context = cb.ai_context(fn)
+    render(summary, console)
     console.print(
-        f"\n[bold]Target:[/bold] {fn.filepath}::{fn.qualified_name} "
-        f"({len(fn.usages())} usages, {len(fn.dependencies)} dependencies)"
+        f"\n[bold]Target:[/bold] {escape(fn.filepath)}::{escape(fn.qualified_name)} "
+        f"({_count(len(fn.usages()), 'usage')}, {_count(len(fn.dependencies), 'dependency')})"
     )
     items = ", ".join(f"{item.role} {item.name}" for item in context.items[:8]) or "none"
-    console.print(f"[bold]Graph context ({context.tokens} tokens):[/bold] {items}")
+    console.print(f"[bold]Graph context ({context.tokens} tokens):[/bold] {escape(items)}")
 
     from graph_sitter.ai import codebase_ai, usage
 
@@ -134,21 +190,25 @@ def demo(path: str | None) -> None:
             env = stack.enter_context(emulated_vendors(console))
             state = stack.enter_context(tempfile.TemporaryDirectory(prefix="gs-demo-"))
             cb.set_session_options(env=env, env_file=None, state_dir=state, cache=False)
+        chain = codebase_ai.get_session(cb).provider(None)
+        before = _chain_counters(chain)
+        asked = time.perf_counter()
         with console.status("Asking..."):
             response = codebase_ai.ask_response(cb, _PROMPT, target=fn)
-        meta = response.metadata
+        seconds = time.perf_counter() - asked
+        tried, retries = attempts_line(response, before, _chain_counters(chain))
         console.print(
             Panel(
                 escape(response.content),
-                title=f"answer from {response.provider_name} ({response.model})"
-                + (" (emulator)" if emulated else ""),
-                subtitle=(
-                    f"providers tried: {meta.get('providers_tried', [response.provider_name])}"
-                    f", retries: {response.retries_taken}, {response.response_time * 1000:.0f} ms"
+                title=escape(
+                    f"answer from {response.provider_name} ({response.model})"
+                    + (" (emulator)" if emulated else "")
                 ),
+                subtitle=f"retries: {retries}, {seconds:.1f} s",
             )
         )
+        console.print(f"[bold]Providers tried:[/bold] {escape(tried)}", highlight=False)
         ledger = codebase_ai.get_session(cb).ledger()
         summary = ledger.summary() if ledger is not None else usage.summary()
-        console.print(_usage_table(summary))
+        print_table(console, _usage_table(summary))
         codebase_ai.close(cb)

@@ -1,17 +1,23 @@
 """Entry point: command group, error handling and exit codes.
 
-Exit codes: 0 success, 1 a command failed (one clear line on stderr), 2 usage error.
+Exit codes: 0 success; 1 a command failed (one ``Error: ...`` line on stderr); 2 a usage
+error (a bad option or argument, or a bad ``LOG_LEVEL``: one ``Error: ...`` line); 3 nothing
+to analyse (the folder has no source file of the language: a ``Warning: ...`` line says what
+it holds instead); 130 interrupted.
+
+``--debug`` (accepted anywhere on the command line) shows tracebacks and the library's log
+from DEBUG up; otherwise the log is shown from ``LOG_LEVEL`` (default ERROR) up.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from collections.abc import Sequence
 
 import click
 
+from graph_sitter.cli import _output
 from graph_sitter.cli import agent as agent_cmds
 from graph_sitter.cli import ai as ai_cmds
 from graph_sitter.cli import analyze as analyze_cmd
@@ -21,21 +27,20 @@ from graph_sitter.cli import emulator as emulator_cmd
 from graph_sitter.cli import graph as graph_cmds
 from graph_sitter.cli import providers as providers_cmd
 from graph_sitter.cli import usage as usage_cmd
+from graph_sitter.core.errors import CodebaseError
 
-EXIT_FAILURE = 1
+EXIT_FAILURE = _output.EXIT_FAILURE
+DEBUG_FLAG = "--debug"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.version_option(package_name="graph-sitter", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="Show tracebacks and the library's log (anywhere).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """graph-sitter: a code graph for Python and TypeScript, with resilient AI providers."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    level = os.environ.get("LOG_LEVEL", "ERROR").upper()
-    logging.basicConfig(
-        level=getattr(logging, level, logging.ERROR), format="%(levelname)s %(name)s: %(message)s"
-    )
 
 
 cli.add_command(agent_cmds.agent)
@@ -51,30 +56,62 @@ cli.add_command(providers_cmd.providers)
 cli.add_command(usage_cmd.usage)
 
 
+def split_debug(args: Sequence[str]) -> tuple[list[str], bool]:
+    """``args`` without any ``--debug`` before a ``--``, and whether there was one."""
+    rest = list(args)
+    end = rest.index("--") if "--" in rest else len(rest)
+    debug = DEBUG_FLAG in rest[:end]
+    return [a for a in rest[:end] if a != DEBUG_FLAG] + rest[end:], debug
+
+
+def _our_error(exc: BaseException) -> bool:
+    """Errors whose message is written for users: shown without their type name."""
+    from codegen.exceptions import CodegenError
+    from graph_sitter.ai.errors import AIProviderError
+
+    return isinstance(exc, CodebaseError | AIProviderError | CodegenError)
+
+
+def _usage_hint(exc: click.UsageError) -> str:
+    ctx = exc.ctx
+    return f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (errors print one line unless --debug)."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
+    args, debug = split_debug(sys.argv[1:] if argv is None else argv)
+    if debug:
+        args.insert(0, DEBUG_FLAG)
     try:
-        cli.main(args=args, prog_name="graph-sitter", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return EXIT_FAILURE
-    except click.ClickException as exc:
-        exc.show()
+        level = _output.log_level(os.environ, debug=debug)
+    except click.UsageError as exc:
+        _output.error(exc.format_message())
         return exc.exit_code
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_FAILURE
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        return 130
-    except (
-        Exception
-    ) as exc:  # the CLI's one boundary: print one line, keep the traceback for --debug
-        if debug:
-            raise
-        click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
-        return EXIT_FAILURE
+    with _output.cli_logging(level, debug=debug):
+        try:
+            cli.main(args=args, prog_name="graph-sitter", standalone_mode=False)
+        except click.exceptions.Abort:
+            _output.error("aborted")
+            return EXIT_FAILURE
+        except click.UsageError as exc:
+            _output.error(exc.format_message() + _usage_hint(exc))
+            return exc.exit_code
+        except click.ClickException as exc:
+            _output.error(exc.format_message())
+            return exc.exit_code
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else EXIT_FAILURE
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            return 130
+        except Exception as exc:  # the CLI's one boundary: one line; the traceback with --debug
+            if debug:
+                raise
+            if _our_error(exc):
+                _output.error(str(exc))
+            else:
+                _output.error(f"{type(exc).__name__}: {exc} (--debug shows the traceback)")
+            return EXIT_FAILURE
     return 0
 
 

@@ -90,7 +90,9 @@ class Codebase:
         cache_dir: Where parse results are cached by content hash; None for the default
             (`GRAPH_SITTER_CACHE_DIR` or the user cache folder), "" to disable.
         workers: Parse processes (default: one per core).
-        progress: Called as `progress(stage, done, total)` while building.
+        progress: Called as `progress(stage, done, total)` while building; the stages, in
+            order: "read" (reading the files), "parse", then "load" (the resolved graph from
+            the cache) or "resolve" (names to definitions).
     """
 
     def __init__(
@@ -122,7 +124,9 @@ class Codebase:
         )
         self.skipped: list[Skipped] = list(found.skipped)
         sources: list[tuple[str, str, bytes]] = []
-        for rel, lang in found.files:
+        for i, (rel, lang) in enumerate(found.files):
+            if progress is not None and i % 64 == 0:
+                progress("read", i, len(found.files))
             try:
                 with open(os.path.join(root, rel), "rb") as handle:
                     content = handle.read()
@@ -169,6 +173,8 @@ class Codebase:
         self._tx = Transaction()
         self._pending_imports: set[tuple[str, str]] = set()
         parse_progress = (lambda d, t: progress("parse", d, t)) if progress else None
+        if progress is not None:
+            progress("parse", 0, len(sources))
         parsed = parse_files(sources, cache_dir=cache_dir, workers=workers, progress=parse_progress)
         counts = Counter(pf.language for pf in parsed)
         self.language: str = (
@@ -188,8 +194,13 @@ class Codebase:
         self._graph = Graph(parsed, root_name)
         # The resolved graph of an unchanged tree is cached too: a second build only reads.
         key = graph_cache_key(parsed, root_name) if cache_dir else None
+        if progress is not None and cache_dir and key:
+            progress("load", 0, 1)
         state = read_graph_state(cache_dir, key) if cache_dir and key else None
-        if state is None or not self._graph.import_state(state):
+        loaded = state is not None and self._graph.import_state(state)
+        if loaded and progress is not None:
+            progress("load", 1, 1)
+        if not loaded:
             resolve_progress = (lambda d, t: progress("resolve", d, t)) if progress else None
             self._graph.build_usages(resolve_progress)
             if cache_dir and key:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -106,6 +107,14 @@ def discover(
     return result
 
 
+def _is_symlink_loop(path: str) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 def _ignored(specs: list[tuple[str, pathspec.PathSpec[Any]]], rel: str, *, is_dir: bool) -> bool:
     for base, spec in specs:
         sub = rel[len(base) + 1 :] if base else rel
@@ -148,6 +157,10 @@ def _walk(
                 result.skipped.append(Skipped(rel, "gitignored"))
             else:
                 subdirs.append(rel)
+        elif entry.is_symlink() and _is_symlink_loop(entry.path):
+            # Listed whatever its name: a loop may stand for a file or for a folder.
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            result.skipped.append(Skipped(rel, "unreadable (symlink loop)"))
         elif entry.is_symlink() and os.path.isdir(entry.path):
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             result.skipped.append(Skipped(rel, "symlinked folder (not followed)"))
