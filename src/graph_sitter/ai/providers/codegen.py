@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from codegen import Agent
 from codegen import exceptions as cg
 from codegen.exceptions import CodegenError, TaskError
+from graph_sitter.ai.attempts import AttemptRecord, emit
 from graph_sitter.ai.errors import (
     AIProviderError,
     ProviderAuthenticationError,
@@ -131,9 +132,9 @@ class CodegenProvider(AIProvider):
         if resolved_org and resolved_token:
             try:
                 self._agent = Agent(
-                    resolved_org,
-                    resolved_token,
-                    base_url or secrets.codegen_base_url,
+                    token=resolved_token,
+                    org_id=resolved_org,
+                    base_url=base_url or secrets.codegen_base_url,
                     timeout=request_timeout,
                     max_retries=retries if retries is not None else 2,
                     env={},
@@ -251,19 +252,28 @@ class CodegenProvider(AIProvider):
                 self._failed_tasks += 1
             raise self._fail(
                 AgentRunFailedError(
-                    f"Codegen agent run {exc.task_id} ended with status {exc.task_status}: "
-                    f"{exc.message}",
+                    f"Codegen {exc.message}",  # "agent run N ended with status S: detail"
                     task_id=exc.task_id,
                     task_status=exc.task_status,
                 ),
                 started,
+                used_model,
             ) from exc
         except CodegenError as exc:
-            raise self._fail(_translate(exc), started) from exc
+            raise self._fail(_translate(exc), started, used_model) from exc
         with self._tasks_lock:
             self._successful_tasks += 1
         elapsed = time.perf_counter() - started
         self._stats.record(CallRecord(success=True, latency=elapsed, model=used_model))
+        emit(
+            AttemptRecord(
+                ts=time.time(),
+                provider=self.provider_name,
+                model=used_model,
+                latency_s=elapsed,
+                request_id=str(task.id),
+            )
+        )
         run = task.run
         return AIResponse(
             content=run.result or run.summary or "",
@@ -305,12 +315,25 @@ class CodegenProvider(AIProvider):
             **kwargs,
         )
 
-    def _fail(self, error: AIProviderError, started: float) -> AIProviderError:
+    def _fail(self, error: AIProviderError, started: float, model: str) -> AIProviderError:
+        elapsed = time.perf_counter() - started
         self._stats.record(
             CallRecord(
                 success=False,
-                latency=time.perf_counter() - started,
+                latency=elapsed,
                 rate_limited=1 if error.status_code == 429 else 0,
+            )
+        )
+        emit(
+            AttemptRecord(
+                ts=time.time(),
+                provider=self.provider_name,
+                model=model,
+                status="error",
+                error=type(error).__name__,
+                status_code=error.status_code,
+                latency_s=elapsed,
+                request_id=error.request_id,
             )
         )
         return error
