@@ -70,6 +70,7 @@ __all__ = [
     "ANSWER_TOOL",
     "Session",
     "SessionOptions",
+    "ai_client",
     "ask",
     "ask_response",
     "close",
@@ -79,6 +80,7 @@ __all__ = [
     "last_response",
     "map_targets",
     "reset",
+    "set_ai_key",
     "set_session_options",
 ]
 
@@ -467,6 +469,31 @@ def set_session_options(cb: Codebase, **options: Any) -> None:
         ValueError: An invalid value.
     """
     get_session(cb).configure(**options)
+
+
+def set_ai_key(cb: Codebase, key: str) -> None:
+    """Upstream's ``Codebase.set_ai_key``: send this codebase's AI calls to OpenAI with ``key``.
+
+    The same as ``set_session_options(provider="openai", provider_options={..., "api_key":
+    key})``; other provider options are kept. The key is redacted from logs and errors.
+
+    Raises:
+        ValueError: ``key`` is empty or not a string.
+    """
+    from graph_sitter.http import register_secret
+
+    if not isinstance(key, str) or not key.strip():
+        raise ValueError("set_ai_key needs a non-empty API key string")
+    register_secret(key)
+    session = get_session(cb)
+    options = {**dict(session.options.provider_options), "api_key": key}
+    session.configure(provider="openai", provider_options=options)
+
+
+def ai_client(cb: Codebase) -> AIProvider:
+    """Upstream's ``Codebase.ai_client``: the provider (or fallback chain) the session uses,
+    built on first use exactly as ``cb.ai`` builds it."""
+    return get_session(cb).provider(None)
 
 
 def reset(cb: Codebase) -> None:
