@@ -126,6 +126,12 @@ class CodegenProvider(AIProvider):
             raise TypeError(f"unexpected argument(s): {', '.join(sorted(kw))}")
         super().__init__(validation_ttl=validation_ttl)
         resolved_org = org_id if org_id is not None else secrets.codegen_org_id
+        if org_id is None and resolved_org and not str(resolved_org).strip().isdigit():
+            raise ProviderConfigurationError(
+                "CODEGEN_ORG_ID must be a positive integer organisation id (the number in the "
+                "Codegen web app's organisation settings)",
+                provider=self.provider_name,
+            )
         resolved_token = token or secrets.secret("codegen_token")
         retries = max_retries if max_retries is not None else secrets.codegen_max_retries
         self._agent: Agent | None = None
