@@ -3,6 +3,7 @@ provider; logs say what was chosen and why; credential checks say why they fail.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import subprocess
@@ -267,3 +268,29 @@ except ProviderUnavailableError:
     handlers = logging.getLogger("graph_sitter").handlers
     assert any(isinstance(h, logging.NullHandler) for h in handlers)
     assert any(isinstance(h, logging.NullHandler) for h in logging.getLogger("codegen").handlers)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_each_http_attempt_is_recorded_in_both_modes(
+    openai: OpenAIProvider, openai_emu: OpenAIEmulator, mode: str
+) -> None:
+    openai_emu.queue_fault(HTTPError(429), path="*/chat/completions")
+    openai_emu.queue_fault(HTTPError(502), path="*/chat/completions")
+    with record_attempts() as attempts:
+        if mode == "sync":
+            openai.generate_response("hi")
+        else:
+
+            async def run() -> None:
+                try:
+                    await openai.agenerate_response("hi")
+                finally:
+                    await openai.aclose()
+
+            asyncio.run(run())
+    assert [(a.attempt, a.status, a.error, a.status_code) for a in attempts] == [
+        (1, "error", "ProviderRateLimitError", 429),
+        (2, "error", "ProviderUnavailableError", 502),
+        (3, "ok", None, 200),
+    ]
+    assert attempts[-1].total_tokens > 0 and attempts[-1].cost_usd is not None
