@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-__all__ = ["AttemptRecord", "emit", "record_attempts", "retry_error_name"]
+__all__ = ["AttemptRecord", "emit", "is_recording", "record_attempts", "retry_error_name"]
 
 _recorder: contextvars.ContextVar[list[AttemptRecord] | None] = contextvars.ContextVar(
     "graph_sitter_ai_attempts", default=None
@@ -73,6 +73,11 @@ def record_attempts() -> Iterator[list[AttemptRecord]]:
         yield log
     finally:
         _recorder.reset(token)
+
+
+def is_recording() -> bool:
+    """Whether a recorder is open in this context (providers skip building records if not)."""
+    return _recorder.get() is not None
 
 
 def emit(record: AttemptRecord) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as dataclasses_replace
 from typing import Any
 
-from graph_sitter.ai.attempts import AttemptRecord, emit, retry_error_name
+from graph_sitter.ai.attempts import AttemptRecord, emit, is_recording, retry_error_name
 from graph_sitter.ai.errors import (
     AIProviderError,
     ContextLengthExceededError,
@@ -106,7 +106,7 @@ class _CallTrace:
 
     owner: object
     method: str
-    url: str
+    path: str
     model: str
     next_start: float
     retried: list[AttemptRecord] = field(default_factory=list)
@@ -271,36 +271,47 @@ class HTTPProvider(AIProvider):
             trace.on_retry(event)
 
     def _trace(self, call: ChatCall, started: float) -> contextvars.Token[_CallTrace | None]:
-        url = redact(self._transport.url(call.path))
-        return _TRACE.set(_CallTrace(self, "POST", url, call.model, started))
+        if not self._attempts_wanted():
+            return _TRACE.set(None)
+        return _TRACE.set(_CallTrace(self, "POST", call.path, call.model, started))
+
+    @staticmethod
+    def _attempts_wanted() -> bool:
+        """Whether anyone takes attempt records (a recorder, or DEBUG logging): building them
+        costs a few microseconds per call, so nobody pays when nobody looks."""
+        return is_recording() or logger.isEnabledFor(logging.DEBUG)
 
     def _emit_attempts(self, final: AttemptRecord) -> None:
         """Emit (and log at DEBUG) the retried attempts of this call, then the final one."""
         trace = _TRACE.get()
         records: list[AttemptRecord] = []
-        method, url = "POST", ""
+        method, path = "POST", ""
         if trace is not None and trace.owner is self:
-            records.extend(trace.retried)
-            method, url = trace.method, trace.url
-            latency = max(0.0, time.perf_counter() - trace.next_start)
-            number = len(trace.retried) + 1
-            final = dataclasses_replace(final, attempt=number, latency_s=latency)
-            trace.retried = []
+            method, path = trace.method, trace.path
+            if trace.retried:
+                records.extend(trace.retried)
+                latency = max(0.0, time.perf_counter() - trace.next_start)
+                number = len(trace.retried) + 1
+                final = dataclasses_replace(final, attempt=number, latency_s=latency)
+                trace.retried = []
         records.append(final)
+        debug = logger.isEnabledFor(logging.DEBUG)
+        url = redact(self._transport.url(path)) if debug and path else path
         for record in records:
             emit(record)
-            logger.debug(
-                "ai.attempt provider=%s method=%s url=%s attempt=%d status=%s "
-                "http_status=%s latency_ms=%.1f error=%s",
-                record.provider,
-                method,
-                url,
-                record.attempt,
-                record.status,
-                record.status_code,
-                record.latency_s * 1000.0,
-                record.error,
-            )
+            if debug:
+                logger.debug(
+                    "ai.attempt provider=%s method=%s url=%s attempt=%d status=%s "
+                    "http_status=%s latency_ms=%.1f error=%s",
+                    record.provider,
+                    method,
+                    url,
+                    record.attempt,
+                    record.status,
+                    record.status_code,
+                    record.latency_s * 1000.0,
+                    record.error,
+                )
 
     def _fail(self, error: AIProviderError, started: float, retries: int) -> AIProviderError:
         elapsed = time.perf_counter() - started
@@ -312,6 +323,8 @@ class HTTPProvider(AIProvider):
                 rate_limited=1 if error.status_code == 429 else 0,
             )
         )
+        if not self._attempts_wanted():
+            return error
         trace = _TRACE.get()
         self._emit_attempts(
             AttemptRecord(
@@ -380,6 +393,34 @@ class HTTPProvider(AIProvider):
                 cost_usd=cost,
             )
         )
+        if self._attempts_wanted():
+            self._emit_final_ok(parsed, response, elapsed, retries, prompt, completion, cost)
+        metadata: dict[str, Any] = {"finish_reason": parsed.finish_reason, **parsed.extra}
+        return AIResponse(
+            content=parsed.content,
+            provider_name=self.provider_name,
+            model=parsed.model,
+            usage=usage,
+            metadata=metadata,
+            raw_response=data,
+            response_time=elapsed,
+            request_id=response.request_id if response is not None else None,
+            retries_taken=retries,
+            cost_usd=cost,
+            tool_calls=parsed.tool_calls,
+            finish_reason=parsed.finish_reason,
+        )
+
+    def _emit_final_ok(
+        self,
+        parsed: Parsed,
+        response: Response | None,
+        elapsed: float,
+        retries: int,
+        prompt: int,
+        completion: int,
+        cost: float | None,
+    ) -> None:
         self._emit_attempts(
             AttemptRecord(
                 ts=time.time(),
@@ -395,21 +436,6 @@ class HTTPProvider(AIProvider):
                 cost_usd=cost,
                 request_id=response.request_id if response is not None else None,
             )
-        )
-        metadata: dict[str, Any] = {"finish_reason": parsed.finish_reason, **parsed.extra}
-        return AIResponse(
-            content=parsed.content,
-            provider_name=self.provider_name,
-            model=parsed.model,
-            usage=usage,
-            metadata=metadata,
-            raw_response=data,
-            response_time=elapsed,
-            request_id=response.request_id if response is not None else None,
-            retries_taken=retries,
-            cost_usd=cost,
-            tool_calls=parsed.tool_calls,
-            finish_reason=parsed.finish_reason,
         )
 
     def _prepare(

@@ -280,6 +280,12 @@ class CodegenProvider(AIProvider):
                 request_id=str(task.id),
             )
         )
+        logger.debug(
+            "ai.attempt provider=Codegen run=%s status=ok run_status=%s latency_ms=%.1f",
+            task.id,
+            task.status,
+            elapsed * 1000.0,
+        )
         run = task.run
         return AIResponse(
             content=run.result or run.summary or "",
@@ -341,6 +347,12 @@ class CodegenProvider(AIProvider):
                 latency_s=elapsed,
                 request_id=error.request_id,
             )
+        )
+        logger.debug(
+            "ai.attempt provider=Codegen status=error http_status=%s latency_ms=%.1f error=%s",
+            error.status_code,
+            elapsed * 1000.0,
+            type(error).__name__,
         )
         return error
 
