@@ -2,9 +2,10 @@
 """End-to-end checks of the Codegen SDK, against the real API or the bundled emulator.
 
 With CODEGEN_ORG_ID and CODEGEN_TOKEN set (and optionally CODEGEN_BASE_URL), the checks run
-against that API: they create two agent runs (one through the SDK, one through the AI
-provider) and wait for both to finish. With ``--offline`` they run against the bundled
-``CodegenEmulator``, started in this process on 127.0.0.1. Prints a pass/fail table and
+against that API: they create three agent runs (one through the SDK, one through the AI
+provider, one through graph-sitter's ``Codebase.ai``) and wait for each to finish. With
+``--offline`` they run against the bundled ``CodegenEmulator``, started in this process on
+127.0.0.1. Prints a pass/fail table and
 ``N passed, M failed``; exits 1 if any check failed, 2 if there is nothing to check against.
 
 Usage: python scripts/validate_codegen_sdk.py [--offline] [--timeout S] [--poll-interval S]
@@ -68,8 +69,10 @@ def check(name: str) -> Callable[[Check], Check]:
 def _creation(t: Target) -> str:
     with t.agent() as agent:
         assert t.token not in repr(agent), "the token shows in repr(agent)"
-        assert agent.validate_credentials(), "the token was rejected (GET /v1/users/me)"
-        return f"{agent!r}, token accepted"
+        assert agent.validate_credentials(), (
+            f"the token has no access to organisation {agent.org_id} (GET .../repos)"
+        )
+        return f"{agent!r}, token accepted for organisation {agent.org_id}"
 
 
 @check("run -> poll -> complete")
@@ -169,6 +172,50 @@ def _provider(t: Target) -> str:
         stats = provider.get_enhanced_stats()
         assert stats["request_count"] == 1 and stats["successful_tasks"] == 1, stats
         return f"{response.content[:40]!r} in {response.response_time:.1f}s"
+
+
+@check("graph-sitter integration: Codebase.ai via Codegen")
+def _graph_sitter(t: Target) -> str:
+    import tempfile
+
+    from graph_sitter import Codebase
+    from graph_sitter.ai import codebase_ai, usage
+
+    cb = Codebase.from_files(
+        {
+            "shop/cart.py": "def total(prices):\n    return sum(prices)\n",
+            "shop/checkout.py": "from shop.cart import total\n\n\n"
+            "def checkout(prices):\n    return total(prices) * 1.2\n",
+        }
+    )
+    target = cb.get_function("checkout")
+    context = cb.ai_context(target)
+    assert any(item.name == "total" for item in context.items), "the callee is not in context"
+    with tempfile.TemporaryDirectory(prefix="validate-codegen-") as state:
+        cb.set_session_options(
+            provider="codegen",
+            provider_options={
+                "org_id": t.org_id,
+                "token": t.token,
+                "base_url": t.base_url,
+                "timeout": t.timeout,
+                "poll_interval": t.poll_interval,
+            },
+            env={},
+            env_file=None,
+            cache=False,
+            state_dir=state,
+        )
+        try:
+            answer = cb.ai(PROMPT, target=target)
+            response = codebase_ai.last_response(cb)
+        finally:
+            codebase_ai.close(cb)
+        assert answer, "empty answer"
+        assert response is not None and response.provider_name == "Codegen", response
+        (row,) = usage.records(path=f"{state}/usage.sqlite3")
+        assert row.status == "ok" and [a.provider for a in row.attempts] == ["Codegen"], row
+    return f"{answer[:40]!r} about {target.name}() with {len(context.items)} context item(s)"
 
 
 def _task_id(t: Target) -> int:

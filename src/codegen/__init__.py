@@ -2,7 +2,7 @@
 
     from codegen import Agent
 
-    with Agent(org_id="323", token="...") as agent:     # or CODEGEN_ORG_ID / CODEGEN_TOKEN
+    with Agent(token="...", org_id=323) as agent:       # or CODEGEN_TOKEN / CODEGEN_ORG_ID
         task = agent.run("Add type hints to utils.py", repository="owner/repo")
         task.wait_for_completion(timeout=600)
         print(task.result, [pr.url for pr in task.get_artifacts()])
@@ -12,12 +12,15 @@ client-side limits matching the published ones. Errors are in :mod:`codegen.exce
 webhook signing and verification in :mod:`codegen.webhooks`.
 """
 
+import logging
+
 from codegen._api import RateLimits
 from codegen.agent import Agent
 from codegen.events import ProgressCallback, StatusCallback, StatusChange, TaskProgress
 from codegen.exceptions import (
     APIError,
     AuthenticationError,
+    AuthorizationError,
     CodegenError,
     ConfigurationError,
     NetworkError,
@@ -26,20 +29,23 @@ from codegen.exceptions import (
     PlanLimitError,
     RateLimitError,
     RunCreationUnknownError,
+    ServerError,
     TaskError,
     TimeoutError,
     ValidationError,
 )
 from codegen.models import AgentRun, Artifacts, LogEntry, PullRequest, Repository
-from codegen.task import Task, WebhookTarget
+from codegen.task import AgentTask, StatusFlag, Task, WebhookTarget
 from codegen.webhooks import WebhookDelivery, WebhookDispatcher, verify_signature
 
 __all__ = [
     "APIError",
     "Agent",
     "AgentRun",
+    "AgentTask",
     "Artifacts",
     "AuthenticationError",
+    "AuthorizationError",
     "CodegenError",
     "ConfigurationError",
     "LogEntry",
@@ -53,8 +59,10 @@ __all__ = [
     "RateLimits",
     "Repository",
     "RunCreationUnknownError",
+    "ServerError",
     "StatusCallback",
     "StatusChange",
+    "StatusFlag",
     "Task",
     "TaskError",
     "TaskProgress",
@@ -65,3 +73,6 @@ __all__ = [
     "WebhookTarget",
     "verify_signature",
 ]
+
+# Library convention: records go nowhere unless the application configures logging.
+logging.getLogger("codegen").addHandler(logging.NullHandler())

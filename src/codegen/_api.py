@@ -38,6 +38,7 @@ from codegen.exceptions import (
     PermissionDeniedError,
     PlanLimitError,
     RateLimitError,
+    ServerError,
     TimeoutError,
     ValidationError,
 )
@@ -184,6 +185,8 @@ def error_from_response(response: Response) -> CodegenError:
             retry_after=response.retry_after,
             **common,
         )
+    if status >= 500:
+        return ServerError(f"Codegen answered HTTP {status}: {text}", **common)
     return APIError(f"Codegen answered HTTP {status}: {text}", **common)
 
 

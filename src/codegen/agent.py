@@ -49,20 +49,47 @@ def _check_url(value: str, what: str) -> str:
     return text
 
 
+def _shown(value: object) -> str:
+    """A value for an error message: numbers as they are, anything else described only
+    (a token passed in the wrong place must never be echoed)."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return repr(value)
+    if isinstance(value, str):
+        return f"a string of {len(value)} characters (not shown: it may be a credential)"
+    return f"a {type(value).__name__}"
+
+
 def _parse_org_id(value: object, source: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
         return int(value)
-    raise ValidationError(f"{source} must be a positive integer organisation id, got {value!r}")
+    raise ValidationError(
+        f"{source} must be a positive integer organisation id, got {_shown(value)}"
+    )
+
+
+def _looks_like_org_id(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
 
 
 class Agent:
     """A client for Codegen agent runs. Thread-safe; use one per organisation and token.
 
+    The signature is codegen 0.57's, ``Agent(token, org_id=None, base_url=None)``, so both
+    ``Agent("cg_...", 323)`` and ``Agent(org_id=323, token="cg_...")`` work; so does this
+    SDK's earlier positional order ``Agent(323, "cg_...")`` (an organisation id, a number,
+    cannot be a token). Errors never contain the token.
+
     Args:
-        org_id: The organisation id; default ``CODEGEN_ORG_ID``.
         token: The API token; default ``CODEGEN_TOKEN``.
+        org_id: The organisation id; default ``CODEGEN_ORG_ID``.
         base_url: The API root; default ``CODEGEN_BASE_URL`` (or ``CODEGEN_API_BASE_URL``),
             else ``https://api.codegen.com``.
         timeout: Seconds each phase of one HTTP call may take (not the run's duration).
@@ -82,8 +109,8 @@ class Agent:
 
     def __init__(
         self,
-        org_id: int | str | None = None,
         token: str | None = None,
+        org_id: int | str | None = None,
         base_url: str | None = None,
         timeout: float = 60.0,
         max_retries: int | None = None,
@@ -96,6 +123,12 @@ class Agent:
         env_file: str | None = ".env",
         http_transport: Any = None,
     ) -> None:
+        if _looks_like_org_id(token) and isinstance(org_id, str) and not _looks_like_org_id(org_id):
+            token, org_id = org_id, token  # Agent(org_id, token): this SDK's earlier order
+        if token is not None and not isinstance(token, str):
+            raise ValidationError(f"token must be a string, got {_shown(token)}")
+        if isinstance(token, str) and token:
+            register_secret(token)
         settings = read_settings(env, env_file)
         raw_org = org_id if org_id is not None else settings.get("CODEGEN_ORG_ID")
         raw_token = token or settings.get("CODEGEN_TOKEN")
@@ -155,6 +188,7 @@ class Agent:
             "tasks_failed": 0,
             "create_recoveries": 0,
         }
+        self._current_job: Task | None = None
         self._closed = False
 
     # -- helpers ---------------------------------------------------------------------------
@@ -377,9 +411,11 @@ class Agent:
             if code >= 500 and code != 503:  # 503 proves the request was not processed
                 return self._recover(reference, exc, webhook)
             raise
+        task = self._task(data, webhook)
         with self._lock:
             self._counts["tasks_created"] += 1
-        return self._task(data, webhook)
+            self._current_job = task
+        return task
 
     def _recover(self, reference: str, error: CodegenError, webhook: WebhookTarget | None) -> Task:
         """After an ambiguous create: return the run if it exists; never create another."""
@@ -396,6 +432,7 @@ class Agent:
             with self._lock:
                 self._counts["tasks_created"] += 1
                 self._counts["create_recoveries"] += 1
+                self._current_job = task
             return task
         hint = (
             f"no run with metadata client_request_id={reference} was found yet; it may still "
@@ -485,7 +522,9 @@ class Agent:
         return task
 
     def validate_credentials(self) -> bool:
-        """Whether the token is accepted (``GET /v1/users/me``); ``False`` on 401/403.
+        """Whether the token may use this organisation: reads one page of the organisation's
+        repositories (``GET /v1/organizations/{org_id}/repos?limit=1``), so a wrong
+        organisation id fails (403) as a wrong token does (401). ``False`` on 401/403.
 
         Raises:
             CodegenError: The check itself could not be made.
@@ -493,10 +532,27 @@ class Agent:
         from codegen.exceptions import AuthenticationError
 
         try:
-            self._api.me()
-        except AuthenticationError:
+            self._api.list_repos(skip=0, limit=1)
+        except AuthenticationError as exc:
+            logger.debug("codegen.credentials_rejected status=%s", exc.status_code)
             return False
         return True
+
+    # -- codegen 0.57 names ----------------------------------------------------------------
+    @property
+    def current_job(self) -> Task | None:
+        """The task of this agent's latest :meth:`run` (``None`` before the first)."""
+        with self._lock:
+            return self._current_job
+
+    def get_status(self) -> dict[str, Any] | None:
+        """Refresh :attr:`current_job` and return ``{id, status, result, web_url}``, or
+        ``None`` when no run was started (codegen 0.57's ``Agent.get_status``)."""
+        job = self.current_job
+        if job is None:
+            return None
+        job.refresh()
+        return {"id": job.id, "status": job.status, "result": job.result, "web_url": job.web_url}
 
     # -- stats and lifecycle ---------------------------------------------------------------
     def get_stats(self) -> dict[str, Any]:

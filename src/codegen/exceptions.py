@@ -9,13 +9,16 @@
     │   │   └── PermissionDeniedError   403: the token has no access to the organisation
     │   ├── PlanLimitError              402: the plan's agent-run allowance is used up
     │   ├── NotFoundError               404: no such agent run (or repository) in the organisation
-    │   └── RateLimitError              429 after the SDK's own backoff: retry_after (or None)
+    │   ├── RateLimitError              429 after the SDK's own backoff: retry_after (or None)
+    │   └── ServerError                 5xx after the SDK's own retries
     ├── NetworkError                    no usable response (connection refused, reset, cut)
     │   └── RunCreationUnknownError     a create request may have reached the server and no run
     │                                   tagged with its client_request_id was found (yet)
     ├── TimeoutError                    a deadline ran out: timeout_duration (and task_id,
     │                                   task_status when waiting for a run); builtins.TimeoutError
     └── TaskError                       the run ended in a failure status: task_id, task_status
+
+``AuthorizationError`` is another name of ``AuthenticationError`` (codegen 0.57's spelling).
 
 Messages say what happened and what to do next. They never contain the token: every message
 passes through :func:`graph_sitter.http.redact`.
@@ -31,6 +34,7 @@ from graph_sitter.http import redact
 __all__ = [
     "APIError",
     "AuthenticationError",
+    "AuthorizationError",
     "CodegenError",
     "ConfigurationError",
     "NetworkError",
@@ -39,6 +43,7 @@ __all__ = [
     "PlanLimitError",
     "RateLimitError",
     "RunCreationUnknownError",
+    "ServerError",
     "TaskError",
     "TimeoutError",
     "ValidationError",
@@ -107,6 +112,10 @@ class AuthenticationError(APIError):
     """401: the token was rejected. Check ``CODEGEN_TOKEN``."""
 
 
+#: codegen 0.57's name for :class:`AuthenticationError` (the same class).
+AuthorizationError = AuthenticationError
+
+
 class PermissionDeniedError(AuthenticationError):
     """403: the token is valid but has no access to this organisation (``CODEGEN_ORG_ID``)."""
 
@@ -139,6 +148,10 @@ class RateLimitError(APIError):
             message, status_code=status_code, request_id=request_id, response_data=response_data
         )
         self.retry_after = retry_after
+
+
+class ServerError(APIError):
+    """5xx: the API failed on its side, still after the SDK's retries. Try again later."""
 
 
 class NetworkError(CodegenError):

@@ -18,7 +18,7 @@ from graph_sitter.http import sleep as _sleep
 if TYPE_CHECKING:
     from codegen._api import CodegenAPI
 
-__all__ = ["Task", "WebhookTarget"]
+__all__ = ["AgentTask", "StatusFlag", "Task", "WebhookTarget"]
 
 logger = logging.getLogger("codegen")
 
@@ -27,6 +27,40 @@ MAX_POLL_BACKOFF = 60.0
 #: Poll intervals vary by up to this fraction either way (so many clients do not align).
 POLL_JITTER = 0.1
 _LOG_PAGE = 100
+
+
+class StatusFlag:
+    """A yes/no answer that reads as a bool and can also be called.
+
+    ``task.is_running`` (this SDK's property) and ``task.is_running()`` (codegen 0.57's
+    method) give the same answer: ``if task.is_running:``, ``not task.is_running`` and
+    ``task.is_running == True`` behave as for a bool, and calling it returns the bool.
+    (Only identity differs: compare with ``==`` or use it in a condition, not ``is True``.)
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: bool) -> None:
+        self._value = bool(value)
+
+    def __bool__(self) -> bool:
+        return self._value
+
+    def __call__(self) -> bool:
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StatusFlag):
+            return self._value == other._value
+        if isinstance(other, bool | int):
+            return self._value == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __repr__(self) -> str:
+        return repr(self._value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,19 +145,53 @@ class Task:
         return self._run.pull_requests
 
     @property
-    def is_terminal(self) -> bool:
+    def org_id(self) -> int:
+        """The organisation the run belongs to."""
+        return self._run.organization_id
+
+    # The flags below read as bools (``if task.is_running:``) and can also be called
+    # (``task.is_running()``, codegen 0.57's spelling); see :class:`StatusFlag`. They
+    # describe the latest snapshot: call :meth:`refresh` for news.
+    @property
+    def is_terminal(self) -> StatusFlag:
         """Whether the run has stopped, well or not."""
-        return status_kind(self._run.status) != "running"
+        return StatusFlag(status_kind(self._run.status) != "running")
 
     @property
-    def is_running(self) -> bool:
+    def is_running(self) -> StatusFlag:
         """Whether the run is still working (unknown statuses count as running)."""
-        return status_kind(self._run.status) == "running"
+        return StatusFlag(status_kind(self._run.status) == "running")
 
     @property
-    def is_successful(self) -> bool:
+    def is_successful(self) -> StatusFlag:
         """Whether the run completed (``COMPLETE``)."""
-        return status_kind(self._run.status) == "success"
+        return StatusFlag(status_kind(self._run.status) == "success")
+
+    @property
+    def is_completed(self) -> StatusFlag:
+        """Whether the run completed successfully (``COMPLETE``); as :attr:`is_successful`."""
+        return self.is_successful
+
+    @property
+    def is_failed(self) -> StatusFlag:
+        """Whether the run ended in a failure status (``FAILED``, ``ERROR``, ``CANCELLED``...)."""
+        return StatusFlag(status_kind(self._run.status) == "failure")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The latest snapshot as plain JSON-ready data."""
+        run = self._run
+        return {
+            "id": run.id,
+            "org_id": run.organization_id,
+            "status": run.status,
+            "result": run.result,
+            "summary": run.summary,
+            "web_url": run.web_url,
+            "created_at": run.created_at.isoformat() if run.created_at else None,
+            "source_type": run.source_type,
+            "metadata": dict(run.metadata),
+            "pull_requests": [pr.to_json() for pr in run.pull_requests],
+        }
 
     # -- callbacks -------------------------------------------------------------------------
     def add_status_callback(self, callback: StatusCallback) -> None:
@@ -342,3 +410,7 @@ class Task:
 
     def __repr__(self) -> str:
         return f"<Task id={self.id} status={self.status}>"
+
+
+#: codegen 0.57's name for :class:`Task` (the same class).
+AgentTask = Task

@@ -6,6 +6,7 @@ does not pay for tree-sitter and its grammars.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Codebase"]
 __version__ = "0.1.0"
+
+# Library convention: records go nowhere unless the application configures logging
+# (without it, Python's last-resort handler prints WARNING records of caught errors).
+logging.getLogger("graph_sitter").addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> Any:

@@ -321,7 +321,8 @@ def test_configuration_from_environment_and_dotenv(
     monkeypatch.chdir(tmp_path)
     with Agent(base_url=emu.base_url, env={"CODEGEN_ORG_ID": "7"}) as agent:
         assert agent.org_id == 7  # the real environment wins over .env
-        assert agent.validate_credentials() is True
+        # the check is organisation-scoped: the token has no access to org 7 (403)
+        assert agent.validate_credentials() is False
     with Agent(org_id=ORG_ID, token="bad-token-123456", base_url=emu.base_url, env={}) as agent:
         assert agent.validate_credentials() is False
 

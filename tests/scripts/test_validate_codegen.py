@@ -27,8 +27,13 @@ def run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProce
 def test_offline_validation_passes(tmp_path: Path) -> None:
     out = run("--offline", env=CLEAN_ENV, cwd=tmp_path)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "8 passed, 0 failed"
-    for name in ("run -> poll -> complete", "AuthenticationError", "provider through the factory"):
+    assert out.stdout.strip().splitlines()[-1] == "9 passed, 0 failed"
+    for name in (
+        "run -> poll -> complete",
+        "AuthenticationError",
+        "provider through the factory",
+        "graph-sitter integration",
+    ):
         assert name in out.stdout
     assert "FAIL" not in out.stdout and out.stderr == ""
 
@@ -47,13 +52,18 @@ def test_credentials_from_the_environment_are_used(tmp_path: Path) -> None:
                "CODEGEN_BASE_URL": emulator.base_url}  # fmt: skip
         out = run("--poll-interval", "0.05", "--timeout", "20", env=env, cwd=tmp_path)
         assert out.returncode == 0, out.stdout + out.stderr
-        assert out.stdout.strip().endswith("8 passed, 0 failed")
+        assert out.stdout.strip().endswith("9 passed, 0 failed")
         creates = [r for r in emulator.requests if r.method == "POST"]
-        assert len(creates) == 2  # one run through the SDK, one through the provider
+        assert len(creates) == 3  # one run each: the SDK, the provider, Codebase.ai
         assert all(r.path == "/v1/organizations/42/agent/run" for r in creates)
+        # an organisation the token cannot use fails the credential check (org-scoped)
+        wrong_org = run("--poll-interval", "0.05", "--timeout", "20",
+                        env={**env, "CODEGEN_ORG_ID": "7"}, cwd=tmp_path)  # fmt: skip
+        assert wrong_org.returncode == 1
+        assert "organisation 7" in wrong_org.stdout
         # a token the API rejects: failures are reported, the exit code is 1
         env["CODEGEN_TOKEN"] = "cg-rejected-token-0000"
         bad = run("--poll-interval", "0.05", "--timeout", "20", env=env, cwd=tmp_path)
     assert bad.returncode == 1
-    assert bad.stdout.strip().splitlines()[-1] == "1 passed, 7 failed"  # only the bad-token check
+    assert bad.stdout.strip().splitlines()[-1] == "1 passed, 8 failed"  # only the bad-token check
     assert "cg-rejected-token" not in bad.stdout + bad.stderr and TOKEN not in bad.stdout

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph_sitter.ai import context as _context
+from graph_sitter.ai.attempts import AttemptRecord, record_attempts
 from graph_sitter.ai.cache import (
     DEFAULT_TTL,
     REDIS_URL_ENV,
@@ -69,6 +70,7 @@ __all__ = [
     "ANSWER_TOOL",
     "Session",
     "SessionOptions",
+    "ai_client",
     "ask",
     "ask_response",
     "close",
@@ -78,6 +80,7 @@ __all__ = [
     "last_response",
     "map_targets",
     "reset",
+    "set_ai_key",
     "set_session_options",
 ]
 
@@ -468,6 +471,31 @@ def set_session_options(cb: Codebase, **options: Any) -> None:
     get_session(cb).configure(**options)
 
 
+def set_ai_key(cb: Codebase, key: str) -> None:
+    """Upstream's ``Codebase.set_ai_key``: send this codebase's AI calls to OpenAI with ``key``.
+
+    The same as ``set_session_options(provider="openai", provider_options={..., "api_key":
+    key})``; other provider options are kept. The key is redacted from logs and errors.
+
+    Raises:
+        ValueError: ``key`` is empty or not a string.
+    """
+    from graph_sitter.http import register_secret
+
+    if not isinstance(key, str) or not key.strip():
+        raise ValueError("set_ai_key needs a non-empty API key string")
+    register_secret(key)
+    session = get_session(cb)
+    options = {**dict(session.options.provider_options), "api_key": key}
+    session.configure(provider="openai", provider_options=options)
+
+
+def ai_client(cb: Codebase) -> AIProvider:
+    """Upstream's ``Codebase.ai_client``: the provider (or fallback chain) the session uses,
+    built on first use exactly as ``cb.ai`` builds it."""
+    return get_session(cb).provider(None)
+
+
 def reset(cb: Codebase) -> None:
     """Clear the session's request count (``Codebase.reset`` calls this when it can)."""
     session: Session | None = getattr(cb, "_ai_session", None)
@@ -552,9 +580,12 @@ def _members(provider: AIProvider) -> tuple[AIProvider, ...]:
 def _effective(provider: AIProvider, prepared: _Prepared, tools: bool) -> dict[str, Any]:
     """The full effective request after defaults (the cache key's input)."""
     members = []
-    for member in _members(provider):
+    chain = _members(provider)
+    for member in chain:
         model = prepared.model
-        if model is None or (len(_members(provider)) > 1 and not member.accepts_model(model)):
+        if model is not None and len(chain) > 1 and not member.accepts_model(model):
+            continue  # a chain sends a named model only to the providers serving it
+        if model is None:
             model = member.get_default_model()
         max_tokens = prepared.max_tokens
         if max_tokens is None:
@@ -669,13 +700,16 @@ def _log_usage(
     started: float,
     response: AIResponse | None = None,
     error: AIProviderError | None = None,
+    attempts: Sequence[AttemptRecord] = (),
 ) -> None:
     ledger = session.ledger()
     if ledger is None:
         return
     usage = response.usage if response is not None and not response.cached else {}
     retries = 0
-    if response is not None:
+    if attempts:
+        retries = len(attempts) - 1
+    elif response is not None:
         retries = response.retries_taken
     elif error is not None and error.attempts:
         retries = max(0, error.attempts - 1)
@@ -683,7 +717,11 @@ def _log_usage(
         UsageRecord(
             ts=time.time(),
             operation=prepared.operation,
-            provider=response.provider_name if response is not None else provider,
+            provider=(
+                response.provider_name
+                if response is not None
+                else (attempts[-1].provider if attempts else provider)
+            ),
             model=response.model if response is not None else model,
             prompt_tokens=int(usage.get("prompt_tokens", 0)),
             completion_tokens=int(usage.get("completion_tokens", 0)),
@@ -698,6 +736,7 @@ def _log_usage(
                 if response is not None
                 else (error.request_id if error is not None else None)
             ),
+            attempts=tuple(attempts),
         )
     )
 
@@ -728,17 +767,19 @@ def _send(
     while True:
         session.reserve_request()
         requested_model = prepared.model or provider.get_default_model()
+        attempts: list[AttemptRecord] = []
         try:
-            response = provider.generate_response(
-                prepared.user,
-                prepared.system,
-                prepared.model,
-                prepared.temperature,
-                prepared.max_tokens,
-                [ANSWER_TOOL] if tools else None,
-                _FORCE_ANSWER if tools else None,
-                **dict(prepared.extra),
-            )
+            with record_attempts() as attempts:
+                response = provider.generate_response(
+                    prepared.user,
+                    prepared.system,
+                    prepared.model,
+                    prepared.temperature,
+                    prepared.max_tokens,
+                    [ANSWER_TOOL] if tools else None,
+                    _FORCE_ANSWER if tools else None,
+                    **dict(prepared.extra),
+                )
         except ProviderRequestError as exc:
             _log_usage(
                 session,
@@ -747,6 +788,7 @@ def _send(
                 model=requested_model,
                 started=started,
                 error=exc,
+                attempts=attempts,
             )
             if tools and _tools_rejected(exc):
                 logger.info(
@@ -768,6 +810,7 @@ def _send(
                 model=requested_model,
                 started=started,
                 error=exc,
+                attempts=attempts,
             )
             raise
         break
@@ -783,9 +826,18 @@ def _send(
             model=requested_model,
             started=started,
             error=exc,
+            attempts=attempts,
         )
         raise
-    _log_usage(session, prepared, provider="", model="", started=started, response=response)
+    _log_usage(
+        session,
+        prepared,
+        provider="",
+        model="",
+        started=started,
+        response=response,
+        attempts=attempts,
+    )
     response = _annotate(response, prepared, key, via)
     if store is not None and storable(response.finish_reason, answer):
         store.set(key, _to_cache(response, answer, via), session.options.cache_ttl)

@@ -1,8 +1,13 @@
 """The usage ledger: every AI request ``cb.ai*`` makes, appended to a local SQLite file.
 
 One row per request: time, operation (``ask``, ``edit``, ``map``), provider, model, tokens,
-cost, latency, status (``ok`` or the error's class name), retries and whether the answer came
-from the cache. The file is ``<ai state dir>/usage.sqlite3`` (see
+cost, total latency, status (``ok`` or the error's class name), retries and whether the answer
+came from the cache. Under it, one row per attempt (table ``attempts``): each HTTP attempt or
+agent run, at whichever provider of a fallback chain, with its own status, error class and
+latency. So after OpenAI fails three times and Anthropic answers, the request has four
+attempts: three OpenAI errors and the Anthropic success. Files written before attempts were
+recorded (schema version 1) are migrated in place when opened; their requests read as one
+attempt each. The file is ``<ai state dir>/usage.sqlite3`` (see
 :func:`graph_sitter.ai.cache.ai_state_dir`) or ``GRAPH_SITTER_AI_USAGE_DB``; set
 ``GRAPH_SITTER_AI_USAGE=off`` (or the session option ``usage_ledger=False``) to keep no
 ledger. Safe for several threads and processes (WAL, busy timeout).
@@ -14,20 +19,24 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph_sitter.ai.attempts import AttemptRecord
 from graph_sitter.ai.cache import _OFF, ai_state_dir, connect_sqlite
 
 __all__ = [
+    "SCHEMA_VERSION",
     "USAGE_DB_ENV",
     "USAGE_ENV",
     "UsageLedger",
     "UsageRecord",
+    "attempt_views",
     "default_ledger_path",
     "records",
     "summary",
@@ -35,6 +44,8 @@ __all__ = [
 
 USAGE_ENV = "GRAPH_SITTER_AI_USAGE"
 USAGE_DB_ENV = "GRAPH_SITTER_AI_USAGE_DB"
+#: The ledger's schema version (``PRAGMA user_version``): 1 requests only, 2 with attempts.
+SCHEMA_VERSION = 2
 Since = _dt.datetime | _dt.timedelta | float | int | str | None
 
 _COLUMNS = (
@@ -52,6 +63,21 @@ _COLUMNS = (
     "cached",
     "request_id",
 )
+_ATTEMPT_COLUMNS = (
+    "ts",
+    "provider",
+    "model",
+    "attempt",
+    "status",
+    "error",
+    "status_code",
+    "latency_s",
+    "prompt_tokens",
+    "completion_tokens",
+    "total_tokens",
+    "cost_usd",
+    "request_id",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +93,13 @@ class UsageRecord:
         completion_tokens: Output tokens reported by the vendor.
         total_tokens: Their sum.
         cost_usd: Estimated cost (0 for cache hits; ``None`` when unknown).
-        latency_s: Seconds spent, retries included.
+        latency_s: Seconds the whole request took, every attempt and backoff included.
         status: ``ok`` or the error class name.
-        retries: Retries the request took.
+        retries: Attempts beyond the first, across every provider tried.
         cached: Whether the answer came from the cache (no vendor request).
         request_id: The vendor's request id, if any.
+        attempts: Every attempt, in order (empty for cache hits and for rows written before
+            attempts were recorded).
     """
 
     ts: float
@@ -87,6 +115,7 @@ class UsageRecord:
     retries: int = 0
     cached: bool = False
     request_id: str | None = None
+    attempts: tuple[AttemptRecord, ...] = field(default=(), compare=False)
 
 
 def default_ledger_path(env: Mapping[str, str] | None = None) -> Path | None:
@@ -121,27 +150,52 @@ class UsageLedger:
                 "status TEXT, retries INTEGER, cached INTEGER, request_id TEXT)"
             )
             self._db.execute("CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts)")
+            _migrate(self._db)
 
     def record(self, entry: UsageRecord) -> None:
-        """Append one row."""
-        row = asdict(entry)
-        row["cached"] = int(entry.cached)
-        values = tuple(row[c] for c in _COLUMNS)
+        """Append one request and its attempts (atomically)."""
+        values = tuple(int(entry.cached) if c == "cached" else getattr(entry, c) for c in _COLUMNS)
         placeholders = ",".join("?" for _ in _COLUMNS)
+        attempt_sql = (
+            f"INSERT INTO attempts (request, {','.join(_ATTEMPT_COLUMNS)}) "
+            f"VALUES (?, {','.join('?' for _ in _ATTEMPT_COLUMNS)})"
+        )
         with self._lock:
-            self._db.execute(
-                f"INSERT INTO requests ({','.join(_COLUMNS)}) VALUES ({placeholders})", values
-            )
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = self._db.execute(
+                    f"INSERT INTO requests ({','.join(_COLUMNS)}) VALUES ({placeholders})", values
+                )
+                request = cursor.lastrowid
+                self._db.executemany(
+                    attempt_sql,
+                    [(request, *(getattr(a, c) for c in _ATTEMPT_COLUMNS)) for a in entry.attempts],
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def records(self, since: Since = None) -> list[UsageRecord]:
-        """Rows at or after ``since`` (see :func:`summary`), oldest first."""
+        """Requests at or after ``since`` (see :func:`summary`) with their attempts, oldest
+        first."""
         start = _since_ts(since)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {','.join(_COLUMNS)} FROM requests WHERE ts >= ? ORDER BY ts, id",
+                f"SELECT id, {','.join(_COLUMNS)} FROM requests WHERE ts >= ? ORDER BY ts, id",
                 (start,),
             ).fetchall()
-        return [_record(row) for row in rows]
+            attempt_rows = self._db.execute(
+                f"SELECT a.request, {','.join('a.' + c for c in _ATTEMPT_COLUMNS)} "
+                "FROM attempts a JOIN requests r ON r.id = a.request WHERE r.ts >= ? "
+                "ORDER BY a.request, a.id",
+                (start,),
+            ).fetchall()
+        attempts: dict[int, list[AttemptRecord]] = {}
+        for row in attempt_rows:
+            values = dict(zip(_ATTEMPT_COLUMNS, row[1:], strict=True))
+            attempts.setdefault(row[0], []).append(AttemptRecord(**values))
+        return [_record(row[1:], tuple(attempts.get(row[0], ()))) for row in rows]
 
     def summary(self, since: Since = None) -> dict[str, Any]:
         """Totals since ``since``; see :func:`summary`."""
@@ -162,10 +216,52 @@ class UsageLedger:
         return f"UsageLedger({str(self.path)!r})"
 
 
-def _record(row: tuple[Any, ...]) -> UsageRecord:
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a ledger file to :data:`SCHEMA_VERSION` (version 1 files gain ``attempts``)."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version >= SCHEMA_VERSION:
+        return
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY, "
+        "request INTEGER NOT NULL REFERENCES requests (id), ts REAL NOT NULL, provider TEXT, "
+        "model TEXT, attempt INTEGER, status TEXT, error TEXT, status_code INTEGER, "
+        "latency_s REAL, prompt_tokens INTEGER, completion_tokens INTEGER, "
+        "total_tokens INTEGER, cost_usd REAL, request_id TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS attempts_request ON attempts (request)")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _record(row: tuple[Any, ...], attempts: tuple[AttemptRecord, ...] = ()) -> UsageRecord:
     values = dict(zip(_COLUMNS, row, strict=True))
     values["cached"] = bool(values["cached"])
-    return UsageRecord(**values)
+    return UsageRecord(**values, attempts=attempts)
+
+
+def attempt_views(rows: Iterable[UsageRecord]) -> Iterator[tuple[UsageRecord, AttemptRecord]]:
+    """Each request's attempts; a request without any (a cache hit, or a row written before
+    attempts were recorded) stands for one attempt of its own."""
+    for row in rows:
+        if row.attempts:
+            for attempt in row.attempts:
+                yield row, attempt
+            continue
+        yield (
+            row,
+            AttemptRecord(
+                ts=row.ts,
+                provider=row.provider,
+                model=row.model,
+                status="ok" if row.status == "ok" else "error",
+                error=None if row.status == "ok" else row.status,
+                latency_s=row.latency_s,
+                prompt_tokens=row.prompt_tokens,
+                completion_tokens=row.completion_tokens,
+                total_tokens=row.total_tokens,
+                cost_usd=row.cost_usd,
+                request_id=row.request_id,
+            ),
+        )
 
 
 def _since_ts(since: Since) -> float:
@@ -190,38 +286,71 @@ def _percentile(sorted_values: list[float], q: float) -> float:
 
 
 def _group(rows: list[UsageRecord]) -> dict[str, Any]:
+    """Totals of requests (each counts once, however many attempts it took)."""
     vendor = [r for r in rows if not r.cached]
     latencies = sorted(r.latency_s * 1000 for r in vendor)
+    views = [a for _, a in attempt_views(vendor)]
     return {
         "requests": len(rows),
         "vendor_requests": len(vendor),
         "cache_hits": sum(1 for r in rows if r.cached),
         "errors": sum(1 for r in rows if r.status != "ok"),
         "retries": sum(r.retries for r in rows),
+        "attempts": len(views),
+        "failed_attempts": sum(1 for a in views if not a.ok),
         "prompt_tokens": sum(r.prompt_tokens for r in vendor),
         "completion_tokens": sum(r.completion_tokens for r in vendor),
         "total_tokens": sum(r.total_tokens for r in vendor),
         "cost_usd": round(sum(r.cost_usd or 0.0 for r in vendor), 6),
-        "latency_ms": {
-            "mean": round(sum(latencies) / len(latencies), 3) if latencies else 0.0,
-            "p50": round(_percentile(latencies, 0.50), 3),
-            "p95": round(_percentile(latencies, 0.95), 3),
-        },
+        "latency_ms": _latency(latencies),
+    }
+
+
+def _latency(sorted_ms: list[float]) -> dict[str, float]:
+    return {
+        "mean": round(sum(sorted_ms) / len(sorted_ms), 3) if sorted_ms else 0.0,
+        "p50": round(_percentile(sorted_ms, 0.50), 3),
+        "p95": round(_percentile(sorted_ms, 0.95), 3),
+    }
+
+
+def _attempt_group(views: list[tuple[UsageRecord, AttemptRecord]]) -> dict[str, Any]:
+    """Totals of one provider's (or model's) attempts: ``errors`` counts failed attempts,
+    ``requests`` the requests that reached it, ``retries`` its attempts beyond one per
+    request; latencies are the attempts' own."""
+    requests = {id(row): row for row, _ in views}
+    vendor = [(row, a) for row, a in views if not row.cached]
+    vendor_requests = len({id(row) for row, _ in vendor})
+    answered = [a for _, a in vendor if a.ok]
+    return {
+        "requests": len(requests),
+        "vendor_requests": vendor_requests,
+        "cache_hits": sum(1 for row in requests.values() if row.cached),
+        "errors": sum(1 for _, a in vendor if not a.ok),
+        "retries": len(vendor) - vendor_requests,
+        "attempts": len(vendor),
+        "failed_attempts": sum(1 for _, a in vendor if not a.ok),
+        "prompt_tokens": sum(a.prompt_tokens for a in answered),
+        "completion_tokens": sum(a.completion_tokens for a in answered),
+        "total_tokens": sum(a.total_tokens for a in answered),
+        "cost_usd": round(sum(a.cost_usd or 0.0 for a in answered), 6),
+        "latency_ms": _latency(sorted(a.latency_s * 1000 for _, a in vendor)),
     }
 
 
 def _summarise(rows: list[UsageRecord], since: float) -> dict[str, Any]:
     result = _group(rows)
     result["since"] = since
-    by_provider: dict[str, list[UsageRecord]] = {}
-    by_model: dict[str, list[UsageRecord]] = {}
+    by_provider: dict[str, list[tuple[UsageRecord, AttemptRecord]]] = {}
+    by_model: dict[str, list[tuple[UsageRecord, AttemptRecord]]] = {}
     by_operation: dict[str, list[UsageRecord]] = {}
+    for row, attempt in attempt_views(rows):
+        by_provider.setdefault(attempt.provider, []).append((row, attempt))
+        by_model.setdefault(attempt.model, []).append((row, attempt))
     for row in rows:
-        by_provider.setdefault(row.provider, []).append(row)
-        by_model.setdefault(row.model, []).append(row)
         by_operation.setdefault(row.operation, []).append(row)
-    result["by_provider"] = {k: _group(v) for k, v in sorted(by_provider.items())}
-    result["by_model"] = {k: _group(v) for k, v in sorted(by_model.items())}
+    result["by_provider"] = {k: _attempt_group(v) for k, v in sorted(by_provider.items())}
+    result["by_model"] = {k: _attempt_group(v) for k, v in sorted(by_model.items())}
     result["by_operation"] = {k: _group(v) for k, v in sorted(by_operation.items())}
     return result
 
@@ -241,9 +370,14 @@ def summary(
         env: Mapping used instead of ``os.environ``.
 
     Returns:
-        ``{requests, vendor_requests, cache_hits, errors, retries, prompt_tokens,
-        completion_tokens, total_tokens, cost_usd, latency_ms {mean, p50, p95}, since,
-        by_provider, by_model, by_operation}``; all zero when there is no ledger.
+        ``{requests, vendor_requests, cache_hits, errors, retries, attempts,
+        failed_attempts, prompt_tokens, completion_tokens, total_tokens, cost_usd,
+        latency_ms {mean, p50, p95}, since, by_provider, by_model, by_operation}``; all zero
+        when there is no ledger. Top-level figures count requests (``errors``: requests that
+        failed in the end; latency: whole requests). ``by_provider`` and ``by_model`` count
+        attempts: ``errors`` there are failed attempts (an outage survived by a fallback shows
+        up), ``requests`` the requests that reached that provider, latencies the attempts'
+        own. ``by_operation`` counts requests.
     """
     ledger_path = Path(path) if path is not None else default_ledger_path(env)
     if ledger_path is None or not ledger_path.exists():

@@ -88,13 +88,18 @@ def _has_credentials() -> bool:
 
 
 def _usage_table(summary: dict[str, Any]) -> Table:
-    table = Table(title="Usage (from the ledger)")
-    for col in ("provider", "requests", "errors", "retries", "tokens", "cost (USD)", "p50 ms"):
+    """Per provider: requests reaching it, its attempts and how many failed (the outage)."""
+    table = Table(
+        title="Usage (from the ledger)", caption="per provider: every attempt, failed ones too"
+    )
+    columns = ("provider", "reqs", "attempts", "failed", "retries", "tokens", "USD")
+    for col in (*columns, "p50 ms"):
         table.add_column(col, justify="left" if col == "provider" else "right")
     for name, row in summary["by_provider"].items():
         table.add_row(
             name,
             str(row["requests"]),
+            str(row.get("attempts", row["requests"])),
             str(row["errors"]),
             str(row["retries"]),
             str(row["total_tokens"]),

@@ -75,20 +75,31 @@ def compare(as_json: bool, no_validate: bool) -> None:
 @click.argument("name", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def validate(name: str | None, as_json: bool) -> None:
-    """Check credentials with each vendor's cheapest call; exit 1 if any is rejected."""
-    from graph_sitter.ai.providers import validate_provider_credentials
+    """Check credentials with each vendor's cheapest call; exit 1 unless all are valid.
 
-    results: dict[str, bool] = (
-        {name: validate_provider_credentials(name, force=True)}
-        if name
-        else validate_provider_credentials(force=True)
-    )
+    Each provider gets one verdict: valid, REJECTED (the vendor answered 401/403),
+    UNREACHABLE (no answer: connection refused, timeout), MISCONFIGURED (a malformed
+    setting, named), NOT_CONFIGURED or UNVERIFIED (the vendor answered, but not usefully).
+    """
+    from graph_sitter.ai.errors import ProviderConfigurationError
+    from graph_sitter.ai.providers import get_available_providers
+    from graph_sitter.ai.providers.factory import check_provider
+
+    try:
+        names = [name] if name else get_available_providers()
+        checks = [check_provider(n) for n in names]
+    except ProviderConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
     if as_json:
-        _dump(results)
+        _dump({c.provider: {"valid": c.valid, "verdict": c.verdict, "detail": c.detail}
+               for c in checks})  # fmt: skip
     else:
-        if not results:
+        if not checks:
             click.echo("no provider has credentials configured", err=True)
-        for provider, ok in results.items():
-            click.echo(f"{provider}: {'valid' if ok else 'REJECTED'}")
-    if not results or not all(results.values()):
+        for check in checks:
+            if check.valid:
+                click.echo(f"{check.provider}: valid")
+            else:
+                click.echo(f"{check.provider}: {check.verdict}: {check.detail}")
+    if not checks or not all(c.valid for c in checks):
         raise SystemExit(1)

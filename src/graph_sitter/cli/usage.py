@@ -44,6 +44,7 @@ def _group_row(name: str, group: dict[str, Any]) -> list[str]:
         escape(name or "-"),
         f"{group['requests']:,}",
         f"{group['cache_hits']:,}",
+        f"{group.get('attempts', group['vendor_requests']):,}",
         f"{group['errors']:,}",
         f"{group['prompt_tokens']:,}",
         f"{group['completion_tokens']:,}",
@@ -56,7 +57,7 @@ def _group_row(name: str, group: dict[str, Any]) -> list[str]:
 def _table(first: str, groups: dict[str, Any], caption: str | None = None) -> Table:
     table = Table(box=box.SIMPLE_HEAD, caption=caption)
     table.add_column(first, no_wrap=True)
-    for col in ("reqs", "cached", "errors", "tok in", "tok out", "cost", "p50", "p95"):
+    for col in ("reqs", "cached", "attempts", "failed", "tok in", "tok out", "cost", "p50", "p95"):
         table.add_column(col, justify="right")
     for name, group in groups.items():
         table.add_row(*_group_row(name, group))
@@ -79,7 +80,9 @@ def render(data: dict[str, Any], console: Console) -> None:
     latency = data["latency_ms"]
     console.print(
         f"{data['requests']:,} requests ({data['cache_hits']:,} from the cache, "
-        f"{data['errors']:,} failed, {data['retries']:,} retries), "
+        f"{data['errors']:,} failed, {data['retries']:,} retries; "
+        f"{data.get('attempts', 0):,} vendor attempts, {data.get('failed_attempts', 0):,} "
+        "of them failed), "
         f"{data['total_tokens']:,} tokens ({data['prompt_tokens']:,} in, "
         f"{data['completion_tokens']:,} out), ${data['cost_usd']:.4f}, latency "
         f"mean {latency['mean']:.0f} ms / p50 {latency['p50']:.0f} ms / "
@@ -87,7 +90,10 @@ def render(data: dict[str, Any], console: Console) -> None:
         highlight=False,
     )
     console.print(_table("provider", data["by_provider"]))
-    caption = "p50/p95: latency in ms; cost: estimated, in USD"
+    caption = (
+        "per provider and model: attempts (failed: failed attempts); "
+        "p50/p95: attempt latency in ms; cost: estimated, in USD"
+    )
     console.print(_table("model", data["by_model"], caption))
 
 

@@ -549,6 +549,19 @@ class Codebase:
 
         codebase_ai.set_session_options(self, **options)
 
+    def set_ai_key(self, key: str) -> None:
+        """Upstream's spelling: use OpenAI with this API key for this codebase's AI calls."""
+        from graph_sitter.ai import codebase_ai
+
+        codebase_ai.set_ai_key(self, key)
+
+    @property
+    def ai_client(self) -> Any:
+        """Upstream's spelling: the AI provider this codebase's AI calls use (built lazily)."""
+        from graph_sitter.ai import codebase_ai
+
+        return codebase_ai.ai_client(self)
+
     # ------------------------------------------------------------------ view support
     def _symbol(self, f: int, d: int) -> Any:
         rec = self._graph.files[f].index.defs[d]

@@ -1,7 +1,10 @@
 """Ledger rows -> the numbers and time series the dashboard shows. Pure functions, no I/O.
 
-Latency percentiles count vendor requests only (cache hits cost no time worth charting); request
-and error counts include every row. Time series cut the window into equal buckets, oldest first.
+Totals count requests: each counts once however many attempts it took, ``errors`` are requests
+that failed in the end and latencies are whole requests (vendor requests only: cache hits cost
+no time worth charting). Per provider and per model the figures count attempts, so an outage a
+fallback survived stays visible: ``errors`` there are failed attempts and latencies the
+attempts' own. Time series cut the window into equal buckets, oldest first.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from graph_sitter.ai.usage import UsageRecord
+from graph_sitter.ai.attempts import AttemptRecord
+from graph_sitter.ai.usage import UsageRecord, attempt_views
 
 __all__ = ["CIRCUIT_OPEN_STATUS", "ledger_metrics", "percentile", "provider_usage"]
 
@@ -30,6 +34,7 @@ def _totals(rows: Sequence[UsageRecord], window: float) -> dict[str, Any]:
     vendor = [r for r in rows if not r.cached]
     latencies = sorted(r.latency_s * 1000.0 for r in vendor)
     errors = sum(1 for r in rows if r.status != "ok")
+    attempts = [a for _, a in attempt_views(vendor)]
     return {
         "requests": len(rows),
         "vendor_requests": len(vendor),
@@ -38,6 +43,8 @@ def _totals(rows: Sequence[UsageRecord], window: float) -> dict[str, Any]:
         "error_rate": errors / len(rows) if rows else 0.0,
         "requests_per_minute": len(rows) / (window / 60.0) if window > 0 else 0.0,
         "retries": sum(r.retries for r in rows),
+        "attempts": len(attempts),
+        "failed_attempts": sum(1 for a in attempts if not a.ok),
         "prompt_tokens": sum(r.prompt_tokens for r in vendor),
         "completion_tokens": sum(r.completion_tokens for r in vendor),
         "total_tokens": sum(r.total_tokens for r in vendor),
@@ -51,15 +58,56 @@ def _totals(rows: Sequence[UsageRecord], window: float) -> dict[str, Any]:
     }
 
 
+def _attempt_totals(
+    views: Sequence[tuple[UsageRecord, AttemptRecord]], window: float
+) -> dict[str, Any]:
+    """Figures of one provider's (or model's) attempts (see the module docstring)."""
+    requests = {id(row): row for row, _ in views}
+    vendor = [(row, a) for row, a in views if not row.cached]
+    vendor_requests = len({id(row) for row, _ in vendor})
+    answered = [a for _, a in vendor if a.ok]
+    failed = len(vendor) - len(answered)
+    latencies = sorted(a.latency_s * 1000.0 for _, a in vendor)
+    return {
+        "requests": len(requests),
+        "vendor_requests": vendor_requests,
+        "cache_hits": sum(1 for row in requests.values() if row.cached),
+        "attempts": len(vendor),
+        "failed_attempts": failed,
+        "errors": failed,
+        "error_rate": failed / len(vendor) if vendor else 0.0,
+        "requests_per_minute": len(requests) / (window / 60.0) if window > 0 else 0.0,
+        "retries": len(vendor) - vendor_requests,
+        "prompt_tokens": sum(a.prompt_tokens for a in answered),
+        "completion_tokens": sum(a.completion_tokens for a in answered),
+        "total_tokens": sum(a.total_tokens for a in answered),
+        "cost_usd": round(sum(a.cost_usd or 0.0 for a in answered), 6),
+        "cost_unknown": sum(1 for a in answered if a.cost_usd is None),
+        "latency_ms": {
+            "p50": round(percentile(latencies, 0.50), 3),
+            "p95": round(percentile(latencies, 0.95), 3),
+            "p99": round(percentile(latencies, 0.99), 3),
+        },
+    }
+
+
+def _by(
+    rows: Iterable[UsageRecord], key: str
+) -> dict[str, list[tuple[UsageRecord, AttemptRecord]]]:
+    groups: dict[str, list[tuple[UsageRecord, AttemptRecord]]] = {}
+    for row, attempt in attempt_views(rows):
+        groups.setdefault(getattr(attempt, key), []).append((row, attempt))
+    return groups
+
+
 def provider_usage(rows: Iterable[UsageRecord], window: float) -> dict[str, dict[str, Any]]:
-    """Totals per ledger provider name, plus its last request's time and status."""
-    groups: dict[str, list[UsageRecord]] = {}
-    for row in rows:
-        groups.setdefault(row.provider, []).append(row)
+    """Attempt figures per provider, plus its last attempt's time and status (``ok`` or the
+    error class, e.g. :data:`CIRCUIT_OPEN_STATUS`)."""
     result: dict[str, dict[str, Any]] = {}
-    for name, group in sorted(groups.items()):
-        last = max(group, key=lambda r: r.ts)
-        result[name] = {**_totals(group, window), "last_ts": last.ts, "last_status": last.status}
+    for name, group in sorted(_by(rows, "provider").items()):
+        row, last = max(group, key=lambda view: view[1].ts)
+        status = "ok" if last.ok else (last.error or row.status)
+        result[name] = {**_attempt_totals(group, window), "last_ts": last.ts, "last_status": status}
     return result
 
 
@@ -80,6 +128,7 @@ def _series(rows: Sequence[UsageRecord], start: float, end: float, buckets: int)
                 "t": start + i * width,
                 "requests": len(group),
                 "errors": sum(1 for r in group if r.status != "ok"),
+                "failed_attempts": sum(1 for _, a in attempt_views(group) if not a.ok),
                 "tokens": sum(r.total_tokens for r in group if not r.cached),
                 "cost_usd": round(cost, 6),
                 "cumulative_cost_usd": round(cumulative_cost, 6),
@@ -110,15 +159,15 @@ def ledger_metrics(
         raise ValueError("window must be positive and buckets at least 1")
     start = now - window
     inside = [r for r in rows if start <= r.ts <= now]
-    by_model: dict[str, list[UsageRecord]] = {}
-    for row in inside:
-        by_model.setdefault(row.model, []).append(row)
+    by_model = _by(inside, "model")
     return {
         "window_seconds": window,
         "start": start,
         "end": now,
         "totals": _totals(inside, window),
         "by_provider": provider_usage(inside, window),
-        "by_model": {name: _totals(group, window) for name, group in sorted(by_model.items())},
+        "by_model": {
+            name: _attempt_totals(group, window) for name, group in sorted(by_model.items())
+        },
         "series": _series(inside, start, now, buckets),
     }

@@ -9,14 +9,17 @@ in this module (one boundary).
 from __future__ import annotations
 
 import abc
+import contextvars
 import json
 import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclasses_replace
 from typing import Any
 
+from graph_sitter.ai.attempts import AttemptRecord, emit, is_recording, retry_error_name
 from graph_sitter.ai.errors import (
     AIProviderError,
     ContextLengthExceededError,
@@ -44,6 +47,7 @@ from graph_sitter.http import (
     StreamError,
     Transport,
     TransportError,
+    redact,
 )
 from graph_sitter.http.retry import is_quota_exhausted
 
@@ -92,6 +96,42 @@ def estimate_tokens(texts: Sequence[str], max_tokens: int | None) -> int:
     return sum(len(t) for t in texts) // 4 + (max_tokens or 256)
 
 
+@dataclass(slots=True)
+class _CallTrace:
+    """The attempts of one non-streamed call, rebuilt from the transport's retry events.
+
+    Attempt ``n`` starts when attempt ``n - 1``'s retry event fired plus the backoff delay
+    announced with it, and ends at the next retry event (or at the call's end).
+    """
+
+    owner: object
+    method: str
+    path: str
+    model: str
+    next_start: float
+    retried: list[AttemptRecord] = field(default_factory=list)
+
+    def on_retry(self, event: RetryEvent) -> None:
+        now = time.perf_counter()
+        record = AttemptRecord(
+            ts=time.time(),
+            provider=event.name,
+            model=self.model,
+            attempt=event.attempt,
+            status="error",
+            error=retry_error_name(event.status_code),
+            status_code=event.status_code,
+            latency_s=max(0.0, now - self.next_start),
+        )
+        self.retried.append(record)
+        self.next_start = now + event.delay
+
+
+_TRACE: contextvars.ContextVar[_CallTrace | None] = contextvars.ContextVar(
+    "graph_sitter_ai_call_trace", default=None
+)
+
+
 class HTTPProvider(AIProvider):
     """A provider whose vendor is reached over HTTP with the shared transport.
 
@@ -102,6 +142,10 @@ class HTTPProvider(AIProvider):
     """
 
     models_path = "/models"
+    #: Prefixes of this vendor's model names (routing decided without a network call).
+    model_prefixes: tuple[str, ...] = ()
+    #: Prefixes of other vendors' model names: never sent here.
+    foreign_model_prefixes: tuple[str, ...] = ()
 
     def __init__(
         self, transport: Transport, *, default_model: str, validation_ttl: float = 300.0
@@ -222,14 +266,77 @@ class HTTPProvider(AIProvider):
     def _on_retry(self, event: RetryEvent) -> None:
         if event.status_code == 429:
             self._stats.add_rate_limited()
+        trace = _TRACE.get()
+        if trace is not None and trace.owner is self:
+            trace.on_retry(event)
+
+    def _trace(self, call: ChatCall, started: float) -> contextvars.Token[_CallTrace | None]:
+        if not self._attempts_wanted():
+            return _TRACE.set(None)
+        return _TRACE.set(_CallTrace(self, "POST", call.path, call.model, started))
+
+    @staticmethod
+    def _attempts_wanted() -> bool:
+        """Whether anyone takes attempt records (a recorder, or DEBUG logging): building them
+        costs a few microseconds per call, so nobody pays when nobody looks."""
+        return is_recording() or logger.isEnabledFor(logging.DEBUG)
+
+    def _emit_attempts(self, final: AttemptRecord) -> None:
+        """Emit (and log at DEBUG) the retried attempts of this call, then the final one."""
+        trace = _TRACE.get()
+        records: list[AttemptRecord] = []
+        method, path = "POST", ""
+        if trace is not None and trace.owner is self:
+            method, path = trace.method, trace.path
+            if trace.retried:
+                records.extend(trace.retried)
+                latency = max(0.0, time.perf_counter() - trace.next_start)
+                number = len(trace.retried) + 1
+                final = dataclasses_replace(final, attempt=number, latency_s=latency)
+                trace.retried = []
+        records.append(final)
+        debug = logger.isEnabledFor(logging.DEBUG)
+        url = redact(self._transport.url(path)) if debug and path else path
+        for record in records:
+            emit(record)
+            if debug:
+                logger.debug(
+                    "ai.attempt provider=%s method=%s url=%s attempt=%d status=%s "
+                    "http_status=%s latency_ms=%.1f error=%s",
+                    record.provider,
+                    method,
+                    url,
+                    record.attempt,
+                    record.status,
+                    record.status_code,
+                    record.latency_s * 1000.0,
+                    record.error,
+                )
 
     def _fail(self, error: AIProviderError, started: float, retries: int) -> AIProviderError:
+        elapsed = time.perf_counter() - started
         self._stats.record(
             CallRecord(
                 success=False,
-                latency=time.perf_counter() - started,
+                latency=elapsed,
                 retries=retries,
                 rate_limited=1 if error.status_code == 429 else 0,
+            )
+        )
+        if not self._attempts_wanted():
+            return error
+        trace = _TRACE.get()
+        self._emit_attempts(
+            AttemptRecord(
+                ts=time.time(),
+                provider=self.provider_name,
+                model=trace.model if trace is not None else self.default_model,
+                attempt=retries + 1,
+                status="error",
+                error=type(error).__name__,
+                status_code=error.status_code,
+                latency_s=elapsed,
+                request_id=error.request_id,
             )
         )
         return error
@@ -286,6 +393,8 @@ class HTTPProvider(AIProvider):
                 cost_usd=cost,
             )
         )
+        if self._attempts_wanted():
+            self._emit_final_ok(parsed, response, elapsed, retries, prompt, completion, cost)
         metadata: dict[str, Any] = {"finish_reason": parsed.finish_reason, **parsed.extra}
         return AIResponse(
             content=parsed.content,
@@ -300,6 +409,33 @@ class HTTPProvider(AIProvider):
             cost_usd=cost,
             tool_calls=parsed.tool_calls,
             finish_reason=parsed.finish_reason,
+        )
+
+    def _emit_final_ok(
+        self,
+        parsed: Parsed,
+        response: Response | None,
+        elapsed: float,
+        retries: int,
+        prompt: int,
+        completion: int,
+        cost: float | None,
+    ) -> None:
+        self._emit_attempts(
+            AttemptRecord(
+                ts=time.time(),
+                provider=self.provider_name,
+                model=parsed.model,
+                attempt=retries + 1,
+                status="ok",
+                status_code=response.status_code if response is not None else None,
+                latency_s=elapsed,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                total_tokens=prompt + completion,
+                cost_usd=cost,
+                request_id=response.request_id if response is not None else None,
+            )
         )
 
     def _prepare(
@@ -347,18 +483,23 @@ class HTTPProvider(AIProvider):
             prompt, system_prompt, model, temperature, max_tokens, tools, tool_choice, False, kwargs
         )
         started = time.perf_counter()
+        token = self._trace(call, started)
         try:
-            response = self._transport.request(
-                "POST",
-                call.path,
-                json=call.payload,
-                idempotent=True,
-                tokens=call.tokens,
-                timeout=call.timeout,
-            )
-        except TransportError as exc:
-            raise self._fail(self._error_from_transport(exc), started, exc.retries_taken) from exc
-        return self._finish(response, call, started)
+            try:
+                response = self._transport.request(
+                    "POST",
+                    call.path,
+                    json=call.payload,
+                    idempotent=True,
+                    tokens=call.tokens,
+                    timeout=call.timeout,
+                )
+            except TransportError as exc:
+                error = self._error_from_transport(exc)
+                raise self._fail(error, started, exc.retries_taken) from exc
+            return self._finish(response, call, started)
+        finally:
+            _TRACE.reset(token)
 
     async def agenerate_response(
         self,
@@ -376,18 +517,23 @@ class HTTPProvider(AIProvider):
             prompt, system_prompt, model, temperature, max_tokens, tools, tool_choice, False, kwargs
         )
         started = time.perf_counter()
+        token = self._trace(call, started)
         try:
-            response = await self._transport.arequest(
-                "POST",
-                call.path,
-                json=call.payload,
-                idempotent=True,
-                tokens=call.tokens,
-                timeout=call.timeout,
-            )
-        except TransportError as exc:
-            raise self._fail(self._error_from_transport(exc), started, exc.retries_taken) from exc
-        return self._finish(response, call, started)
+            try:
+                response = await self._transport.arequest(
+                    "POST",
+                    call.path,
+                    json=call.payload,
+                    idempotent=True,
+                    tokens=call.tokens,
+                    timeout=call.timeout,
+                )
+            except TransportError as exc:
+                error = self._error_from_transport(exc)
+                raise self._fail(error, started, exc.retries_taken) from exc
+            return self._finish(response, call, started)
+        finally:
+            _TRACE.reset(token)
 
     def _stream_finished(self, state: StreamState, call: ChatCall, started: float) -> None:
         if not state.done:
@@ -568,6 +714,18 @@ class HTTPProvider(AIProvider):
     def get_default_model(self) -> str:
         """The model used when none is given."""
         return self.default_model
+
+    def accepts_model(self, model: str) -> bool:
+        """Whether this provider serves ``model``: by its name's prefix, else by the vendor's
+        model list (fetched once; a list that cannot be fetched serves nothing)."""
+        if model == self.default_model or model.startswith(self.model_prefixes):
+            return True
+        if model.startswith(self.foreign_model_prefixes):
+            return False
+        try:
+            return model in self.get_available_models()
+        except AIProviderError:
+            return False
 
     @property
     def is_available(self) -> bool:

@@ -25,6 +25,7 @@ from graph_sitter.ai.providers._http import (
     estimate_tokens,
 )
 from graph_sitter.ai.providers._settings import resolve_settings
+from graph_sitter.ai.providers.openai import MODEL_PREFIXES as OPENAI_MODEL_PREFIXES
 from graph_sitter.http import ServerSentEvent
 
 __all__ = ["DEFAULT_ANTHROPIC_BASE_URL", "AnthropicProvider"]
@@ -82,6 +83,8 @@ class AnthropicProvider(HTTPProvider):
     provider_name: ClassVar[str] = "Anthropic"
     env_vars: ClassVar[tuple[str, ...]] = ("ANTHROPIC_API_KEY",)
     models_path = "/v1/models"
+    model_prefixes = ("claude-",)
+    foreign_model_prefixes = OPENAI_MODEL_PREFIXES
 
     def __init__(
         self,
@@ -130,10 +133,6 @@ class AnthropicProvider(HTTPProvider):
     def has_credentials(self) -> bool:
         """Whether an API key is configured."""
         return bool(self._settings.api_key)
-
-    def accepts_model(self, model: str) -> bool:
-        """Claude models only."""
-        return model.startswith("claude")
 
     def _is_context_overflow(self, message: str, code: str | None) -> bool:
         lowered = message.lower()

@@ -75,6 +75,8 @@ class AIProvider(abc.ABC):
         self._validation_lock = threading.Lock()
         self._validation: tuple[bool, float] | None = None
         self.last_validation_error: str | None = None
+        #: The error that kept the last credential check from being made, if any.
+        self.last_validation_exception: Exception | None = None
         self._closed = False
 
     # -- abstract --------------------------------------------------------------------------
@@ -213,7 +215,9 @@ class AIProvider(abc.ABC):
                 valid = self._check_credentials()
             except AIProviderError as exc:
                 self.last_validation_error = str(exc)
+                self.last_validation_exception = exc
                 return False
+            self.last_validation_exception = None
             self.last_validation_error = None if valid else "credentials rejected"
             self._validation = (valid, time.monotonic())
             return valid

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from codegen import Agent
 from codegen import exceptions as cg
 from codegen.exceptions import CodegenError, TaskError
+from graph_sitter.ai.attempts import AttemptRecord, emit
 from graph_sitter.ai.errors import (
     AIProviderError,
     ProviderAuthenticationError,
@@ -125,15 +126,21 @@ class CodegenProvider(AIProvider):
             raise TypeError(f"unexpected argument(s): {', '.join(sorted(kw))}")
         super().__init__(validation_ttl=validation_ttl)
         resolved_org = org_id if org_id is not None else secrets.codegen_org_id
+        if org_id is None and resolved_org and not str(resolved_org).strip().isdigit():
+            raise ProviderConfigurationError(
+                "CODEGEN_ORG_ID must be a positive integer organisation id (the number in the "
+                "Codegen web app's organisation settings)",
+                provider=self.provider_name,
+            )
         resolved_token = token or secrets.secret("codegen_token")
         retries = max_retries if max_retries is not None else secrets.codegen_max_retries
         self._agent: Agent | None = None
         if resolved_org and resolved_token:
             try:
                 self._agent = Agent(
-                    resolved_org,
-                    resolved_token,
-                    base_url or secrets.codegen_base_url,
+                    token=resolved_token,
+                    org_id=resolved_org,
+                    base_url=base_url or secrets.codegen_base_url,
                     timeout=request_timeout,
                     max_retries=retries if retries is not None else 2,
                     env={},
@@ -251,19 +258,34 @@ class CodegenProvider(AIProvider):
                 self._failed_tasks += 1
             raise self._fail(
                 AgentRunFailedError(
-                    f"Codegen agent run {exc.task_id} ended with status {exc.task_status}: "
-                    f"{exc.message}",
+                    f"Codegen {exc.message}",  # "agent run N ended with status S: detail"
                     task_id=exc.task_id,
                     task_status=exc.task_status,
                 ),
                 started,
+                used_model,
             ) from exc
         except CodegenError as exc:
-            raise self._fail(_translate(exc), started) from exc
+            raise self._fail(_translate(exc), started, used_model) from exc
         with self._tasks_lock:
             self._successful_tasks += 1
         elapsed = time.perf_counter() - started
         self._stats.record(CallRecord(success=True, latency=elapsed, model=used_model))
+        emit(
+            AttemptRecord(
+                ts=time.time(),
+                provider=self.provider_name,
+                model=used_model,
+                latency_s=elapsed,
+                request_id=str(task.id),
+            )
+        )
+        logger.debug(
+            "ai.attempt provider=Codegen run=%s status=ok run_status=%s latency_ms=%.1f",
+            task.id,
+            task.status,
+            elapsed * 1000.0,
+        )
         run = task.run
         return AIResponse(
             content=run.result or run.summary or "",
@@ -305,13 +327,32 @@ class CodegenProvider(AIProvider):
             **kwargs,
         )
 
-    def _fail(self, error: AIProviderError, started: float) -> AIProviderError:
+    def _fail(self, error: AIProviderError, started: float, model: str) -> AIProviderError:
+        elapsed = time.perf_counter() - started
         self._stats.record(
             CallRecord(
                 success=False,
-                latency=time.perf_counter() - started,
+                latency=elapsed,
                 rate_limited=1 if error.status_code == 429 else 0,
             )
+        )
+        emit(
+            AttemptRecord(
+                ts=time.time(),
+                provider=self.provider_name,
+                model=model,
+                status="error",
+                error=type(error).__name__,
+                status_code=error.status_code,
+                latency_s=elapsed,
+                request_id=error.request_id,
+            )
+        )
+        logger.debug(
+            "ai.attempt provider=Codegen status=error http_status=%s latency_ms=%.1f error=%s",
+            error.status_code,
+            elapsed * 1000.0,
+            type(error).__name__,
         )
         return error
 

@@ -24,6 +24,8 @@ from graph_sitter.ai.errors import (
     AIProviderError,
     ProviderAuthenticationError,
     ProviderConfigurationError,
+    ProviderTimeoutError,
+    ProviderUnavailableError,
 )
 from graph_sitter.ai.providers.base import AIProvider
 from graph_sitter.ai.providers.fallback import FallbackProvider
@@ -31,7 +33,9 @@ from graph_sitter.http.redaction import mask_secret, redact
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "CredentialCheck",
     "ProviderSpec",
+    "check_provider",
     "create_ai_provider",
     "detect_available_credentials",
     "get_available_providers",
@@ -289,9 +293,15 @@ def get_available_providers(
 
 
 def _build(spec: ProviderSpec, kwargs: Mapping[str, Any]) -> AIProvider:
+    """A provider for use: the one whose stats :func:`get_provider_status` reports."""
     provider = spec.load()(**kwargs)
     _registry.live[spec.name] = provider
     return provider
+
+
+def _probe(spec: ProviderSpec, kwargs: Mapping[str, Any]) -> AIProvider:
+    """A throwaway provider for a credential check (never reported as the live one)."""
+    return spec.load()(**kwargs)
 
 
 def _credentials_rejected(provider: AIProvider) -> bool:
@@ -334,6 +344,7 @@ def create_ai_provider(
                 provider=spec.display_name or spec.name,
             )
         provider = _build(spec, kwargs)
+        logger.debug("ai.select provider=%s reason=named", provider.provider_name)
         if validate_on_creation and not provider.validate_credentials():
             if _credentials_rejected(provider):
                 provider.close()
@@ -351,7 +362,13 @@ def create_ai_provider(
 
     per_provider: Mapping[str, Mapping[str, Any]] = kwargs.pop("provider_kwargs", {}) or {}
     chosen: list[AIProvider] = []
-    for name in get_available_providers(env, env_file, prefer_codegen):
+    candidates = get_available_providers(env, env_file, prefer_codegen)
+    logger.debug(
+        "ai.select_candidates providers=%s reason=credentials_found order=%s",
+        ",".join(candidates) or "-",
+        "codegen_first" if prefer_codegen else "codegen_last",
+    )
+    for name in candidates:
         spec = _spec(name)
         provider = _build(spec, {**kwargs, **per_provider.get(name, {})})
         if (
@@ -365,6 +382,11 @@ def create_ai_provider(
         chosen.append(provider)
         if not fallback_enabled:
             break
+    logger.debug(
+        "ai.select providers=%s fallback=%s",
+        ",".join(p.provider_name for p in chosen) or "-",
+        "on" if fallback_enabled and len(chosen) > 1 else "off",
+    )
     if not chosen:
         needed = "; ".join(
             f"{s.display_name or s.name}: {' and '.join(s.required) or 'settings'}"
@@ -392,7 +414,7 @@ def _validate(
         if not force and cached is not None and now - cached[2] < VALIDATION_TTL:
             return cached[0], cached[1]
         try:
-            provider = _build(spec, {"env": env, "env_file": env_file, **kw})
+            provider = _probe(spec, {"env": env, "env_file": env_file, **kw})
         except AIProviderError as exc:
             return False, str(exc)
         try:
@@ -407,29 +429,60 @@ def _validate(
 
 @overload
 def validate_provider_credentials(
-    provider_name: str, force: bool = ..., env: Mapping[str, str] | None = ..., **kwargs: Any
+    provider_name: str,
+    force: bool = ...,
+    env: Mapping[str, str] | None = ...,
+    *,
+    name: None = ...,
+    **kwargs: Any,
 ) -> bool: ...
 @overload
 def validate_provider_credentials(
-    provider_name: None = ..., force: bool = ..., env: Mapping[str, str] | None = ..., **kwargs: Any
+    provider_name: None = ...,
+    force: bool = ...,
+    env: Mapping[str, str] | None = ...,
+    *,
+    name: str,
+    **kwargs: Any,
+) -> bool: ...
+@overload
+def validate_provider_credentials(
+    provider_name: None = ...,
+    force: bool = ...,
+    env: Mapping[str, str] | None = ...,
+    *,
+    name: None = ...,
+    **kwargs: Any,
 ) -> dict[str, bool]: ...
 def validate_provider_credentials(
     provider_name: str | None = None,
     force: bool = False,
     env: Mapping[str, str] | None = None,
+    *,
+    name: str | None = None,
     **kwargs: Any,
 ) -> bool | dict[str, bool]:
     """Check credentials with each vendor's cheapest call (list models); cached 300 s.
 
     Thread-safe: concurrent callers share one check per provider and credential set.
+    Codegen's check reads the organisation's repositories, so a wrong ``CODEGEN_ORG_ID``
+    fails it as a wrong token does.
 
     Args:
         provider_name: One provider (returns a bool), or ``None`` for every provider with
             credentials (returns ``{name: bool}``).
         force: Ignore cached results.
         env: A mapping used instead of ``os.environ``.
+        name: Another spelling of ``provider_name`` (give one of them).
         **kwargs: Passed to the provider constructors (``env_file``, ``http_transport``...).
+
+    Raises:
+        TypeError: ``name`` and ``provider_name`` name different providers.
     """
+    if name is not None:
+        if provider_name is not None and provider_name != name:
+            raise TypeError("give provider_name or name, not both")
+        provider_name = name
     env_file = kwargs.pop("env_file", ".env")
     if provider_name is not None:
         return _validate(_spec(provider_name), env, env_file, force, **kwargs)[0]
@@ -511,3 +564,88 @@ def get_provider_comparison(
             "recommended_provider": recommended,
         },
     }
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialCheck:
+    """The outcome of one provider's credential check, with the reason when it failed.
+
+    Attributes:
+        provider: The registry name (``openai``...).
+        verdict: ``VALID``; ``REJECTED`` (the vendor answered 401/403: wrong key, or no
+            access to the organisation); ``UNREACHABLE`` (no answer: connection refused,
+            DNS, timeout); ``MISCONFIGURED`` (a setting is malformed; ``detail`` names the
+            variable); ``NOT_CONFIGURED`` (no credentials); ``UNVERIFIED`` (the vendor
+            answered, but not usefully: 5xx, malformed body).
+        detail: Why, in one redacted line (``None`` when valid).
+    """
+
+    provider: str
+    verdict: str
+    detail: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        """Whether the credentials were accepted."""
+        return self.verdict == "VALID"
+
+
+def _setting_problem(values: Mapping[str, str | None]) -> str | None:
+    for var, value in values.items():
+        if var.endswith("_BASE_URL") and value and not value.startswith(("http://", "https://")):
+            return f"{var} must be an http(s) URL, got {redact(value)!r}"
+    return None
+
+
+def check_provider(
+    provider_name: str,
+    env: Mapping[str, str] | None = None,
+    env_file: str | None = ".env",
+    **kwargs: Any,
+) -> CredentialCheck:
+    """Check one provider's credentials now (never cached) and say why they fail.
+
+    Args:
+        provider_name: A registered name.
+        env: A mapping used instead of ``os.environ``.
+        env_file: The dotenv file read besides the environment (``None`` to skip).
+        **kwargs: Passed to the provider's constructor.
+
+    Raises:
+        ProviderConfigurationError: The name is not registered.
+    """
+    spec = _spec(provider_name)
+    values = _values(spec, env, env_file)
+    if not _configured(spec, values):
+        needed = " and ".join(spec.required) or "its settings"
+        return CredentialCheck(spec.name, "NOT_CONFIGURED", f"set {needed}")
+    problem = _setting_problem(values)
+    if problem is not None:
+        return CredentialCheck(spec.name, "MISCONFIGURED", problem)
+    try:
+        provider = _probe(spec, {"env": env, "env_file": env_file, **kwargs})
+    except ProviderConfigurationError as exc:
+        return CredentialCheck(spec.name, "MISCONFIGURED", redact(str(exc)))
+    try:
+        valid = provider.validate_credentials(force=True)
+        error = provider.last_validation_exception
+        message = provider.last_validation_error
+    finally:
+        provider.close()
+    logger.debug("ai.credential_check provider=%s valid=%s", spec.name, valid)
+    if valid:
+        return CredentialCheck(spec.name, "VALID")
+    if error is None:
+        hint = " / ".join(spec.required) or "the key"
+        return CredentialCheck(
+            spec.name, "REJECTED", f"the vendor refused the credentials; check {hint}"
+        )
+    detail = redact(message or str(error))
+    if isinstance(error, ProviderConfigurationError):
+        return CredentialCheck(spec.name, "MISCONFIGURED", detail)
+    if isinstance(error, ProviderAuthenticationError):
+        return CredentialCheck(spec.name, "REJECTED", detail)
+    status = getattr(error, "status_code", None)
+    if isinstance(error, ProviderTimeoutError | ProviderUnavailableError) and status is None:
+        return CredentialCheck(spec.name, "UNREACHABLE", detail)
+    return CredentialCheck(spec.name, "UNVERIFIED", detail)

@@ -26,9 +26,11 @@ from graph_sitter.ai.providers._http import (
 from graph_sitter.ai.providers._settings import resolve_settings
 from graph_sitter.http import ServerSentEvent
 
-__all__ = ["DEFAULT_OPENAI_BASE_URL", "OpenAIProvider"]
+__all__ = ["DEFAULT_OPENAI_BASE_URL", "MODEL_PREFIXES", "OpenAIProvider"]
 
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
+#: Name prefixes of OpenAI's models (others are looked up in the server's model list).
+MODEL_PREFIXES = ("gpt-", "chatgpt-", "o1", "o3", "o4", "codex-", "computer-use-")
 
 
 class OpenAIProvider(HTTPProvider):
@@ -55,6 +57,8 @@ class OpenAIProvider(HTTPProvider):
         "OPENAI_MAX_RETRIES",
     )
     models_path = "/models"
+    model_prefixes = MODEL_PREFIXES
+    foreign_model_prefixes = ("claude",)
 
     def __init__(
         self,
@@ -101,10 +105,6 @@ class OpenAIProvider(HTTPProvider):
     def has_credentials(self) -> bool:
         """A key, or a custom (local) server that may not need one."""
         return bool(self._settings.api_key) or self._settings.base_url != DEFAULT_OPENAI_BASE_URL
-
-    def accepts_model(self, model: str) -> bool:
-        """Anything but Anthropic's model names."""
-        return not model.startswith("claude")
 
     # -- wire format -----------------------------------------------------------------------
     def _build(
