@@ -12,7 +12,7 @@ from typing import Any
 import tree_sitter as ts
 
 from graph_sitter.core import _details
-from graph_sitter.core._lookup import NameIndex
+from graph_sitter.core._lookup import NameIndex, split_address
 from graph_sitter.core._records import (
     CLASS,
     ENUM,
@@ -322,9 +322,16 @@ class Codebase:
         if not found:
             if optional:
                 return None
-            short = name.split("::")[-1]
-            raise SymbolNotFoundError(label, name, self._names().suggest(short))
+            raise SymbolNotFoundError(label, name, self._suggestions(kinds, name))
         raise AmbiguousSymbolError(label, name, [s.address for s in found])
+
+    def _suggestions(self, kinds: tuple[str, ...], name: str) -> list[str]:
+        path, bare, where = split_address(name)
+        if where is not None:  # an address whose line is off: the addresses of that name
+            same = self._matching(kinds, f"{path}::{bare}" if path is not None else bare)
+            if same:
+                return [s.address for s in same[:5]]
+        return self._names().suggest(bare)
 
     def _pick(
         self, found: list[Any], label: str, name: str, optional: bool, pool: list[Any]

@@ -379,8 +379,14 @@ class Graph:
             if ns is None:
                 return None
             ns = self.member(ns, part, depth + 1)
-        if ns is not None and ns[0] == "sym" and self._is_class(ns[1], ns[2]):
+        if ns is None or ns[0] != "sym" or depth > _MAX_DEPTH:
+            return None
+        if self._is_class(ns[1], ns[2]):
             return ("inst", ns[1], ns[2])
+        # A function whose return annotation names a class: `make().m()`.
+        returns = self.files[ns[1]].index.return_types.get(ns[2])
+        if returns is not None and self.files[ns[1]].index.defs[ns[2]].kind == FUNCTION:
+            return self._instance_of(ns[1], returns[0], returns[1], depth + 1)
         return None
 
     def _base_member(self, f: int, d: int, name: str) -> Target | None:

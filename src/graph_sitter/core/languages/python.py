@@ -56,11 +56,28 @@ def _query() -> ts.Query:
 
 @cache
 def _instance_query() -> ts.Query:
+    # `self.x = C()` / `cls.x = C()`, `self.x: C`, and in a class body `x = C()` / `x: C`.
     return ts.Query(
         language(),
         """(assignment
              left: (attribute object: (identifier) @obj attribute: (identifier) @attr)
-             right: (call function: [(identifier) (attribute)] @ctor))""",
+             right: (call function: [(identifier) (attribute)] @ctor))
+           (assignment
+             left: (attribute object: (identifier) @obj attribute: (identifier) @attr)
+             type: (type) @type)
+           (class_definition body: (block (expression_statement (assignment
+             left: (identifier) @attr
+             right: (call function: [(identifier) (attribute)] @ctor)))))
+           (class_definition body: (block (expression_statement (assignment
+             left: (identifier) @attr
+             type: (type) @type))))""",
+    )
+
+
+@cache
+def _call_head_query() -> ts.Query:
+    return ts.Query(
+        language(), "(attribute object: (call function: [(identifier) (attribute)] @fn))"
     )
 
 
@@ -115,6 +132,10 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         )
         if scope is not None:
             scope.owner = len(defs) - 1
+        if kind == FUNCTION:
+            returns = _type_span(node.child_by_field_name("return_type"))
+            if returns is not None:
+                index.return_types[len(defs) - 1] = returns
     sc.link_scopes(scopes)
 
     # --- one sweep over identifiers, definitions and imports in document order ------------
@@ -249,15 +270,19 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
             if cls >= 0:
                 _add_chain(index, content, start, chains[start], cls, True, owner, callees)
         elif target == sc.LOCAL and start in chains:
-            # `x = SomeClass(...)` bound once in its scope: `x.method()` can be followed.
-            ctor = _constructor_of(local_binds.get((_binding_scope(scopes, name, s), name)))
+            # Every binding of `x` names one class (`x = C(...)`, `x: C`, a parameter `x: C`,
+            # `x = make()` with `def make() -> C`): `x.method()` can be followed.
+            binds_of = local_binds.get((_binding_scope(scopes, name, s), name))
+            ctor = _class_of_bindings(content, binds_of)
             if ctor is not None:
                 index.local_ctors.append(ctor)
                 head = len(index.local_ctors) - 1
                 _add_chain(
                     index, content, start, chains[start], head, INSTANCE_HEAD, owner, callees
                 )
-    if b"self." in content:
+    if b"()." in content or b")." in content:
+        _call_heads(index, content, root, callees)
+    if any(d.kind == CLASS for d in defs):
         _instance_attributes(index, content, root, scopes, defs)
     if root.has_error:
         index.errors = error_ranges(root)
@@ -271,21 +296,121 @@ def _instance_attributes(
     scopes: list[sc.Scope],
     defs: list[DefRecord],
 ) -> None:
-    """`self.x = SomeClass(...)` in a method: `self.x.method()` can then be followed."""
+    """The class an attribute holds: `self.x = C(...)`, `cls.x = C(...)`, `self.x: C`, and in
+    a class body `x: C` or `x = C(...)`. An annotation wins over assignments; an attribute
+    given different classes is left out (a wrong usage is worse than a missing one)."""
     matches = ts.QueryCursor(_instance_query()).matches(root)
     if not matches:
         return
     sweep = sc.ScopeSweep(scopes)
-    found = []
-    for _, caps in sorted(matches, key=lambda m: m[1]["obj"][0].start_byte):
-        obj, attr, ctor = caps["obj"][0], caps["attr"][0], caps["ctor"][0]
-        if content[obj.start_byte : obj.end_byte] != b"self":
+    seen: dict[tuple[int, str], list[tuple[bool, bytes, int, int]]] = {}
+    for _, caps in sorted(matches, key=lambda m: m[1]["attr"][0].start_byte):
+        attr = caps["attr"][0]
+        obj = caps.get("obj")
+        if obj is not None:
+            if content[obj[0].start_byte : obj[0].end_byte] not in (b"self", b"cls"):
+                continue
+            cls = _enclosing_class(scopes, defs, sweep.at(obj[0].start_byte))
+        else:
+            at = sweep.at(attr.start_byte)
+            body = scopes[at] if at >= 0 else None
+            cls = body.owner if body is not None and body.kind == sc.CLASS else -1
+        if cls < 0:
             continue
-        cls = _enclosing_class(scopes, defs, sweep.at(obj.start_byte))
-        if cls >= 0:
-            name = content[attr.start_byte : attr.end_byte].decode("utf-8", "replace")
-            found.append((cls, name, ctor.start_byte, ctor.end_byte))
+        annotated = "type" in caps
+        span = _type_span(caps["type"][0]) if annotated else _span(caps["ctor"][0])
+        name = content[attr.start_byte : attr.end_byte].decode("utf-8", "replace")
+        entry = (annotated, content[span[0] : span[1]] if span else b"", *(span or (-1, -1)))
+        seen.setdefault((cls, name), []).append(entry)
+    found = []
+    for (cls, name), entries in seen.items():
+        typed = [e for e in entries if e[0]] or entries
+        if typed[0][2] >= 0 and all(e[1] == typed[0][1] for e in typed):
+            found.append((cls, name, typed[0][2], typed[0][3]))
     index.instance_attrs = found
+
+
+def _call_heads(
+    index: FileIndex,
+    content: bytes,
+    root: ts.Node,
+    callees: set[int],
+) -> None:
+    """`C().m`, `make().m.n`: chains whose head is the instance a call returns."""
+    defs = index.defs
+    owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
+    heads = ts.QueryCursor(_call_head_query()).captures(root).get("fn", ())
+    for node in sorted(heads, key=lambda n: n.start_byte):
+        call = node.parent
+        head = _CHAIN_HEAD_RE.fullmatch(content, node.start_byte, node.end_byte)
+        if call is None or head is None:
+            continue
+        if content.startswith(b"super", node.start_byte) and node.end_byte - node.start_byte == 5:
+            continue
+        rest = _MEMBERS_RE.match(content, call.end_byte)
+        if rest is None:
+            continue
+        components: list[tuple[int, int]] = []
+        offset = call.end_byte
+        for part in rest.group(0).split(b".")[1:]:
+            offset += 1
+            components.append((offset, offset + len(part)))
+            offset += len(part)
+        index.local_ctors.append((node.start_byte, node.end_byte))
+        last_call = REF_CALL if components[-1][0] in callees else 0
+        owner = owners.at(node.start_byte)
+        index.chains.append(
+            (len(index.local_ctors) - 1, INSTANCE_HEAD, owner, tuple(components), last_call)
+        )
+
+
+_CHAIN_HEAD_RE = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+_MEMBERS_RE = re.compile(rb"(?:\.[A-Za-z_]\w*)+")
+
+
+def _span(node: ts.Node) -> tuple[int, int]:
+    return node.start_byte, node.end_byte
+
+
+def _type_span(node: ts.Node | None) -> tuple[int, int] | None:
+    """The class an annotation names: `C`, `m.C`, `Optional[C]`, `C | None`; else None."""
+    while node is not None:
+        kind = node.type
+        if kind == "type":
+            node = node.named_children[0] if node.named_child_count == 1 else None
+        elif kind in ("identifier", "attribute"):
+            return _span(node) if _dotted(node) else None
+        elif kind == "generic_type":  # Optional[C]
+            head, params = node.named_children[0], node.named_children[-1]
+            if head.type != "identifier" or head.text != b"Optional":
+                return None
+            inner = [c for c in params.named_children if c.type == "type"]
+            node = inner[0] if len(inner) == 1 else None
+        elif kind == "subscript":  # typing.Optional[C]
+            value = node.child_by_field_name("value")
+            subs = node.children_by_field_name("subscript")
+            if value is None or not value.text or not value.text.endswith(b"Optional"):
+                return None
+            node = subs[0] if len(subs) == 1 else None
+        elif kind == "binary_operator":  # C | None
+            operator = node.child_by_field_name("operator")
+            if operator is None or operator.type != "|":
+                return None
+            sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
+            kept = [n for n in sides if n is not None and n.type != "none"]
+            node = kept[0] if len(kept) == 1 else None
+        else:
+            return None
+    return None
+
+
+def _dotted(node: ts.Node) -> bool:
+    while node.type == "attribute":
+        obj = node.child_by_field_name("object")
+        if obj is None:
+            return False
+        node = obj
+    return node.type == "identifier"
 
 
 def _statement_of(node: ts.Node) -> ts.Node:
@@ -337,22 +462,49 @@ def _binding_scope(scopes: list[sc.Scope], name: str, s: int) -> int:
     return -1
 
 
-def _constructor_of(binds: list[ts.Node] | None) -> tuple[int, int] | None:
-    """The `Ctor` span of the only binding `name = Ctor(...)` (dotted names only), or None."""
-    if binds is None or len(binds) != 1:
+def _class_of_bindings(content: bytes, binds: list[ts.Node] | None) -> tuple[int, int] | None:
+    """The class span all bindings of a local agree on, or None.
+
+    A binding counts when it is `x = Ctor(...)` / `x = make(...)` (a dotted callee),
+    `x: C [= ...]`, or a parameter `x: C`; any other binding (a loop target, `x = y`, `x += 1`)
+    makes the local unknown.
+    """
+    if not binds:
         return None
-    assignment = binds[0].parent
-    if assignment is None or assignment.type != "assignment":
+    spans = []
+    for bind in binds:
+        span = _class_of_binding(bind)
+        if span is None:
+            return None
+        spans.append(span)
+    first = content[spans[0][0] : spans[0][1]]
+    if any(content[a:b] != first for a, b in spans[1:]):
         return None
-    if assignment.child_by_field_name("left") != binds[0]:
+    return spans[0]
+
+
+def _class_of_binding(bind: ts.Node) -> tuple[int, int] | None:
+    parent = bind.parent
+    if parent is None:
         return None
-    right = assignment.child_by_field_name("right")
-    if right is None or right.type != "call":
-        return None
-    function = right.child_by_field_name("function")
-    if function is None or function.type not in ("identifier", "attribute"):
-        return None
-    return (function.start_byte, function.end_byte)
+    if parent.type == "assignment":
+        if parent.child_by_field_name("left") != bind:
+            return None
+        annotation = parent.child_by_field_name("type")
+        if annotation is not None:
+            return _type_span(annotation)
+        right = parent.child_by_field_name("right")
+        if right is None or right.type != "call":
+            return None
+        function = right.child_by_field_name("function")
+        if function is None or function.type not in ("identifier", "attribute"):
+            return None
+        return _span(function) if _dotted(function) else None
+    if parent.type == "typed_parameter" or (
+        parent.type == "typed_default_parameter" and parent.child_by_field_name("name") == bind
+    ):
+        return _type_span(parent.child_by_field_name("type"))
+    return None
 
 
 def _enclosing_class(scopes: list[sc.Scope], defs: list[DefRecord], s: int) -> int:
