@@ -54,6 +54,7 @@ class NameIndex:
         self._qualified: dict[SymKey, str] = {}
         self._addresses: dict[SymKey, str] = {}
         self._buckets: dict[tuple[str, int], list[str]] | None = None
+        self._qualified_buckets: dict[tuple[str, int], list[str]] | None = None
         for f, pf in enumerate(graph.files):
             defs = pf.index.defs
             quals: list[str | None] = [None] * len(defs)
@@ -140,17 +141,21 @@ class NameIndex:
 
     # ----------------------------------------------------------------- suggestions
     def suggest(self, name: str, limit: int = 5) -> list[str]:
-        """Close names of every kind (simple or qualified), best first."""
+        """Close names of every kind (simple, or qualified when `name` has a dot), best first."""
         if not name:
             return []
         if self._buckets is None:
-            self._buckets = _buckets(list(self.by_name) + list(self.by_qualified))
+            self._buckets = _buckets(self.by_name)
+        if "." in name and self._qualified_buckets is None:
+            self._qualified_buckets = _buckets(self.by_qualified)
+        buckets = self._qualified_buckets if "." in name else self._buckets
+        assert buckets is not None
         lowered = name.lower()
         size = len(lowered)
         pool: dict[str, None] = {}
         for sig in _signatures(lowered):
             for length in range(size - _BAND, size + _BAND + 1):
-                for candidate in self._buckets.get((sig, length), ()):
+                for candidate in buckets.get((sig, length), ()):
                     pool[candidate] = None
         return difflib.get_close_matches(name, list(pool), n=limit)
 
@@ -167,14 +172,26 @@ def _qualify(defs: Sequence[DefRecord], quals: list[str | None], d: int) -> str:
 
 
 def _signatures(lowered: str) -> tuple[str, ...]:
-    # A typo rarely touches all three: the first two letters, the last two, first and last.
-    return ("<" + lowered[:2], ">" + lowered[-2:], "=" + lowered[0] + lowered[-1])
+    """Keys a one- or two-letter typo rarely changes all of: the ends in three combinations
+    (3 first + 1 last, 1 first + 3 last, 2 + 2) and the sorted letters (transpositions)."""
+    return (
+        "a" + lowered[:3] + lowered[-1:],
+        "b" + lowered[:1] + lowered[-3:],
+        "c" + lowered[:2] + lowered[-2:],
+        "d" + "".join(sorted(lowered)),
+    )
 
 
 def _buckets(names: Iterable[str]) -> dict[tuple[str, int], list[str]]:
     out: dict[tuple[str, int], list[str]] = {}
     for name in names:
         lowered = name.lower()
+        size = len(lowered)
         for sig in _signatures(lowered):
-            out.setdefault((sig, len(lowered)), []).append(name)
+            key = (sig, size)
+            bucket = out.get(key)
+            if bucket is None:
+                out[key] = [name]
+            else:
+                bucket.append(name)
     return out
