@@ -44,33 +44,27 @@ def split_address(name: str) -> tuple[str | None, str, tuple[int, int | None] | 
 
 
 class NameIndex:
-    """Definitions (imports excepted) by simple name and by qualified name."""
+    """Definitions (imports excepted) by simple name; qualified names per file on demand."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.version = graph.version
         self.by_name: dict[str, list[SymKey]] = {}
-        self.by_qualified: dict[str, list[SymKey]] = {}
-        self._qualified: dict[SymKey, str] = {}
+        self._quals: dict[int, list[str]] = {}
         self._addresses: dict[SymKey, str] = {}
-        self._buckets: dict[tuple[str, int], list[str]] | None = None
-        self._qualified_buckets: dict[tuple[str, int], list[str]] | None = None
+        self._suggest: dict[bool, _Suggestions] = {}
+        by_name = self.by_name
         for f, pf in enumerate(graph.files):
-            defs = pf.index.defs
-            quals: list[str | None] = [None] * len(defs)
-            for d, rec in enumerate(defs):
-                qual = _qualify(defs, quals, d)
-                key = (f, d)
-                self._qualified[key] = qual
-                if rec.kind == IMPORT or not rec.name:
-                    continue
-                self.by_name.setdefault(rec.name, []).append(key)
-                if qual != rec.name:
-                    self.by_qualified.setdefault(qual, []).append(key)
-        for table in (self.by_name, self.by_qualified):
-            for keys in table.values():
-                if len(keys) > 1:
-                    keys.sort(key=self._order)
+            for d, rec in enumerate(pf.index.defs):
+                if rec.kind != IMPORT and rec.name:
+                    keys = by_name.get(rec.name)
+                    if keys is None:
+                        by_name[rec.name] = [(f, d)]
+                    else:
+                        keys.append((f, d))
+        for keys in by_name.values():
+            if len(keys) > 1:
+                keys.sort(key=self._order)
 
     def is_current(self, graph: Graph) -> bool:
         return graph is self.graph and graph.version == self.version
@@ -78,33 +72,37 @@ class NameIndex:
     def _order(self, key: SymKey) -> tuple[int, int]:
         return key[0], self.graph.files[key[0]].index.defs[key[1]].start
 
-    def qualified_name(self, key: SymKey) -> str:
-        return self._qualified[key]
+    def qualified_names(self, f: int) -> list[str]:
+        """Qualified name of every definition of file `f`, by def index."""
+        quals = self._quals.get(f)
+        if quals is None:
+            defs = self.graph.files[f].index.defs
+            partial: list[str | None] = [None] * len(defs)
+            quals = self._quals[f] = [_qualify(defs, partial, d) for d in range(len(defs))]
+        return quals
 
     # ----------------------------------------------------------------- lookups
     def find(self, name: str, kinds: Sequence[str], file: int | None) -> list[SymKey]:
         """Definitions of `kinds` named `name` (simple, else qualified), in `file` if given."""
         _, bare, where = split_address(name) if "@L" in name else (None, name, None)
-        defs_of = self.graph.files
-        keys = self.by_name.get(bare, [])
-        if not keys or not self._any(keys, kinds, file):
-            keys = self.by_qualified.get(bare, []) if "." in bare else []
+        files = self.graph.files
         out = [
             k
-            for k in keys
-            if (file is None or k[0] == file) and defs_of[k[0]].index.defs[k[1]].kind in kinds
+            for k in self.by_name.get(bare, ())
+            if (file is None or k[0] == file) and files[k[0]].index.defs[k[1]].kind in kinds
         ]
+        if not out and "." in bare:  # a qualified name: candidates share its last part
+            out = [
+                k
+                for k in self.by_name.get(bare.rsplit(".", 1)[1], ())
+                if (file is None or k[0] == file)
+                and files[k[0]].index.defs[k[1]].kind in kinds
+                and self.qualified_names(k[0])[k[1]] == bare
+            ]
         if where is not None:
             line, col = where
             out = [k for k in out if self._at(k, line, col)]
         return out
-
-    def _any(self, keys: list[SymKey], kinds: Sequence[str], file: int | None) -> bool:
-        files = self.graph.files
-        return any(
-            (file is None or k[0] == file) and files[k[0]].index.defs[k[1]].kind in kinds
-            for k in keys
-        )
 
     def _at(self, key: SymKey, line: int, col: int | None) -> bool:
         row, column = self.graph.files[key[0]].index.defs[key[1]].start_point
@@ -116,46 +114,80 @@ class NameIndex:
         if known is not None:
             return known
         f, d = key
-        qual = self._qualified[key]
-        path = self.graph.files[f].path
-        rec = self.graph.files[f].index.defs[d]
-        if rec.kind == IMPORT or not rec.name:
-            defs = self.graph.files[f].index.defs
-            same = [(f, i) for i, r in enumerate(defs) if r.kind == rec.kind and r.name == rec.name]
-            same = [k for k in same if self._qualified[k] == qual]
-        else:
-            table = self.by_qualified if qual != rec.name else self.by_name
-            same = [k for k in table.get(qual, []) if k[0] == f and self._qualified[k] == qual]
-        address = f"{path}::{qual}"
+        quals = self.qualified_names(f)
+        qual = quals[d]
+        defs = self.graph.files[f].index.defs
+        rec = defs[d]
+        is_import = rec.kind == IMPORT
+        same = [
+            i
+            for i, other in enumerate(defs)
+            if quals[i] == qual and (other.kind == IMPORT) == is_import and other.name
+        ]
+        address = f"{self.graph.files[f].path}::{qual}"
         if len(same) > 1:
             row, column = rec.start_point
-            if sum(1 for k in same if self._row(k) == row) > 1:
+            if sum(1 for i in same if defs[i].start_point[0] == row) > 1:
                 address += f"@L{row + 1}:{column + 1}"
             else:
                 address += f"@L{row + 1}"
         self._addresses[key] = address
         return address
 
-    def _row(self, key: SymKey) -> int:
-        return int(self.graph.files[key[0]].index.defs[key[1]].start_point[0])
-
     # ----------------------------------------------------------------- suggestions
     def suggest(self, name: str, limit: int = 5) -> list[str]:
         """Close names of every kind (simple, or qualified when `name` has a dot), best first."""
         if not name:
             return []
-        if self._buckets is None:
-            self._buckets = _buckets(self.by_name)
-        if "." in name and self._qualified_buckets is None:
-            self._qualified_buckets = _buckets(self.by_qualified)
-        buckets = self._qualified_buckets if "." in name else self._buckets
-        assert buckets is not None
+        dotted = "." in name
+        finder = self._suggest.get(dotted)
+        if finder is None:
+            names: Iterable[str] = self.by_name
+            if dotted:
+                names = {
+                    self.qualified_names(f)[d]
+                    for keys in self.by_name.values()
+                    for f, d in keys
+                    if self.graph.files[f].index.defs[d].parent >= 0
+                }
+            finder = self._suggest[dotted] = _Suggestions(names)
+        return finder.close(name, limit)
+
+
+class _Suggestions:
+    """Candidates for a misspelt name: names of about its length that share a signature.
+
+    Names are grouped by length once; a length's signature buckets are built the first time a
+    query needs that length, so no miss pays for the whole vocabulary at once.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._by_length: dict[int, list[str]] = {}
+        for name in names:
+            self._by_length.setdefault(len(name), []).append(name)
+        self._buckets: dict[int, dict[str, list[str]]] = {}
+
+    def _bucket(self, length: int) -> dict[str, list[str]]:
+        table = self._buckets.get(length)
+        if table is None:
+            table = self._buckets[length] = {}
+            for name in self._by_length.get(length, ()):
+                for sig in _signatures(name.lower()):
+                    bucket = table.get(sig)
+                    if bucket is None:
+                        table[sig] = [name]
+                    else:
+                        bucket.append(name)
+        return table
+
+    def close(self, name: str, limit: int) -> list[str]:
         lowered = name.lower()
-        size = len(lowered)
+        size = len(name)
         pool: dict[str, None] = {}
-        for sig in _signatures(lowered):
-            for length in range(size - _BAND, size + _BAND + 1):
-                for candidate in buckets.get((sig, length), ()):
+        for length in range(max(size - _BAND, 1), size + _BAND + 1):
+            table = self._bucket(length)
+            for sig in _signatures(lowered):
+                for candidate in table.get(sig, ()):
                     pool[candidate] = None
         return difflib.get_close_matches(name, list(pool), n=limit)
 
@@ -180,18 +212,3 @@ def _signatures(lowered: str) -> tuple[str, ...]:
         "c" + lowered[:2] + lowered[-2:],
         "d" + "".join(sorted(lowered)),
     )
-
-
-def _buckets(names: Iterable[str]) -> dict[tuple[str, int], list[str]]:
-    out: dict[tuple[str, int], list[str]] = {}
-    for name in names:
-        lowered = name.lower()
-        size = len(lowered)
-        for sig in _signatures(lowered):
-            key = (sig, size)
-            bucket = out.get(key)
-            if bucket is None:
-                out[key] = [name]
-            else:
-                bucket.append(name)
-    return out
