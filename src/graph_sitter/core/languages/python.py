@@ -54,33 +54,6 @@ def _query() -> ts.Query:
     return load_query(language(), "python.scm")
 
 
-@cache
-def _instance_query() -> ts.Query:
-    # `self.x = C()` / `cls.x = C()`, `self.x: C`, and in a class body `x = C()` / `x: C`.
-    return ts.Query(
-        language(),
-        """(assignment
-             left: (attribute object: (identifier) @obj attribute: (identifier) @attr)
-             right: (call function: [(identifier) (attribute)] @ctor))
-           (assignment
-             left: (attribute object: (identifier) @obj attribute: (identifier) @attr)
-             type: (type) @type)
-           (class_definition body: (block (expression_statement (assignment
-             left: (identifier) @attr
-             right: (call function: [(identifier) (attribute)] @ctor)))))
-           (class_definition body: (block (expression_statement (assignment
-             left: (identifier) @attr
-             type: (type) @type))))""",
-    )
-
-
-@cache
-def _call_head_query() -> ts.Query:
-    return ts.Query(
-        language(), "(attribute object: (call function: [(identifier) (attribute)] @fn))"
-    )
-
-
 def _text(content: bytes, node: ts.Node) -> str:
     return content[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
@@ -280,10 +253,11 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                 _add_chain(
                     index, content, start, chains[start], head, INSTANCE_HEAD, owner, callees
                 )
-    if b"()." in content or b")." in content:
-        _call_heads(index, content, root, callees)
-    if any(d.kind == CLASS for d in defs):
-        _instance_attributes(index, content, root, scopes, defs)
+    if "call.head" in caps:
+        _call_heads(index, content, caps["call.head"], callees)
+    if "assign.member" in caps or "assign.class" in caps:
+        assigns = get("assign.member", []) + get("assign.class", [])
+        _instance_attributes(index, content, assigns, scopes, defs)
     if root.has_error:
         index.errors = error_ranges(root)
     return index
@@ -292,35 +266,46 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
 def _instance_attributes(
     index: FileIndex,
     content: bytes,
-    root: ts.Node,
+    assigns: list[ts.Node],
     scopes: list[sc.Scope],
     defs: list[DefRecord],
 ) -> None:
     """The class an attribute holds: `self.x = C(...)`, `cls.x = C(...)`, `self.x: C`, and in
     a class body `x: C` or `x = C(...)`. An annotation wins over assignments; an attribute
     given different classes is left out (a wrong usage is worse than a missing one)."""
-    matches = ts.QueryCursor(_instance_query()).matches(root)
-    if not matches:
-        return
     sweep = sc.ScopeSweep(scopes)
     seen: dict[tuple[int, str], list[tuple[bool, bytes, int, int]]] = {}
-    for _, caps in sorted(matches, key=lambda m: m[1]["attr"][0].start_byte):
-        attr = caps["attr"][0]
-        obj = caps.get("obj")
-        if obj is not None:
-            if content[obj[0].start_byte : obj[0].end_byte] not in (b"self", b"cls"):
+    for node in sorted(assigns, key=lambda n: n.start_byte):
+        left = node.child_by_field_name("left")
+        if left is None:
+            continue
+        if left.type == "attribute":
+            obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
+            if obj is None or attr is None or obj.text not in (b"self", b"cls"):
                 continue
-            cls = _enclosing_class(scopes, defs, sweep.at(obj[0].start_byte))
+            cls = _enclosing_class(scopes, defs, sweep.at(obj.start_byte))
         else:
+            attr = left
             at = sweep.at(attr.start_byte)
             body = scopes[at] if at >= 0 else None
             cls = body.owner if body is not None and body.kind == sc.CLASS else -1
         if cls < 0:
             continue
-        annotated = "type" in caps
-        span = _type_span(caps["type"][0]) if annotated else _span(caps["ctor"][0])
+        annotation = node.child_by_field_name("type")
+        if annotation is not None:
+            span = _type_span(annotation)
+        else:
+            right = node.child_by_field_name("right")
+            function = right.child_by_field_name("function") if right is not None else None
+            if right is None or right.type != "call" or function is None:
+                continue
+            if function.type not in ("identifier", "attribute") or not _dotted(function):
+                span = None
+            else:
+                span = _span(function)
         name = content[attr.start_byte : attr.end_byte].decode("utf-8", "replace")
-        entry = (annotated, content[span[0] : span[1]] if span else b"", *(span or (-1, -1)))
+        text = content[span[0] : span[1]] if span else b""
+        entry = (annotation is not None, text, *(span or (-1, -1)))
         seen.setdefault((cls, name), []).append(entry)
     found = []
     for (cls, name), entries in seen.items():
@@ -333,13 +318,12 @@ def _instance_attributes(
 def _call_heads(
     index: FileIndex,
     content: bytes,
-    root: ts.Node,
+    heads: list[ts.Node],
     callees: set[int],
 ) -> None:
     """`C().m`, `make().m.n`: chains whose head is the instance a call returns."""
     defs = index.defs
     owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
-    heads = ts.QueryCursor(_call_head_query()).captures(root).get("fn", ())
     for node in sorted(heads, key=lambda n: n.start_byte):
         call = node.parent
         head = _CHAIN_HEAD_RE.fullmatch(content, node.start_byte, node.end_byte)
