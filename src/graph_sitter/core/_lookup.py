@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from graph_sitter.core._gc import paused_gc
 from graph_sitter.core._records import IMPORT, DefRecord
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ class NameIndex:
     """Definitions (imports excepted) by simple name; qualified names per file on demand."""
 
     def __init__(self, graph: Graph) -> None:
+        with paused_gc():
+            self._build(graph)
+
+    def _build(self, graph: Graph) -> None:
         self.graph = graph
         self.version = graph.version
         self.by_name: dict[str, list[SymKey]] = {}
@@ -54,17 +59,18 @@ class NameIndex:
         self._addresses: dict[SymKey, str] = {}
         self._suggest: dict[bool, _Suggestions] = {}
         by_name = self.by_name
+        get = by_name.get
         for f, pf in enumerate(graph.files):
-            for d, rec in enumerate(pf.index.defs):
-                if rec.kind != IMPORT and rec.name:
-                    keys = by_name.get(rec.name)
+            d = -1
+            for rec in pf.index.defs:
+                d += 1
+                name = rec.name
+                if name and rec.kind != IMPORT:
+                    keys = get(name)
                     if keys is None:
-                        by_name[rec.name] = [(f, d)]
+                        by_name[name] = [(f, d)]
                     else:
                         keys.append((f, d))
-        for keys in by_name.values():
-            if len(keys) > 1:
-                keys.sort(key=self._order)
 
     def is_current(self, graph: Graph) -> bool:
         return graph is self.graph and graph.version == self.version
@@ -102,6 +108,8 @@ class NameIndex:
         if where is not None:
             line, col = where
             out = [k for k in out if self._at(k, line, col)]
+        if len(out) > 1:
+            out.sort(key=self._order)  # by file, then position
         return out
 
     def _at(self, key: SymKey, line: int, col: int | None) -> bool:
@@ -150,8 +158,10 @@ class NameIndex:
                     for f, d in keys
                     if self.graph.files[f].index.defs[d].parent >= 0
                 }
-            finder = self._suggest[dotted] = _Suggestions(names)
-        return finder.close(name, limit)
+            with paused_gc():
+                finder = self._suggest[dotted] = _Suggestions(names)
+        with paused_gc():
+            return finder.close(name, limit)
 
 
 class _Suggestions:

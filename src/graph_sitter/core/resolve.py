@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeAlias
 
+from graph_sitter.core._gc import paused_gc
 from graph_sitter.core._records import (
     CLASS,
     FUNCTION,
@@ -442,10 +443,11 @@ class Graph:
     def build_usages(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Resolve every reference of every file and index usages by symbol."""
         total = len(self.files)
-        for f in range(total):
-            self._index_file(f)
-            if progress is not None and (f % 64 == 0 or f == total - 1):
-                progress(f + 1, total)
+        with paused_gc():
+            for f in range(total):
+                self._index_file(f)
+                if progress is not None and (f % 64 == 0 or f == total - 1):
+                    progress(f + 1, total)
 
     def _final(self, f: int, d: int) -> SymKey | None:
         """The definition a local def/import binding finally denotes."""

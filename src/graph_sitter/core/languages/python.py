@@ -13,6 +13,7 @@ from typing import Any
 
 import tree_sitter as ts
 
+from graph_sitter.core._gc import paused_gc
 from graph_sitter.core._records import (
     CLASS,
     FUNCTION,
@@ -60,6 +61,11 @@ def _text(content: bytes, node: ts.Node) -> str:
 
 def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     """Extract the `FileIndex` of one parsed Python file."""
+    with paused_gc():
+        return _extract(content, tree)
+
+
+def _extract(content: bytes, tree: ts.Tree) -> FileIndex:
     root = tree.root_node
     caps: dict[str, list[ts.Node]] = ts.QueryCursor(_query()).captures(root)
     get = caps.get
