@@ -43,7 +43,7 @@ out = {"seconds": elapsed, "cpu": cpu + kids.ru_utime + kids.ru_stime, "files": 
        "lines": lines, "usages": usages, "rss_kb": rss, "child_rss_kb": kids.ru_maxrss}
 if lookups:
     t = time.perf_counter()
-    cb.get_symbol("_", optional=True)
+    cb.get_symbols("_")
     out["index_s"] = time.perf_counter() - t
     symbols = [s for kind in ("function", "class") for s in cb._collect().get(kind, [])]
     rng = random.Random(7)
@@ -107,8 +107,10 @@ def run_build(root: str, cache: str, exclude: list[str], lookups: bool = False) 
         [sys.executable, "-c", code, root, cache, "1" if lookups else "0"],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if out.returncode != 0:
+        raise SystemExit(f"build failed:\n{out.stderr}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 

@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 a command failed (one clear line on stderr), 2 usage er
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import sys
@@ -54,6 +55,9 @@ cli.add_command(usage_cmd.usage)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (errors print one line unless --debug)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if argv is None and isinstance(sys.stdout, io.TextIOWrapper):
+        # File names that are not UTF-8 (kept as surrogates) print as their own bytes.
+        sys.stdout.reconfigure(errors="surrogateescape")
     debug = "--debug" in args
     try:
         cli.main(args=args, prog_name="graph-sitter", standalone_mode=False)

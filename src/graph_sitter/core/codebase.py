@@ -188,7 +188,7 @@ class Codebase:
         root_name = os.path.basename(self.root.rstrip(os.sep))
         self._graph = Graph(parsed, root_name)
         # The resolved graph of an unchanged tree is cached too: a second build only reads.
-        key = graph_cache_key(parsed, root_name) if cache_dir else None
+        key = graph_cache_key(parsed, root_name, self._graph.inputs) if cache_dir else None
         state = read_graph_state(cache_dir, key) if cache_dir and key else None
         if state is None or not self._graph.import_state(state):
             resolve_progress = (lambda d, t: progress("resolve", d, t)) if progress else None

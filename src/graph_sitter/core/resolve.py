@@ -56,6 +56,9 @@ class Graph:
         self.files = list(files)
         self.root_name = root_name
         self.version = 0  # bumped whenever files are swapped in (`update`, `shift_files`)
+        # `(name, content)` of anything besides `files` that resolution reads (configuration
+        # files): part of the graph cache key, so a changed input is never answered from cache.
+        self.inputs: list[tuple[str, bytes]] = []
         self.file_index: dict[str, int] = {pf.path: i for i, pf in enumerate(self.files)}
         self._module_defs: list[dict[str, int] | None] = [None] * len(self.files)
         self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
