@@ -165,3 +165,20 @@ def run(e: Engine, f: "Engine", g):
     )
     ignite = cb.get_function("Engine.ignite")
     assert ignite is not None and len(ignite.usages()) == 10
+
+
+def test_renaming_the_class_keeps_the_followed_call_sites() -> None:
+    cb = codebase()
+    engine = cb.get_class("Engine")
+    assert engine is not None
+    engine.rename("Motor")  # annotations, constructors and return types move with it
+    cb.commit()
+    users = cb.get_file("users.py")
+    assert users is not None
+    assert 'def run(e: Motor, f: "Engine", g):' in users.content  # strings are not renamed
+    start = cb.get_function("Motor.start")
+    assert start is not None and len(start.usages()) == 10
+    fresh = Codebase.from_files({p.filepath: p.content for p in cb.files})
+    again = fresh.get_function("Motor.start")
+    assert again is not None
+    assert [u.start_byte for u in again.usages()] == [u.start_byte for u in start.usages()]
