@@ -57,6 +57,7 @@ class NameIndex:
         self.by_name: dict[str, list[SymKey]] = {}
         self._quals: dict[int, list[str]] = {}
         self._addresses: dict[SymKey, str] = {}
+        self._sorted: set[str] = set()
         self._suggest: dict[bool, _Suggestions] = {}
         by_name = self.by_name
         get = by_name.get
@@ -92,9 +93,13 @@ class NameIndex:
         """Definitions of `kinds` named `name` (simple, else qualified), in `file` if given."""
         _, bare, where = split_address(name) if "@L" in name else (None, name, None)
         files = self.graph.files
+        keys = self.by_name.get(bare, [])
+        if len(keys) > 1 and bare not in self._sorted:
+            keys.sort(key=self._order)  # by file, then position; once per name
+            self._sorted.add(bare)
         out = [
             k
-            for k in self.by_name.get(bare, ())
+            for k in keys
             if (file is None or k[0] == file) and files[k[0]].index.defs[k[1]].kind in kinds
         ]
         if not out and "." in bare:  # a qualified name: candidates share its last part
@@ -108,8 +113,8 @@ class NameIndex:
         if where is not None:
             line, col = where
             out = [k for k in out if self._at(k, line, col)]
-        if len(out) > 1:
-            out.sort(key=self._order)  # by file, then position
+        if len(out) > 1 and "." in bare:
+            out.sort(key=self._order)
         return out
 
     def _at(self, key: SymKey, line: int, col: int | None) -> bool:
