@@ -40,6 +40,7 @@ ATTRIBUTE = "attribute"  # a class-body variable (exposed through `Class.attribu
 NAME = "python"
 EXTENSIONS = (".py", ".pyi")
 
+_END = 1 << 62
 _CHAIN_RE = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
@@ -143,9 +144,11 @@ def _extract(content: bytes, tree: ts.Tree) -> FileIndex:
     def scope_obj(i: int) -> sc.Scope:
         return scopes[i] if i >= 0 else module
 
+    upcoming = -1  # where the next definition or import starts (flush only from there)
+
     def flush(limit: int) -> None:
         """Process definitions and imports starting at or before `limit`, in order."""
-        nonlocal def_i, imp_i, star
+        nonlocal def_i, imp_i, star, upcoming
         while True:
             d = def_events[def_i][0] if def_i < n_events else None
             m = imports[imp_i].start_byte if imp_i < len(imports) else None
@@ -167,11 +170,13 @@ def _extract(content: bytes, tree: ts.Tree) -> FileIndex:
                         target.add_def(record.name, record.start, len(defs) - 1)
                 imp_i += 1
             else:
+                upcoming = min(d if d is not None else _END, m if m is not None else _END)
                 return
 
     for node in idents:
         pos = node.start_byte
-        flush(pos)
+        if pos >= upcoming:
+            flush(pos)
         if pos in skip:
             continue
         if imp_i and imports[imp_i - 1].end_byte > pos:
