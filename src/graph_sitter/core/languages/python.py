@@ -145,10 +145,11 @@ def _extract(content: bytes, tree: ts.Tree) -> FileIndex:
         return scopes[i] if i >= 0 else module
 
     upcoming = -1  # where the next definition or import starts (flush only from there)
+    import_end = -1  # where the last import statement seen ends
 
     def flush(limit: int) -> None:
         """Process definitions and imports starting at or before `limit`, in order."""
-        nonlocal def_i, imp_i, star, upcoming
+        nonlocal def_i, imp_i, star, upcoming, import_end
         while True:
             d = def_events[def_i][0] if def_i < n_events else None
             m = imports[imp_i].start_byte if imp_i < len(imports) else None
@@ -168,6 +169,7 @@ def _extract(content: bytes, tree: ts.Tree) -> FileIndex:
                         star = True
                     else:
                         target.add_def(record.name, record.start, len(defs) - 1)
+                import_end = imports[imp_i].end_byte
                 imp_i += 1
             else:
                 upcoming = min(d if d is not None else _END, m if m is not None else _END)
@@ -179,7 +181,7 @@ def _extract(content: bytes, tree: ts.Tree) -> FileIndex:
             flush(pos)
         if pos in skip:
             continue
-        if imp_i and imports[imp_i - 1].end_byte > pos:
+        if import_end > pos:
             continue  # a name inside an import statement: handled by its import record
         s = sweep.at(pos)
         scope = scope_obj(s)
