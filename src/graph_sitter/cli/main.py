@@ -11,6 +11,7 @@ from DEBUG up; otherwise the log is shown from ``LOG_LEVEL`` (default ERROR) up.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -82,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, debug = split_debug(sys.argv[1:] if argv is None else argv)
     if debug:
         args.insert(0, DEBUG_FLAG)
+    if argv is None and isinstance(sys.stdout, io.TextIOWrapper):
+        # File names that are not UTF-8 (kept as surrogates) print as their own bytes.
+        sys.stdout.reconfigure(errors="surrogateescape")
     try:
         level = _output.log_level(os.environ, debug=debug)
     except click.UsageError as exc:

@@ -33,7 +33,7 @@ SUPER_HEAD = 2
 INSTANCE_HEAD = 3  # head is an index into `FileIndex.local_ctors`: an instance of that class
 
 # Bump when extraction output changes, so stale cache entries are never read.
-EXTRACTOR_VERSION = 6
+EXTRACTOR_VERSION = 7
 
 
 @dataclass(slots=True)
@@ -74,10 +74,15 @@ class FileIndex:
     chains: list[tuple[int, int, int, tuple[tuple[int, int], ...], int]] = field(
         default_factory=list
     )
-    # constructor spans of locals bound once by `x = Ctor(...)` (heads of INSTANCE_HEAD chains)
+    # class spans of locals whose every binding is `x = Ctor(...)` or `x: Ctor` (and of
+    # `Ctor().m` call heads): heads of INSTANCE_HEAD chains
     local_ctors: list[tuple[int, int]] = field(default_factory=list)
-    # (class def index, attribute name, constructor start, end): `self.attr = Ctor(...)`
+    # (class def index, attribute name, class span start, end): `self.attr = Ctor(...)`,
+    # `cls.attr = Ctor(...)`, `self.attr: Ctor`, class-level `attr: Ctor` / `attr = Ctor()`
     instance_attrs: list[tuple[int, str, int, int]] = field(default_factory=list)
+    # function def index -> span of the class its return annotation names (`-> C`,
+    # `-> Optional[C]`): `make().m()` and `x = make(); x.m()` can then be followed
+    return_types: dict[int, tuple[int, int]] = field(default_factory=dict)
     # exported name -> local def index (TypeScript `export {a as b}`, `export default x`)
     exports: dict[str, int] = field(default_factory=dict)
     # syntax error ranges as ((row, col), (row, col))

@@ -137,6 +137,7 @@ def shift_index(index: FileIndex, shift: Shift, content: bytes, edits: list[Edit
         chains=_shift_chains(index.chains, shift, move),
         local_ctors=[(off(s), off(e)) for s, e in index.local_ctors],
         instance_attrs=[(c, n, off(s), off(e)) for c, n, s, e in index.instance_attrs],
+        return_types={d: (off(s), off(e)) for d, (s, e) in index.return_types.items()},
         exports=dict(index.exports),
         errors=list(index.errors),
     )

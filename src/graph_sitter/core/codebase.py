@@ -12,6 +12,7 @@ from typing import Any
 import tree_sitter as ts
 
 from graph_sitter.core import _details
+from graph_sitter.core._lookup import NameIndex, split_address
 from graph_sitter.core._records import (
     CLASS,
     ENUM,
@@ -193,7 +194,7 @@ class Codebase:
         root_name = os.path.basename(self.root.rstrip(os.sep))
         self._graph = Graph(parsed, root_name)
         # The resolved graph of an unchanged tree is cached too: a second build only reads.
-        key = graph_cache_key(parsed, root_name) if cache_dir else None
+        key = graph_cache_key(parsed, root_name, self._graph.inputs) if cache_dir else None
         if progress is not None and cache_dir and key:
             progress("load", 0, 1)
         state = read_graph_state(cache_dir, key) if cache_dir and key else None
@@ -208,6 +209,7 @@ class Codebase:
         self._trees: OrderedDict[int, ts.Tree] = OrderedDict()
         self._line_cache: dict[int, list[int]] = {}
         self._by_kind: dict[str, list[Any]] | None = None
+        self._name_index: NameIndex | None = None
         self._subclasses: dict[tuple[int, int], list[tuple[int, int]]] | None = None
 
     def __repr__(self) -> str:
@@ -290,43 +292,57 @@ class Codebase:
         raise FileNotFoundInCodebaseError("file", rel, close)
 
     def get_function(self, name: str, optional: bool = False) -> Function | None:
-        """A function or method by name, `Class.method`, or `path::name`."""
+        """A function or method by name, `Class.method`, `path::name` or an address."""
         return self._lookup((FUNCTION,), "function", name, optional)
 
     def get_class(self, name: str, optional: bool = False) -> Class | None:
         return self._lookup((CLASS,), "class", name, optional)
 
     def get_symbol(self, name: str, optional: bool = False) -> Symbol | None:
+        """A definition by name, qualified name, `path::name`, or its `address`."""
         return self._lookup(_TOP_KINDS, "symbol", name, optional)
 
     def get_symbols(self, name: str) -> list[Symbol]:
         """Every definition named `name` (or with that qualified name)."""
         return self._matching(_TOP_KINDS, name)
 
+    def _names(self) -> NameIndex:
+        index = self._name_index
+        if index is None or not index.is_current(self._graph):
+            index = self._name_index = NameIndex(self._graph)
+        return index
+
     def _matching(self, kinds: tuple[str, ...], name: str) -> list[Any]:
-        path = None
+        file = None
         if "::" in name:
             path, name = name.split("::", 1)
-            path = self._relative(path)
-        by_kind = self._collect()
-        pool = [s for k in kinds for s in by_kind.get(k, [])]
-        if path is not None:
-            pool = [s for s in pool if s.filepath == path]
-        found = [s for s in pool if s.name == name]
-        if not found and "." in name:
-            found = [s for s in pool if s.qualified_name == name]
-        return found
+            file = self._graph.file_index.get(self._relative(path))
+            if file is None:
+                return []
+        return [self._symbol(f, d) for f, d in self._names().find(name, kinds, file)]
 
     def _lookup(self, kinds: tuple[str, ...], label: str, name: str, optional: bool) -> Any:
         found = self._matching(kinds, name)
-        if len(found) > 1 and "::" not in name and "." not in name:
+        if len(found) > 1 and "." not in name.split("::")[-1]:
             # A module-level definition wins over same-named methods and nested functions.
             top = [s for s in found if s._rec.parent < 0]
             if len(top) == 1:
                 found = top
-        by_kind = self._collect()
-        pool = [s for k in kinds for s in by_kind.get(k, [])]
-        return self._pick(found, label, name, optional, pool)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            if optional:
+                return None
+            raise SymbolNotFoundError(label, name, self._suggestions(kinds, name))
+        raise AmbiguousSymbolError(label, name, [s.address for s in found])
+
+    def _suggestions(self, kinds: tuple[str, ...], name: str) -> list[str]:
+        path, bare, where = split_address(name)
+        if where is not None:  # an address whose line is off: the addresses of that name
+            same = self._matching(kinds, f"{path}::{bare}" if path is not None else bare)
+            if same:
+                return [s.address for s in same[:5]]
+        return self._names().suggest(bare)
 
     def _pick(
         self, found: list[Any], label: str, name: str, optional: bool, pool: list[Any]
@@ -339,9 +355,7 @@ class Codebase:
             names = sorted({s.name for s in pool} | {s.qualified_name for s in pool})
             short = name.split("::")[-1]
             raise SymbolNotFoundError(label, name, difflib.get_close_matches(short, names, n=5))
-        raise AmbiguousSymbolError(
-            label, name, [f"{s.filepath}::{s.qualified_name}" for s in found]
-        )
+        raise AmbiguousSymbolError(label, name, [s.address for s in found])
 
     def _relative(self, path: str) -> str:
         if self.root and os.path.isabs(path):

@@ -7,6 +7,7 @@ pay for them. Workers write the cache entries they produce.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -14,10 +15,12 @@ import pickle
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from importlib import metadata
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
 import tree_sitter as ts
@@ -27,10 +30,12 @@ from graph_sitter.core.languages import language_for_path
 
 __all__ = [
     "ParsedFile",
+    "analysis_fingerprint",
     "default_cache_dir",
     "graph_cache_key",
     "parse_files",
     "parse_one",
+    "path_key",
     "read_graph_state",
     "write_graph_state",
 ]
@@ -96,10 +101,50 @@ def _to_utf8(raw: bytes, encoding: str, problem: str | None) -> bytes:
     return raw.decode(encoding).encode("utf-8")
 
 
+# The modules whose code decides what a file's index and the resolved graph contain.
+_ANALYSIS_SOURCES = ("_records.py", "parse.py", "resolve.py", "languages")
+
+
+@functools.cache
+def analysis_fingerprint() -> str:
+    """Digest of the extraction and resolution code (and grammar versions).
+
+    Part of every cache key, so a cache written by other code (an upgrade, a local change
+    without a version bump) is never read: a cache must not change an answer.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{EXTRACTOR_VERSION}:{ts.LANGUAGE_VERSION}:{_grammar_versions()}\0".encode())
+    here = Path(__file__).parent
+    for name in _ANALYSIS_SOURCES:
+        item = here / name
+        members = sorted(item.rglob("*")) if item.is_dir() else [item]
+        for member in members:
+            if member.suffix not in (".py", ".scm") or not member.is_file():
+                continue
+            h.update(member.relative_to(here).as_posix().encode() + b"\0")
+            h.update(member.read_bytes())
+    return h.hexdigest()
+
+
+def _grammar_versions() -> str:
+    out = []
+    for dist in ("tree-sitter", "tree-sitter-python", "tree-sitter-typescript"):
+        try:
+            out.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{dist}=?")
+    return ",".join(out)
+
+
+def path_key(path: str) -> bytes:
+    """A path's exact bytes for hashing (names that are not UTF-8 keep their raw bytes)."""
+    return path.encode("utf-8", "surrogateescape")
+
+
 def _digest(content: bytes, language: str, path: str) -> str:
     h = hashlib.blake2b(digest_size=16)
     grammar = path[path.rfind(".") :].lower() if language == "typescript" else language
-    h.update(f"{EXTRACTOR_VERSION}:{language}:{grammar}:{ts.LANGUAGE_VERSION}\0".encode())
+    h.update(f"{analysis_fingerprint()}:{language}:{grammar}\0".encode())
     h.update(content)
     return h.hexdigest()
 
@@ -153,14 +198,28 @@ def _cache_write(cache_dir: str, digest: str, index: FileIndex) -> None:
 _GRAPH_FORMAT = 1
 
 
-def graph_cache_key(files: Sequence[ParsedFile], root_name: str) -> str | None:
-    """Key of a whole resolved graph: every file's path and content digest, in order."""
+def graph_cache_key(
+    files: Sequence[ParsedFile],
+    root_name: str,
+    inputs: Iterable[tuple[str, bytes]] = (),
+) -> str | None:
+    """Key of a whole resolved graph, covering everything resolution reads.
+
+    That is: the analysis code (`analysis_fingerprint`), the root folder's name (it names the
+    modules of a root package), every file's path and content digest in order, and `inputs`:
+    `(name, content)` of anything else resolution reads (e.g. configuration files). None when
+    a file has no digest (it was edited in memory): such a graph is not cached.
+    """
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"graph:{_GRAPH_FORMAT}:{EXTRACTOR_VERSION}:{root_name}\0".encode())
+    h.update(f"graph:{_GRAPH_FORMAT}:{analysis_fingerprint()}\0".encode())
+    h.update(path_key(root_name) + b"\0")
     for pf in files:
         if not pf.digest:
             return None
-        h.update(f"{pf.path}\0{pf.digest}\0".encode())
+        h.update(path_key(pf.path) + b"\0" + pf.digest.encode() + b"\0")
+    for name, content in sorted(inputs):
+        h.update(b"input\0" + path_key(name) + b"\0")
+        h.update(hashlib.blake2b(content, digest_size=16).digest())
     return h.hexdigest()
 
 

@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeAlias
 
+from graph_sitter.core._gc import paused_gc
 from graph_sitter.core._records import (
     CLASS,
     FUNCTION,
@@ -54,6 +55,10 @@ class Graph:
     def __init__(self, files: Sequence[ParsedFile], root_name: str = "") -> None:
         self.files = list(files)
         self.root_name = root_name
+        self.version = 0  # bumped whenever files are swapped in (`update`, `shift_files`)
+        # `(name, content)` of anything besides `files` that resolution reads (configuration
+        # files): part of the graph cache key, so a changed input is never answered from cache.
+        self.inputs: list[tuple[str, bytes]] = []
         self.file_index: dict[str, int] = {pf.path: i for i, pf in enumerate(self.files)}
         self._module_defs: list[dict[str, int] | None] = [None] * len(self.files)
         self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
@@ -248,20 +253,32 @@ class Graph:
         if kind == "mod":
             mod_name: str = ns[1]
             f = self.module_map.get(mod_name)
+            sub = f"{mod_name}.{name}"
             if f is not None:
+                # Python's rule: what the package namespace binds, else the submodule that
+                # exists (`from . import x` in the package binds the submodule itself).
                 d = self.module_defs(f).get(name)
-                if d is not None:
+                if d is not None and not self._binds_own_submodule(f, d, mod_name):
                     return self._follow(f, d, depth)
+                if sub in self.module_map:
+                    return ("mod", sub)
                 star = self._star_lookup(f, name, depth)
                 if star is not None:
                     return star
-            return self.module_target(f"{mod_name}.{name}")
+            return self.module_target(sub)
         if kind == "file":
             return self._ts_export(ns[1], name, depth)
         if kind in ("sym", "inst"):
             f, d = ns[1], ns[2]
             return self._class_member(f, d, name, depth)
         return None
+
+    def _binds_own_submodule(self, f: int, d: int, mod_name: str) -> bool:
+        """Whether binding `d` of package file `f` is `from . import <name>` (the submodule)."""
+        rec = self.files[f].index.defs[d]
+        if rec.kind != IMPORT or rec.imported_name != rec.name or rec.module is None:
+            return False
+        return self._python_module(f, rec.module) == ("mod", mod_name)
 
     def _follow(self, f: int, d: int, depth: int) -> Target | None:
         self._note(f)
@@ -366,8 +383,14 @@ class Graph:
             if ns is None:
                 return None
             ns = self.member(ns, part, depth + 1)
-        if ns is not None and ns[0] == "sym" and self._is_class(ns[1], ns[2]):
+        if ns is None or ns[0] != "sym" or depth > _MAX_DEPTH:
+            return None
+        if self._is_class(ns[1], ns[2]):
             return ("inst", ns[1], ns[2])
+        # A function whose return annotation names a class: `make().m()`.
+        returns = self.files[ns[1]].index.return_types.get(ns[2])
+        if returns is not None and self.files[ns[1]].index.defs[ns[2]].kind == FUNCTION:
+            return self._instance_of(ns[1], returns[0], returns[1], depth + 1)
         return None
 
     def _base_member(self, f: int, d: int, name: str) -> Target | None:
@@ -423,10 +446,11 @@ class Graph:
     def build_usages(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Resolve every reference of every file and index usages by symbol."""
         total = len(self.files)
-        for f in range(total):
-            self._index_file(f)
-            if progress is not None and (f % 64 == 0 or f == total - 1):
-                progress(f + 1, total)
+        with paused_gc():
+            for f in range(total):
+                self._index_file(f)
+                if progress is not None and (f % 64 == 0 or f == total - 1):
+                    progress(f + 1, total)
 
     def _final(self, f: int, d: int) -> SymKey | None:
         """The definition a local def/import binding finally denotes."""
@@ -457,6 +481,7 @@ class Graph:
     def update(self, changed: dict[int, ParsedFile]) -> set[int]:
         """Swap in re-parsed files and re-index every file that read them; return those."""
         touched = set(changed)
+        self.version += 1
         for f, pf in changed.items():
             self.files[f] = pf
             self._forget_tables(f)
@@ -496,6 +521,7 @@ class Graph:
 
     def shift_files(self, changed: dict[int, tuple[ParsedFile, Callable[[int], int]]]) -> None:
         """Swap in files whose records only moved (see `_shift`): move their usage records."""
+        self.version += 1
         for f, (pf, _) in changed.items():
             self.files[f] = pf
             self._forget_tables(f)

@@ -172,9 +172,13 @@ class SourceFile:
         return self._symbols((IMPORT,), top=False)
 
     def _get(self, kinds: tuple[str, ...], label: str, name: str, optional: bool) -> Any:
-        found = [s for s in self._symbols(kinds, top=False) if s.name == name]
-        if not found and "." in name:
-            found = [s for s in self._symbols(kinds, top=False) if s.qualified_name == name]
+        if IMPORT in kinds:
+            found = [s for s in self._symbols(kinds, top=False) if s.name == name]
+            if not found and "." in name:
+                found = [s for s in self._symbols(kinds, top=False) if s.qualified_name == name]
+        else:
+            keys = self._cb._names().find(name, kinds, self._f)
+            found = [self._cb._symbol(f, d) for f, d in keys]
         return self._cb._pick(found, label, name, optional, self._symbols(kinds, top=False))
 
     def get_function(self, name: str, optional: bool = False) -> Function | None:
@@ -283,6 +287,12 @@ class Symbol:
             rec = defs[rec.parent]
             parts.append(rec.name)
         return ".".join(reversed(parts))
+
+    @property
+    def address(self) -> str:
+        """Unique, stable address accepted by `get_symbol`: `path::qualified.name`, with
+        `@L<line>` (or `@L<line>:<column>`) when the file has several of that qualified name."""
+        return self._cb._names().address((self._f, self._d))
 
     @property
     def filepath(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import tree_sitter as ts
 
+from graph_sitter.core._gc import paused_gc
 from graph_sitter.core._records import (
     CLASS,
     FUNCTION,
@@ -39,6 +40,7 @@ ATTRIBUTE = "attribute"  # a class-body variable (exposed through `Class.attribu
 NAME = "python"
 EXTENSIONS = (".py", ".pyi")
 
+_END = 1 << 62
 _CHAIN_RE = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
@@ -54,22 +56,17 @@ def _query() -> ts.Query:
     return load_query(language(), "python.scm")
 
 
-@cache
-def _instance_query() -> ts.Query:
-    return ts.Query(
-        language(),
-        """(assignment
-             left: (attribute object: (identifier) @obj attribute: (identifier) @attr)
-             right: (call function: [(identifier) (attribute)] @ctor))""",
-    )
-
-
 def _text(content: bytes, node: ts.Node) -> str:
     return content[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
 def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     """Extract the `FileIndex` of one parsed Python file."""
+    with paused_gc():
+        return _extract(content, tree)
+
+
+def _extract(content: bytes, tree: ts.Tree) -> FileIndex:
     root = tree.root_node
     caps: dict[str, list[ts.Node]] = ts.QueryCursor(_query()).captures(root)
     get = caps.get
@@ -115,6 +112,10 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         )
         if scope is not None:
             scope.owner = len(defs) - 1
+        if kind == FUNCTION:
+            returns = _type_span(node.child_by_field_name("return_type"))
+            if returns is not None:
+                index.return_types[len(defs) - 1] = returns
     sc.link_scopes(scopes)
 
     # --- one sweep over identifiers, definitions and imports in document order ------------
@@ -143,9 +144,12 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     def scope_obj(i: int) -> sc.Scope:
         return scopes[i] if i >= 0 else module
 
+    upcoming = -1  # where the next definition or import starts (flush only from there)
+    import_end = -1  # where the last import statement seen ends
+
     def flush(limit: int) -> None:
         """Process definitions and imports starting at or before `limit`, in order."""
-        nonlocal def_i, imp_i, star
+        nonlocal def_i, imp_i, star, upcoming, import_end
         while True:
             d = def_events[def_i][0] if def_i < n_events else None
             m = imports[imp_i].start_byte if imp_i < len(imports) else None
@@ -165,16 +169,19 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                         star = True
                     else:
                         target.add_def(record.name, record.start, len(defs) - 1)
+                import_end = imports[imp_i].end_byte
                 imp_i += 1
             else:
+                upcoming = min(d if d is not None else _END, m if m is not None else _END)
                 return
 
     for node in idents:
         pos = node.start_byte
-        flush(pos)
+        if pos >= upcoming:
+            flush(pos)
         if pos in skip:
             continue
-        if imp_i and imports[imp_i - 1].end_byte > pos:
+        if import_end > pos:
             continue  # a name inside an import statement: handled by its import record
         s = sweep.at(pos)
         scope = scope_obj(s)
@@ -249,16 +256,21 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
             if cls >= 0:
                 _add_chain(index, content, start, chains[start], cls, True, owner, callees)
         elif target == sc.LOCAL and start in chains:
-            # `x = SomeClass(...)` bound once in its scope: `x.method()` can be followed.
-            ctor = _constructor_of(local_binds.get((_binding_scope(scopes, name, s), name)))
+            # Every binding of `x` names one class (`x = C(...)`, `x: C`, a parameter `x: C`,
+            # `x = make()` with `def make() -> C`): `x.method()` can be followed.
+            binds_of = local_binds.get((_binding_scope(scopes, name, s), name))
+            ctor = _class_of_bindings(content, binds_of)
             if ctor is not None:
                 index.local_ctors.append(ctor)
                 head = len(index.local_ctors) - 1
                 _add_chain(
                     index, content, start, chains[start], head, INSTANCE_HEAD, owner, callees
                 )
-    if b"self." in content:
-        _instance_attributes(index, content, root, scopes, defs)
+    if "call.head" in caps:
+        _call_heads(index, content, caps["call.head"], callees)
+    if "assign.member" in caps or "assign.class" in caps:
+        assigns = get("assign.member", []) + get("assign.class", [])
+        _instance_attributes(index, content, assigns, scopes, defs)
     if root.has_error:
         index.errors = error_ranges(root)
     return index
@@ -267,25 +279,135 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
 def _instance_attributes(
     index: FileIndex,
     content: bytes,
-    root: ts.Node,
+    assigns: list[ts.Node],
     scopes: list[sc.Scope],
     defs: list[DefRecord],
 ) -> None:
-    """`self.x = SomeClass(...)` in a method: `self.x.method()` can then be followed."""
-    matches = ts.QueryCursor(_instance_query()).matches(root)
-    if not matches:
-        return
+    """The class an attribute holds: `self.x = C(...)`, `cls.x = C(...)`, `self.x: C`, and in
+    a class body `x: C` or `x = C(...)`. An annotation wins over assignments; an attribute
+    given different classes is left out (a wrong usage is worse than a missing one)."""
     sweep = sc.ScopeSweep(scopes)
-    found = []
-    for _, caps in sorted(matches, key=lambda m: m[1]["obj"][0].start_byte):
-        obj, attr, ctor = caps["obj"][0], caps["attr"][0], caps["ctor"][0]
-        if content[obj.start_byte : obj.end_byte] != b"self":
+    seen: dict[tuple[int, str], list[tuple[bool, bytes, int, int]]] = {}
+    for node in sorted(assigns, key=lambda n: n.start_byte):
+        left = node.child_by_field_name("left")
+        if left is None:
             continue
-        cls = _enclosing_class(scopes, defs, sweep.at(obj.start_byte))
-        if cls >= 0:
-            name = content[attr.start_byte : attr.end_byte].decode("utf-8", "replace")
-            found.append((cls, name, ctor.start_byte, ctor.end_byte))
+        if left.type == "attribute":
+            obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
+            if obj is None or attr is None or obj.text not in (b"self", b"cls"):
+                continue
+            cls = _enclosing_class(scopes, defs, sweep.at(obj.start_byte))
+        else:
+            attr = left
+            at = sweep.at(attr.start_byte)
+            body = scopes[at] if at >= 0 else None
+            cls = body.owner if body is not None and body.kind == sc.CLASS else -1
+        if cls < 0:
+            continue
+        annotation = node.child_by_field_name("type")
+        if annotation is not None:
+            span = _type_span(annotation)
+        else:
+            right = node.child_by_field_name("right")
+            function = right.child_by_field_name("function") if right is not None else None
+            if right is None or right.type != "call" or function is None:
+                continue
+            if function.type not in ("identifier", "attribute") or not _dotted(function):
+                span = None
+            else:
+                span = _span(function)
+        name = content[attr.start_byte : attr.end_byte].decode("utf-8", "replace")
+        text = content[span[0] : span[1]] if span else b""
+        entry = (annotation is not None, text, *(span or (-1, -1)))
+        seen.setdefault((cls, name), []).append(entry)
+    found = []
+    for (cls, name), entries in seen.items():
+        typed = [e for e in entries if e[0]] or entries
+        if typed[0][2] >= 0 and all(e[1] == typed[0][1] for e in typed):
+            found.append((cls, name, typed[0][2], typed[0][3]))
     index.instance_attrs = found
+
+
+def _call_heads(
+    index: FileIndex,
+    content: bytes,
+    heads: list[ts.Node],
+    callees: set[int],
+) -> None:
+    """`C().m`, `make().m.n`: chains whose head is the instance a call returns."""
+    defs = index.defs
+    owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
+    for node in sorted(heads, key=lambda n: n.start_byte):
+        call = node.parent
+        head = _CHAIN_HEAD_RE.fullmatch(content, node.start_byte, node.end_byte)
+        if call is None or head is None:
+            continue
+        if content.startswith(b"super", node.start_byte) and node.end_byte - node.start_byte == 5:
+            continue
+        rest = _MEMBERS_RE.match(content, call.end_byte)
+        if rest is None:
+            continue
+        components: list[tuple[int, int]] = []
+        offset = call.end_byte
+        for part in rest.group(0).split(b".")[1:]:
+            offset += 1
+            components.append((offset, offset + len(part)))
+            offset += len(part)
+        index.local_ctors.append((node.start_byte, node.end_byte))
+        last_call = REF_CALL if components[-1][0] in callees else 0
+        owner = owners.at(node.start_byte)
+        index.chains.append(
+            (len(index.local_ctors) - 1, INSTANCE_HEAD, owner, tuple(components), last_call)
+        )
+
+
+_CHAIN_HEAD_RE = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+_MEMBERS_RE = re.compile(rb"(?:\.[A-Za-z_]\w*)+")
+
+
+def _span(node: ts.Node) -> tuple[int, int]:
+    return node.start_byte, node.end_byte
+
+
+def _type_span(node: ts.Node | None) -> tuple[int, int] | None:
+    """The class an annotation names: `C`, `m.C`, `Optional[C]`, `C | None`; else None."""
+    while node is not None:
+        kind = node.type
+        if kind == "type":
+            node = node.named_children[0] if node.named_child_count == 1 else None
+        elif kind in ("identifier", "attribute"):
+            return _span(node) if _dotted(node) else None
+        elif kind == "generic_type":  # Optional[C]
+            head, params = node.named_children[0], node.named_children[-1]
+            if head.type != "identifier" or head.text != b"Optional":
+                return None
+            inner = [c for c in params.named_children if c.type == "type"]
+            node = inner[0] if len(inner) == 1 else None
+        elif kind == "subscript":  # typing.Optional[C]
+            value = node.child_by_field_name("value")
+            subs = node.children_by_field_name("subscript")
+            if value is None or not value.text or not value.text.endswith(b"Optional"):
+                return None
+            node = subs[0] if len(subs) == 1 else None
+        elif kind == "binary_operator":  # C | None
+            operator = node.child_by_field_name("operator")
+            if operator is None or operator.type != "|":
+                return None
+            sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
+            kept = [n for n in sides if n is not None and n.type != "none"]
+            node = kept[0] if len(kept) == 1 else None
+        else:
+            return None
+    return None
+
+
+def _dotted(node: ts.Node) -> bool:
+    while node.type == "attribute":
+        obj = node.child_by_field_name("object")
+        if obj is None:
+            return False
+        node = obj
+    return node.type == "identifier"
 
 
 def _statement_of(node: ts.Node) -> ts.Node:
@@ -337,22 +459,49 @@ def _binding_scope(scopes: list[sc.Scope], name: str, s: int) -> int:
     return -1
 
 
-def _constructor_of(binds: list[ts.Node] | None) -> tuple[int, int] | None:
-    """The `Ctor` span of the only binding `name = Ctor(...)` (dotted names only), or None."""
-    if binds is None or len(binds) != 1:
+def _class_of_bindings(content: bytes, binds: list[ts.Node] | None) -> tuple[int, int] | None:
+    """The class span all bindings of a local agree on, or None.
+
+    A binding counts when it is `x = Ctor(...)` / `x = make(...)` (a dotted callee),
+    `x: C [= ...]`, or a parameter `x: C`; any other binding (a loop target, `x = y`, `x += 1`)
+    makes the local unknown.
+    """
+    if not binds:
         return None
-    assignment = binds[0].parent
-    if assignment is None or assignment.type != "assignment":
+    spans = []
+    for bind in binds:
+        span = _class_of_binding(bind)
+        if span is None:
+            return None
+        spans.append(span)
+    first = content[spans[0][0] : spans[0][1]]
+    if any(content[a:b] != first for a, b in spans[1:]):
         return None
-    if assignment.child_by_field_name("left") != binds[0]:
+    return spans[0]
+
+
+def _class_of_binding(bind: ts.Node) -> tuple[int, int] | None:
+    parent = bind.parent
+    if parent is None:
         return None
-    right = assignment.child_by_field_name("right")
-    if right is None or right.type != "call":
-        return None
-    function = right.child_by_field_name("function")
-    if function is None or function.type not in ("identifier", "attribute"):
-        return None
-    return (function.start_byte, function.end_byte)
+    if parent.type == "assignment":
+        if parent.child_by_field_name("left") != bind:
+            return None
+        annotation = parent.child_by_field_name("type")
+        if annotation is not None:
+            return _type_span(annotation)
+        right = parent.child_by_field_name("right")
+        if right is None or right.type != "call":
+            return None
+        function = right.child_by_field_name("function")
+        if function is None or function.type not in ("identifier", "attribute"):
+            return None
+        return _span(function) if _dotted(function) else None
+    if parent.type == "typed_parameter" or (
+        parent.type == "typed_default_parameter" and parent.child_by_field_name("name") == bind
+    ):
+        return _type_span(parent.child_by_field_name("type"))
+    return None
 
 
 def _enclosing_class(scopes: list[sc.Scope], defs: list[DefRecord], s: int) -> int:

@@ -44,3 +44,9 @@
 (attribute) @chain
 (call function: (identifier) @callee)
 (call function: (attribute attribute: (identifier) @callee))
+
+; What attributes hold and call results: `self.x = C()`, `self.x: C`, class-level `x: C`,
+; and `C().m` (the call's callee heads a chain).
+(assignment left: (attribute object: (identifier))) @assign.member
+(class_definition body: (block (expression_statement (assignment left: (identifier)) @assign.class)))
+(attribute object: (call function: [(identifier) (attribute)] @call.head))

@@ -1,0 +1,229 @@
+"""Name indexes behind `Codebase.get_function/get_class/get_symbol`, and symbol addresses.
+
+Built once per graph version (lazily, on the first lookup) from the records alone, so a hit is
+a few dictionary reads and a miss looks for suggestions among a small set of candidates.
+
+Addresses: every definition has one, unique in its codebase and accepted by `get_symbol`:
+``path::qualified.name``, or, when several definitions of the file share that qualified name
+(functions nested in different anonymous callbacks, a property's getter and setter),
+``path::qualified.name@L<line>`` with the 1-based line of the definition, and
+``@L<line>:<column>`` (1-based byte column) when even the line is shared.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from graph_sitter.core._gc import paused_gc
+from graph_sitter.core._records import IMPORT, DefRecord
+
+if TYPE_CHECKING:
+    from graph_sitter.core.resolve import Graph
+
+__all__ = ["NameIndex", "split_address"]
+
+SymKey = tuple[int, int]
+_LINE_SUFFIX = re.compile(r"^(?P<name>.+)@L(?P<line>\d+)(?::(?P<col>\d+))?$")
+_BAND = 2  # suggestions differ in length by at most this much
+
+
+def split_address(name: str) -> tuple[str | None, str, tuple[int, int | None] | None]:
+    """`path::qualified@L3:5` -> (path, qualified, (3, 5)); parts not given are None."""
+    path = None
+    if "::" in name:
+        path, name = name.split("::", 1)
+    where = None
+    match = _LINE_SUFFIX.match(name)
+    if match is not None:
+        col = match.group("col")
+        where = (int(match.group("line")), int(col) if col else None)
+        name = match.group("name")
+    return path, name, where
+
+
+class NameIndex:
+    """Definitions (imports excepted) by simple name; qualified names per file on demand."""
+
+    def __init__(self, graph: Graph) -> None:
+        with paused_gc():
+            self._build(graph)
+
+    def _build(self, graph: Graph) -> None:
+        self.graph = graph
+        self.version = graph.version
+        self.by_name: dict[str, list[SymKey]] = {}
+        self._quals: dict[int, list[str]] = {}
+        self._addresses: dict[SymKey, str] = {}
+        self._sorted: set[str] = set()
+        self._suggest: dict[bool, _Suggestions] = {}
+        by_name = self.by_name
+        get = by_name.get
+        for f, pf in enumerate(graph.files):
+            d = -1
+            for rec in pf.index.defs:
+                d += 1
+                name = rec.name
+                if name and rec.kind != IMPORT:
+                    keys = get(name)
+                    if keys is None:
+                        by_name[name] = [(f, d)]
+                    else:
+                        keys.append((f, d))
+
+    def is_current(self, graph: Graph) -> bool:
+        return graph is self.graph and graph.version == self.version
+
+    def _order(self, key: SymKey) -> tuple[int, int]:
+        return key[0], self.graph.files[key[0]].index.defs[key[1]].start
+
+    def qualified_names(self, f: int) -> list[str]:
+        """Qualified name of every definition of file `f`, by def index."""
+        quals = self._quals.get(f)
+        if quals is None:
+            defs = self.graph.files[f].index.defs
+            partial: list[str | None] = [None] * len(defs)
+            quals = self._quals[f] = [_qualify(defs, partial, d) for d in range(len(defs))]
+        return quals
+
+    # ----------------------------------------------------------------- lookups
+    def find(self, name: str, kinds: Sequence[str], file: int | None) -> list[SymKey]:
+        """Definitions of `kinds` named `name` (simple, else qualified), in `file` if given."""
+        _, bare, where = split_address(name) if "@L" in name else (None, name, None)
+        files = self.graph.files
+        keys = self.by_name.get(bare, [])
+        if len(keys) > 1 and bare not in self._sorted:
+            keys.sort(key=self._order)  # by file, then position; once per name
+            self._sorted.add(bare)
+        out = [
+            k
+            for k in keys
+            if (file is None or k[0] == file) and files[k[0]].index.defs[k[1]].kind in kinds
+        ]
+        if not out and "." in bare:  # a qualified name: candidates share its last part
+            out = [
+                k
+                for k in self.by_name.get(bare.rsplit(".", 1)[1], ())
+                if (file is None or k[0] == file)
+                and files[k[0]].index.defs[k[1]].kind in kinds
+                and self.qualified_names(k[0])[k[1]] == bare
+            ]
+        if where is not None:
+            line, col = where
+            out = [k for k in out if self._at(k, line, col)]
+        if len(out) > 1 and "." in bare:
+            out.sort(key=self._order)
+        return out
+
+    def _at(self, key: SymKey, line: int, col: int | None) -> bool:
+        row, column = self.graph.files[key[0]].index.defs[key[1]].start_point
+        return row + 1 == line and (col is None or column + 1 == col)
+
+    def address(self, key: SymKey) -> str:
+        """The symbol's unique address (see the module docstring)."""
+        known = self._addresses.get(key)
+        if known is not None:
+            return known
+        f, d = key
+        quals = self.qualified_names(f)
+        qual = quals[d]
+        defs = self.graph.files[f].index.defs
+        rec = defs[d]
+        is_import = rec.kind == IMPORT
+        same = [
+            i
+            for i, other in enumerate(defs)
+            if quals[i] == qual and (other.kind == IMPORT) == is_import and other.name
+        ]
+        address = f"{self.graph.files[f].path}::{qual}"
+        if len(same) > 1:
+            row, column = rec.start_point
+            if sum(1 for i in same if defs[i].start_point[0] == row) > 1:
+                address += f"@L{row + 1}:{column + 1}"
+            else:
+                address += f"@L{row + 1}"
+        self._addresses[key] = address
+        return address
+
+    # ----------------------------------------------------------------- suggestions
+    def suggest(self, name: str, limit: int = 5) -> list[str]:
+        """Close names of every kind (simple, or qualified when `name` has a dot), best first."""
+        if not name:
+            return []
+        dotted = "." in name
+        finder = self._suggest.get(dotted)
+        if finder is None:
+            names: Iterable[str] = self.by_name
+            if dotted:
+                names = {
+                    self.qualified_names(f)[d]
+                    for keys in self.by_name.values()
+                    for f, d in keys
+                    if self.graph.files[f].index.defs[d].parent >= 0
+                }
+            with paused_gc():
+                finder = self._suggest[dotted] = _Suggestions(names)
+        with paused_gc():
+            return finder.close(name, limit)
+
+
+class _Suggestions:
+    """Candidates for a misspelt name: names of about its length that share a signature.
+
+    Names are grouped by length once; a length's signature buckets are built the first time a
+    query needs that length, so no miss pays for the whole vocabulary at once.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._by_length: dict[int, list[str]] = {}
+        for name in names:
+            self._by_length.setdefault(len(name), []).append(name)
+        self._buckets: dict[int, dict[str, list[str]]] = {}
+
+    def _bucket(self, length: int) -> dict[str, list[str]]:
+        table = self._buckets.get(length)
+        if table is None:
+            table = self._buckets[length] = {}
+            for name in self._by_length.get(length, ()):
+                for sig in _signatures(name.lower()):
+                    bucket = table.get(sig)
+                    if bucket is None:
+                        table[sig] = [name]
+                    else:
+                        bucket.append(name)
+        return table
+
+    def close(self, name: str, limit: int) -> list[str]:
+        lowered = name.lower()
+        size = len(name)
+        pool: dict[str, None] = {}
+        for length in range(max(size - _BAND, 1), size + _BAND + 1):
+            table = self._bucket(length)
+            for sig in _signatures(lowered):
+                for candidate in table.get(sig, ()):
+                    pool[candidate] = None
+        return difflib.get_close_matches(name, list(pool), n=limit)
+
+
+def _qualify(defs: Sequence[DefRecord], quals: list[str | None], d: int) -> str:
+    known = quals[d]
+    if known is not None:
+        return known
+    rec = defs[d]
+    parent = rec.parent
+    qual = f"{_qualify(defs, quals, parent)}.{rec.name}" if 0 <= parent < len(defs) else rec.name
+    quals[d] = qual
+    return qual
+
+
+def _signatures(lowered: str) -> tuple[str, ...]:
+    """Keys a one- or two-letter typo rarely changes all of: the ends in three combinations
+    (3 first + 1 last, 1 first + 3 last, 2 + 2) and the sorted letters (transpositions)."""
+    return (
+        "a" + lowered[:3] + lowered[-1:],
+        "b" + lowered[:1] + lowered[-3:],
+        "c" + lowered[:2] + lowered[-2:],
+        "d" + "".join(sorted(lowered)),
+    )
