@@ -30,6 +30,7 @@ from graph_sitter.core._records import (
     DefRecord,
     FileIndex,
 )
+from graph_sitter.core.languages.typescript_modules import ModuleResolver
 from graph_sitter.core.parse import ParsedFile
 
 Target: TypeAlias = tuple[Any, ...]
@@ -51,9 +52,16 @@ class Graph:
     re-indexes exactly the files that read them, instead of the whole codebase.
     """
 
-    def __init__(self, files: Sequence[ParsedFile], root_name: str = "") -> None:
+    def __init__(
+        self,
+        files: Sequence[ParsedFile],
+        root_name: str = "",
+        read_config: Callable[[str], bytes | None] | None = None,
+    ) -> None:
         self.files = list(files)
         self.root_name = root_name
+        self._read_config = read_config or _no_config
+        self._ts_modules: ModuleResolver | None = None
         self.file_index: dict[str, int] = {pf.path: i for i, pf in enumerate(self.files)}
         self._module_defs: list[dict[str, int] | None] = [None] * len(self.files)
         self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
@@ -225,11 +233,21 @@ class Graph:
                     return ("mod", ".".join(parts[:-depth_below]))
         return None
 
-    def _resolve_ts_import(self, f: int, rec: DefRecord, depth: int) -> Target | None:
-        from graph_sitter.core.languages import typescript
+    @property
+    def ts_modules(self) -> ModuleResolver:
+        """TypeScript module resolution over this graph's files (tsconfig, workspaces)."""
+        if self._ts_modules is None:
+            self._ts_modules = ModuleResolver(self.file_index, self._read_config)
+        return self._ts_modules
 
-        spec = rec.module or ""
-        path = typescript.resolve_module(self.files[f].path, spec, self.file_index.__contains__)
+    def resolution_inputs(self) -> str:
+        """Digest of the non-source files resolution reads ("" without TypeScript files)."""
+        if not any(pf.language == "typescript" for pf in self.files):
+            return ""
+        return self.ts_modules.inputs_digest()
+
+    def _resolve_ts_import(self, f: int, rec: DefRecord, depth: int) -> Target | None:
+        path = self.ts_modules.resolve(self.files[f].path, rec.module or "")
         if path is None:
             return None
         target_file = self.file_index[path]
@@ -591,6 +609,10 @@ class Graph:
 
     def iter_usages(self, key: SymKey) -> Iterator[UsageRec]:
         yield from self.usages.get(key, ())
+
+
+def _no_config(path: str) -> bytes | None:
+    return None
 
 
 def class_header_end(pf: ParsedFile, rec: DefRecord) -> int:

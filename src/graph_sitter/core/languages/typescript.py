@@ -8,7 +8,6 @@ A tree-sitter query does the tree walk in C; Python only sweeps over positions s
 
 from __future__ import annotations
 
-import posixpath
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from graph_sitter.core._records import (
 )
 from graph_sitter.core.languages import _scopes as sc
 from graph_sitter.core.languages._common import error_ranges, line_count
+from graph_sitter.core.languages.typescript_modules import resolve_relative
 
 ATTRIBUTE = "attribute"  # a class field (exposed through `Class.attributes`)
 
@@ -52,8 +52,6 @@ _NO_BIND, _NEAREST, _VAR = 0, 1, 2
 # Binding-pattern roots.
 _ROOT_VAR, _ROOT_LET, _ROOT_WRITE = 0, 1, 2
 
-_RESOLVE_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
-_JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
 _TS_SUFFIXES = (".ts", ".mts", ".cts")  # .d.ts included
 
 _WORD = rb"#?[A-Za-z_$][\w$]*"
@@ -907,28 +905,7 @@ def resolve_module(importer: str, specifier: str, exists: Callable[[str], bool])
 
     `importer` and the result are POSIX paths relative to the codebase root. Tries the exact
     path, then each TypeScript/JavaScript extension, then `<path>/index.<ext>`; a `.js`-style
-    specifier also finds the TypeScript source beside it (`./a.js` -> `./a.ts`).
+    specifier also finds the TypeScript source beside it (`./a.js` -> `./a.ts`). Package names,
+    tsconfig `paths` and workspaces are resolved by `typescript_modules.ModuleResolver`.
     """
-    if not specifier.startswith((".", "/")) or specifier.startswith("//"):
-        return None
-    if specifier.startswith("/"):
-        base = posixpath.normpath(specifier.lstrip("/"))
-    else:
-        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
-    if base.startswith("../") or base == "..":
-        return None  # outside the codebase
-    if base == ".":
-        base = ""
-    candidates: list[str] = []
-    if base and not specifier.endswith("/"):
-        candidates.append(base)
-        stem, ext = posixpath.splitext(base)
-        for replacement in _JS_TO_TS.get(ext, ()):
-            candidates.append(stem + replacement)
-        candidates.extend(base + e for e in _RESOLVE_EXTENSIONS)
-    prefix = base + "/" if base else ""
-    candidates.extend(prefix + "index" + e for e in _RESOLVE_EXTENSIONS)
-    for candidate in candidates:
-        if exists(candidate):
-            return candidate
-    return None
+    return resolve_relative(importer, specifier, exists)
