@@ -58,7 +58,12 @@ def _target(cb: Codebase, path: str, name: str) -> str | None:
             "start",  # lib/node/backend.js -> outDir lib -> rootDir src
             "packages/legacy/src/node/backend.ts::start",
         ),
-        # `paths: {}` in a package tsconfig overrides the inherited patterns.
+        # `paths: {}` in a package tsconfig overrides the inherited patterns; a namespace.
+        (
+            "packages/legacy/src/node/backend.ts",
+            "CommonCommands",
+            "packages/legacy/src/common/command.ts::CommonCommands",
+        ),
         (
             "packages/legacy/src/node/backend.ts",
             "Command",
@@ -89,6 +94,10 @@ def test_usages_follow_across_packages(cb: Codebase) -> None:
         ("packages-private/playground/src/main.ts", 6),
         ("packages/reactivity/src/ref.ts", 5),
         ("packages/runtime-core/src/index.ts", 7),
+    ]
+    label = cb.get_function("label").usages()  # `CommonCommands.label(...)` across packages
+    assert [(u.filepath, u.kind) for u in label] == [
+        ("packages/legacy/src/node/backend.ts", "call")
     ]
     create_app = cb.get_function("createApp").usages()
     assert ("packages/server-renderer/src/helpers/render.ts", 3) in [

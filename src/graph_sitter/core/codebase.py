@@ -20,6 +20,7 @@ from graph_sitter.core._records import (
     GLOBAL_VAR,
     IMPORT,
     INTERFACE,
+    NAMESPACE,
     REF_CALL,
     TYPE_ALIAS,
     FileIndex,
@@ -75,7 +76,7 @@ from graph_sitter.core.symbols import (
 __all__ = ["Codebase"]
 
 ProgressCallback = Callable[[str, int, int], None]
-_TOP_KINDS = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM)
+_TOP_KINDS = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM, NAMESPACE)
 _TREE_CACHE_SIZE = 64
 
 

@@ -25,6 +25,7 @@ from graph_sitter.core._records import (
     GLOBAL_VAR,
     IMPORT,
     INSTANCE_HEAD,
+    NAMESPACE,
     SUPER_HEAD,
     TARGET_STAR,
     DefRecord,
@@ -67,6 +68,9 @@ class Graph:
         self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
         self._member_tables: list[dict[int, dict[str, Any]] | None] = [None] * len(self.files)
         self._star_tables: list[list[int] | None] = [None] * len(self.files)
+        self._namespace_tables: list[dict[tuple[int, str], list[int]] | None] = [None] * len(
+            self.files
+        )
         # Cached results carry the files read to compute them.
         self._import_cache: dict[SymKey, tuple[Target | None, frozenset[int]]] = {}
         self._superclass_cache: dict[SymKey, tuple[list[Target], frozenset[int]]] = {}
@@ -336,23 +340,49 @@ class Graph:
             table = {}
             defs = self.files[f].index.defs
             for i, rec in enumerate(defs):
-                if rec.parent >= 0 and rec.kind in _MEMBER_KINDS and defs[rec.parent].kind == CLASS:
+                if rec.parent < 0:
+                    continue
+                parent_kind = defs[rec.parent].kind
+                if (parent_kind == CLASS and rec.kind in _MEMBER_KINDS) or (
+                    parent_kind == NAMESPACE and rec.is_exported and rec.kind != IMPORT
+                ):
                     table.setdefault(rec.parent, {}).setdefault(rec.name, i)
             for cls, attr, start, end in self.files[f].index.instance_attrs:
                 table.setdefault(cls, {}).setdefault(attr, (start, end))
             self._member_tables[f] = table
         return table
 
+    def _namespaces_merged(self, f: int, d: int) -> list[int]:
+        """Namespaces declared with the same name in the same scope as `d` (merged with it)."""
+        self._note(f)
+        table = self._namespace_tables[f]
+        if table is None:
+            table = {}
+            for i, rec in enumerate(self.files[f].index.defs):
+                if rec.kind == NAMESPACE:
+                    table.setdefault((rec.parent, rec.name), []).append(i)
+            self._namespace_tables[f] = table
+        rec = self.files[f].index.defs[d]
+        return [i for i in table.get((rec.parent, rec.name), ()) if i != d]
+
+    def _has_members(self, f: int, d: int) -> bool:
+        """Whether `X.name` can be followed from definition `d` (a class or a namespace)."""
+        kind = self.files[f].index.defs[d].kind
+        return kind in (CLASS, NAMESPACE) or bool(self._namespaces_merged(f, d))
+
     def _class_member(self, f: int, d: int, name: str, depth: int) -> Target | None:
         self._note(f)
         defs = self.files[f].index.defs
-        if defs[d].kind != CLASS:
+        kind = defs[d].kind
+        members = self._members(f)
+        for owner in (d, *self._namespaces_merged(f, d)):
+            found = members.get(owner, {}).get(name)
+            if isinstance(found, int):
+                return ("sym", f, found)
+            if found is not None and owner == d and kind == CLASS:
+                return self._instance_of(f, found[0], found[1], depth)
+        if kind != CLASS:
             return None
-        found = self._members(f).get(d, {}).get(name)
-        if isinstance(found, int):
-            return ("sym", f, found)
-        if found is not None:
-            return self._instance_of(f, found[0], found[1], depth)
         for base in self.superclasses(f, d):
             if base[0] == "sym":
                 found = self.member(base, name, depth + 1)
@@ -507,6 +537,7 @@ class Graph:
         self._children[f] = None
         self._member_tables[f] = None
         self._star_tables[f] = None
+        self._namespace_tables[f] = None
 
     def readers_of(self, files: set[int]) -> set[int]:
         """Files whose resolution read any of `files` (those included)."""
@@ -572,7 +603,7 @@ class Graph:
             for i, (start, end) in enumerate(components):
                 if ns is None:
                     break
-                if ns[0] == "sym" and not self._is_class(ns[1], ns[2]):
+                if ns[0] == "sym" and not self._has_members(ns[1], ns[2]):
                     break  # members of functions and variables are not followed
                 name = content[start:end].decode("utf-8", "replace")
                 if i == 0 and is_self == SUPER_HEAD:

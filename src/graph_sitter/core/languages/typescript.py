@@ -24,6 +24,7 @@ from graph_sitter.core._records import (
     IMPORT,
     INSTANCE_HEAD,
     INTERFACE,
+    NAMESPACE,
     REF_CALL,
     REF_TYPE,
     REF_WRITE,
@@ -61,6 +62,8 @@ _CALL_RE = re.compile(rb"\s*(?:\?\.\s*)?\(")
 _CHAIN_NEXT = (b".", b"?", b" ", b"\n", b"\t", b"\r")
 
 _FUNCTION_VALUES = ("arrow_function", "function_expression", "generator_function")
+# Expressions whose own name is bound inside them (their scope starts before the name).
+_SELF_NAMED = frozenset({"function_expression", "generator_function", "class"})
 
 
 @cache
@@ -243,6 +246,10 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                         exported_node = alias if alias is not None else local
                         local_exports.append((local, _text(content, exported_node)))
 
+    # Namespace bodies: their declarations are members, the exported ones visible outside.
+    for ns in get("def.namespace", ()):
+        _namespace_members(ns, exported, top_vars)
+
     # --- definitions ---------------------------------------------------------------------
     col = _Defs(content, exported)
     for node in get("ambient", ()):
@@ -258,9 +265,10 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         ("def.interface", INTERFACE),
         ("def.type", TYPE_ALIAS),
         ("def.enum", ENUM),
+        ("def.namespace", NAMESPACE),
     ):
         group = "f" if kind == FUNCTION else ""
-        scoped = kind in (FUNCTION, CLASS)
+        scoped = kind in (FUNCTION, CLASS, NAMESPACE)
         if key == "def.signature":
             group, scoped = "f?", False
         for node in get(key, ()):
@@ -374,7 +382,7 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                 i = bisect_left(marks, start)
                 if i == n_marks or marks[i] >= end:
                     continue  # binds nothing that matters
-            if named:
+            if named and node.type not in _SELF_NAMED:
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     start = name_node.end_byte
@@ -506,7 +514,11 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                     exports[record.name] = i
                 continue
             default = exported.get(record.start)
-            exports["default" if default is not None and default[1] else record.name] = i
+            out = "default" if default is not None and default[1] else record.name
+            known = exports.get(out)
+            if known is not None and record.kind == NAMESPACE and defs[known].kind != NAMESPACE:
+                continue  # `interface X` + `namespace X`: the name stands for the first
+            exports[out] = i
     for name_node, out in local_exports:
         target = _module_binding(module, _text(content, name_node))
         if target >= 0:
@@ -525,6 +537,34 @@ def _top_declarators(stmt: ts.Node, out: list[ts.Node]) -> None:
         stmt = stmt.named_children[0]
     if stmt.type in ("lexical_declaration", "variable_declaration"):
         out.extend(c for c in stmt.named_children if c.type == "variable_declarator")
+
+
+def _namespace_members(
+    ns: ts.Node, exported: dict[int, tuple[int, bool]], out: list[ts.Node]
+) -> None:
+    """Mark the exported declarations of a namespace body and collect its declarators.
+
+    In an ambient namespace (`declare namespace X {}`) every declaration is exported.
+    """
+    body = ns.child_by_field_name("body")
+    if body is None:
+        return
+    parent = ns.parent
+    ambient = parent is not None and parent.type == "ambient_declaration"
+    for stmt in body.named_children:
+        decl = stmt
+        if stmt.type == "export_statement":
+            inner = stmt.child_by_field_name("declaration")
+            if inner is None:
+                continue
+            decl = inner
+        elif not ambient:
+            _top_declarators(stmt, out)
+            continue
+        if decl.type == "ambient_declaration" and decl.named_child_count:
+            decl = decl.named_children[0]
+        exported[decl.start_byte] = (stmt.start_byte, False)
+        _top_declarators(decl, out)
 
 
 def _declaration_of(decl: ts.Node) -> tuple[ts.Node, int, int]:
