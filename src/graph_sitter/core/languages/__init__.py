@@ -27,6 +27,8 @@ class Language:
     extensions: tuple[str, ...]
     grammar: Callable[[str], ts.Language]
     extract: Callable[[bytes, ts.Tree], FileIndex]
+    # Re-parses a file with syntax errors around grammar gaps (same offsets), or returns the tree.
+    recover: Callable[[ts.Parser, bytes, ts.Tree], ts.Tree] | None = None
 
 
 def _python_grammar(path: str) -> ts.Language:
@@ -54,11 +56,20 @@ def _ts_extract(content: bytes, tree: ts.Tree) -> FileIndex:
 
 
 PYTHON = Language("python", (".py", ".pyi"), _python_grammar, _python_extract)
+
+
+def _ts_recover(parser: ts.Parser, content: bytes, tree: ts.Tree) -> ts.Tree:
+    from graph_sitter.core.languages import typescript
+
+    return typescript.recover(parser, content, tree)
+
+
 TYPESCRIPT = Language(
     "typescript",
     (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"),
     _ts_grammar,
     _ts_extract,
+    _ts_recover,
 )
 LANGUAGES: dict[str, Language] = {"python": PYTHON, "typescript": TYPESCRIPT}
 _ALIASES = {"py": "python", "ts": "typescript", "javascript": "typescript", "js": "typescript"}

@@ -87,6 +87,50 @@ def language_for(path: str) -> ts.Language:
     return _grammar("typescript" if path.lower().endswith(_TS_SUFFIXES) else "tsx")
 
 
+# Constructs tree-sitter-typescript 0.23.2 (the newest published grammar) rejects, each
+# rewritten without moving a byte: `export type * from` (TS 5.0) loses the `type` keyword; a
+# generic call signature starting a line in an interface or type literal (`<T>(a: T): T`) after
+# a member without `;` gets a `;` in place of its last indentation character.
+_TYPE_STAR_RE = re.compile(rb"\bexport[ \t]+(type)[ \t]+\*")
+_SIGNATURE_LINE_RE = re.compile(rb"\n[ \t]+<")
+_NO_SEPARATOR_AFTER = frozenset(b";,{([<=|&")
+
+
+def recover(parser: ts.Parser, content: bytes, tree: ts.Tree) -> ts.Tree:
+    """Re-parse a file with syntax errors after offset-preserving rewrites of constructs the
+    grammar does not know; keep the new tree only when it has less of the file in errors.
+    """
+    patched = bytearray(content)
+    for match in _TYPE_STAR_RE.finditer(content):
+        patched[match.start(1) : match.end(1)] = b"    "
+    if tree.language == _grammar("typescript"):  # in tsx files a line may start a JSX element
+        for match in _SIGNATURE_LINE_RE.finditer(content):
+            before = content[: match.start()].rstrip()
+            if before and before[-1] not in _NO_SEPARATOR_AFTER:
+                patched[match.end() - 2] = ord(";")
+    if patched == content:
+        return tree
+    retry = parser.parse(bytes(patched))
+    if _error_bytes(retry.root_node) < _error_bytes(tree.root_node):
+        return retry
+    return tree
+
+
+def _error_bytes(root: ts.Node) -> int:
+    """Bytes of a tree inside ERROR nodes, plus one per MISSING node."""
+    total = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error:
+            total += node.end_byte - node.start_byte + 1
+        elif node.is_missing:
+            total += 1
+        elif node.has_error:
+            stack.extend(node.children)
+    return total
+
+
 @cache
 def _query(name: str) -> ts.Query:
     folder = resources.files("graph_sitter.core.languages").joinpath("queries")
