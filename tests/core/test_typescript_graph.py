@@ -143,3 +143,24 @@ export const root = new Node()
     ]
     node = cb.get_symbol("timing.ts::Node")
     assert [(u.filepath, u.start_point[0]) for u in node.usages()] == [("app.ts", 0), ("app.ts", 2)]
+
+
+def test_jsx_closing_tag_is_a_usage_and_is_renamed() -> None:
+    cb = Codebase.from_files(
+        {
+            "box.tsx": "export function Box(p: { children: unknown }) {\n"
+            "  return <div>{p.children}</div>\n}\n",
+            "app.tsx": 'import { Box } from "./box"\n'
+            "export const App = () => <Box>hi</Box>\n"
+            "export const Empty = () => <Box />\n",
+        }
+    )
+    box = cb.get_function("Box")
+    assert [(u.start_point, u.kind) for u in box.usages()] == [
+        ((0, 0), "import"),
+        ((1, 26), "call"),
+        ((1, 34), "reference"),  # </Box>
+        ((2, 28), "call"),
+    ]
+    box.rename("Panel")
+    assert "export const App = () => <Panel>hi</Panel>\n" in cb.get_diff()

@@ -473,6 +473,7 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     callees = {n.start_byte for n in get("callee", ())}
     types = {n.start_byte for n in get("type", ())}
     jsx = {n.start_byte for n in get("jsx", ())}
+    jsx_close = {n.start_byte for n in get("jsx.close", ())}
     stmt_ranges = sorted(
         [(n.start_byte, n.end_byte) for n in get("import", ())]
         + [(n.start_byte, n.end_byte) for n in reexports]
@@ -498,6 +499,8 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
             if 97 <= content[pos] <= 122:
                 continue  # an intrinsic element (`<div>`), not a component
             flags = REF_CALL
+        elif pos in jsx_close and 97 <= content[pos] <= 122:
+            continue  # `</div>`
         s = sweep.at(pos)
         name = content[pos:end].decode("utf-8", "replace")
         if pos in binds:
