@@ -75,14 +75,21 @@ export namespace CommonCommands {
 declare module 'vscode' {
   export function hidden(): void
 }
+export const Registry = Symbol('Registry')
+export namespace Registry {
+  export interface Options {
+    strict: boolean
+  }
+}
 """,
-    "use.ts": """import { Command, CommonCommands } from './command'
+    "use.ts": """import { Command, CommonCommands, Registry } from './command'
 export function register(cmd: Command): string {
   if (Command.is(cmd)) {
     return CommonCommands.toId(CommonCommands.File.SAVE.id)
   }
   return CommonCommands.OPEN.id + CommonCommands.PREFIX
 }
+export const options: Registry.Options = { strict: true }
 """,
 }
 
@@ -108,8 +115,11 @@ def test_namespaces_are_symbols_with_exported_members() -> None:
     assert calls("OPEN") == [("use.ts", 5, "reference")]
     # Not exported: visible inside the namespace only.
     assert calls("PREFIX") == [("command.ts", 12, "reference")]
+    # `const Registry` + a namespace of types only (theia's service-identifier shape).
+    assert calls("Options") == [("use.ts", 7, "reference")]
     # `declare module 'vscode' {}` describes another module: no namespace symbol.
-    assert [s.name for s in cb.symbols if s.kind == "namespace"] == ["Command", "CommonCommands"]
+    namespaces = [s.name for s in cb.symbols if s.kind == "namespace"]
+    assert namespaces == ["Command", "CommonCommands", "Registry"]
 
 
 def test_name_of_a_function_or_class_expression_is_bound_inside_it() -> None:

@@ -73,6 +73,10 @@ class Graph:
         )
         # Cached results carry the files read to compute them.
         self._import_cache: dict[SymKey, tuple[Target | None, frozenset[int]]] = {}
+        self._export_cache: dict[tuple[int, str], tuple[Target | None, frozenset[int]]] = {}
+        self._reexport_tables: list[tuple[dict[str, int], list[int]] | None] = [None] * len(
+            self.files
+        )
         self._superclass_cache: dict[SymKey, tuple[list[Target], frozenset[int]]] = {}
         self._reads: list[set[int]] = []  # stack: files read by the computations under way
         self._build_module_map()
@@ -316,21 +320,48 @@ class Graph:
         return cached
 
     def _ts_export(self, f: int, name: str, depth: int) -> Target | None:
+        """What file `f` exports as `name` (cached: barrels are asked the same names often)."""
+        key = (f, name)
+        cached = self._export_cache.get(key)
+        if cached is not None:
+            self._absorb(cached[1])
+            return cached[0]
+        if depth > _MAX_DEPTH:
+            return None
+        self._export_cache[key] = (None, frozenset((f,)))  # cycle guard (`export *` loops)
+        self._begin()
         self._note(f)
+        result = self._ts_export_uncached(f, name, depth)
+        self._export_cache[key] = (result, self._end())
+        return result
+
+    def _ts_export_uncached(self, f: int, name: str, depth: int) -> Target | None:
         index = self.files[f].index
         d = index.exports.get(name)
         if d is not None:
             return self._follow(f, d, depth)
-        for i, rec in enumerate(index.defs):
-            if rec.kind == IMPORT and rec.is_reexport and rec.name == name:
-                return self.resolve_import(f, i, depth + 1)
-        for i, rec in enumerate(index.defs):
-            if rec.kind == IMPORT and rec.is_reexport and rec.imported_name == "*":
-                base = self.resolve_import(f, i, depth + 1)
-                if base is not None and base[0] == "file" and name != "default":
-                    found = self._ts_export(base[1], name, depth + 1)
-                    if found is not None:
-                        return found
+        table = self._reexport_tables[f]
+        if table is None:
+            named: dict[str, int] = {}
+            stars: list[int] = []
+            for i, rec in enumerate(index.defs):
+                if rec.kind == IMPORT and rec.is_reexport:
+                    if rec.imported_name == "*":
+                        stars.append(i)
+                    else:
+                        named.setdefault(rec.name, i)
+            table = self._reexport_tables[f] = (named, stars)
+        named_at = table[0].get(name)
+        if named_at is not None:
+            return self.resolve_import(f, named_at, depth + 1)
+        if name == "default":
+            return None
+        for star in table[1]:
+            base = self.resolve_import(f, star, depth + 1)
+            if base is not None and base[0] == "file":
+                found = self._ts_export(base[1], name, depth + 1)
+                if found is not None:
+                    return found
         return None
 
     def _members(self, f: int) -> dict[int, dict[str, Any]]:
@@ -362,13 +393,18 @@ class Graph:
                 if rec.kind == NAMESPACE:
                     table.setdefault((rec.parent, rec.name), []).append(i)
             self._namespace_tables[f] = table
+        if not table:
+            return []
         rec = self.files[f].index.defs[d]
         return [i for i in table.get((rec.parent, rec.name), ()) if i != d]
 
     def _has_members(self, f: int, d: int) -> bool:
         """Whether `X.name` can be followed from definition `d` (a class or a namespace)."""
+        self._note(f)
         kind = self.files[f].index.defs[d].kind
-        return kind in (CLASS, NAMESPACE) or bool(self._namespaces_merged(f, d))
+        if kind in (CLASS, NAMESPACE):
+            return True
+        return bool(self._namespaces_merged(f, d))  # `const X` + type-only `namespace X` too
 
     def _class_member(self, f: int, d: int, name: str, depth: int) -> Target | None:
         self._note(f)
@@ -523,6 +559,9 @@ class Graph:
         self._import_cache = {
             k: v for k, v in self._import_cache.items() if k[0] not in redo and not v[1] & touched
         }
+        self._export_cache = {
+            k: v for k, v in self._export_cache.items() if k[0] not in redo and not v[1] & touched
+        }
         self._superclass_cache = {
             k: v
             for k, v in self._superclass_cache.items()
@@ -538,6 +577,7 @@ class Graph:
         self._member_tables[f] = None
         self._star_tables[f] = None
         self._namespace_tables[f] = None
+        self._reexport_tables[f] = None
 
     def readers_of(self, files: set[int]) -> set[int]:
         """Files whose resolution read any of `files` (those included)."""
