@@ -131,3 +131,23 @@ def test_graph_cache_is_keyed_by_the_configs(tmp_path: Path) -> None:
     assert _target(warm, path, name) == "packages/shared/src/general.ts::isString"  # workspace
     (root / "packages/shared/package.json").unlink()
     assert _target(Codebase(root, cache_dir=cache), path, name) is None
+
+
+def test_editing_a_barrel_updates_imports_across_packages(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURE, root)
+    cb = Codebase(root, cache_dir="")
+    importers = [
+        ("packages/reactivity/src/ref.ts", "isString"),
+        ("packages/reactivity/src/ref.ts", "extend"),
+        ("packages/runtime-core/src/index.ts", "makeMap"),
+    ]
+    assert all(_target(cb, path, name) is not None for path, name in importers)
+    cb.get_file("packages/shared/src/index.ts").edit("export { makeMap } from './makeMap'\n")
+    cb.commit()
+    fresh = Codebase(root, cache_dir="")
+    for path, name in importers:
+        assert _target(cb, path, name) == _target(fresh, path, name)
+    assert _target(cb, "packages/reactivity/src/ref.ts", "isString") is None
+    assert cb.get_function("isString").usages() == []
+    assert _target(cb, "packages/runtime-core/src/index.ts", "makeMap") is not None
