@@ -1,8 +1,9 @@
 """Per-language behaviour behind one small interface.
 
 Each language module provides `NAME`, `EXTENSIONS`, `language(path)` (the tree-sitter grammar for
-a file) and `extract(content, tree) -> FileIndex`. Import resolution per language lives in
-`graph_sitter.core.resolve`.
+a file) and `extract(content, tree) -> FileIndex`. Import resolution lives in
+`graph_sitter.core.resolve`; TypeScript's module specifiers are resolved by
+`typescript_modules.ModuleResolver` (tsconfig, workspaces, package exports).
 """
 
 from __future__ import annotations
