@@ -105,8 +105,10 @@ def recover(parser: ts.Parser, content: bytes, tree: ts.Tree) -> ts.Tree:
         patched[match.start(1) : match.end(1)] = b"    "
     if tree.language == _grammar("typescript"):  # in tsx files a line may start a JSX element
         for match in _SIGNATURE_LINE_RE.finditer(content):
-            before = content[: match.start()].rstrip()
-            if before and before[-1] not in _NO_SEPARATOR_AFTER:
+            i = match.start() - 1
+            while i >= 0 and content[i] in b" \t\r\n":
+                i -= 1
+            if i >= 0 and content[i] not in _NO_SEPARATOR_AFTER:
                 patched[match.end() - 2] = ord(";")
     if patched == content:
         return tree
