@@ -251,3 +251,23 @@ def test_inputs_digest_covers_the_configs_read() -> None:
     assert resolver(tree).inputs_digest() == first
     tree["tsconfig.json"] = {"compilerOptions": {"paths": {"@/*": ["lib/*"]}}}
     assert resolver(tree).inputs_digest() != first
+
+
+def test_odd_manifests_resolve_as_if_absent() -> None:
+    r = resolver(
+        {
+            "package.json": {"workspaces": ["packages/*", 7, None]},
+            "pnpm-workspace.yaml": "packages: oops\n",
+            "packages/a/package.json": "[1, 2]",
+            "packages/a/src/index.ts": "",
+            "packages/b/package.json": {"name": "b", "exports": {".": 5, "./x": [None, {}]}},
+            "packages/b/src/index.ts": "",
+            "tsconfig.json": {"extends": 3, "compilerOptions": {"paths": {"@/*": "src/*"}}},
+            "src/util.ts": "",
+            "main.ts": "",
+        }
+    )
+    assert r.resolve("main.ts", "a") is None  # a manifest that is not an object names nothing
+    assert r.resolve("main.ts", "b") == "packages/b/src/index.ts"  # `src/index` fallback
+    assert r.explain("main.ts", "b/x").path is None
+    assert r.resolve("main.ts", "@/util") == "src/util.ts"  # a single string substitution
