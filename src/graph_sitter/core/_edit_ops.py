@@ -735,9 +735,5 @@ def _repoint_module(cb: Codebase, f: int, rec: Any, module: str) -> None:
 
 
 def _ts_points_to(cb: Codebase, f: int, spec: str, target: int) -> bool:
-    from graph_sitter.core.languages import typescript
-
-    path = typescript.resolve_module(
-        cb._graph.files[f].path, spec, cb._graph.file_index.__contains__
-    )
+    path = cb._graph.ts_modules.resolve(cb._graph.files[f].path, spec)
     return path is not None and cb._graph.file_index.get(path) == target

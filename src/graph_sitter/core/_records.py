@@ -17,6 +17,7 @@ IMPORT = "import"
 INTERFACE = "interface"
 TYPE_ALIAS = "type"
 ENUM = "enum"
+NAMESPACE = "namespace"  # TypeScript `namespace X {}` / `module X {}`: exported members
 
 # Reference flags.
 REF_CALL = 1

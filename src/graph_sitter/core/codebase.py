@@ -20,6 +20,7 @@ from graph_sitter.core._records import (
     GLOBAL_VAR,
     IMPORT,
     INTERFACE,
+    NAMESPACE,
     REF_CALL,
     TYPE_ALIAS,
     FileIndex,
@@ -44,6 +45,7 @@ from graph_sitter.core.errors import (
     SymbolNotFoundError,
 )
 from graph_sitter.core.languages import LANGUAGES, Language, language_for_path, normalize_language
+from graph_sitter.core.languages.typescript_modules import is_config_file
 from graph_sitter.core.parse import (
     ParsedFile,
     default_cache_dir,
@@ -74,7 +76,7 @@ from graph_sitter.core.symbols import (
 __all__ = ["Codebase"]
 
 ProgressCallback = Callable[[str, int, int], None]
-_TOP_KINDS = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM)
+_TOP_KINDS = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM, NAMESPACE)
 _TREE_CACHE_SIZE = 64
 
 
@@ -112,6 +114,7 @@ class Codebase:
         if not os.path.isdir(root):
             raise CodebaseLoadError(f"Codebase root {root!r} is not a readable folder.")
         self.root = root
+        self._configs: dict[str, bytes] | None = None  # None: config files are read from disk
         languages = (normalize_language(language),) if language else tuple(LANGUAGES.values())
         kwargs: dict[str, Any] = {}
         if exclude_dirs is not None:
@@ -148,12 +151,16 @@ class Codebase:
         self = cls.__new__(cls)
         self.root = ""
         self.skipped = []
+        self._configs = {}
         languages = (normalize_language(language),) if language else tuple(LANGUAGES.values())
         wanted = {lang.name for lang in languages}
         sources: list[tuple[str, str, bytes]] = []
         for path, text in sorted(files.items()):
             rel = _normalize_rel(path)
             lang = language_for_path(rel)
+            if lang is None and is_config_file(rel):  # tsconfig.json, package.json, ...
+                self._configs[rel] = text.encode("utf-8") if isinstance(text, str) else text
+                continue
             if lang is None or lang.name not in wanted:
                 self.skipped.append(Skipped(rel, "unsupported file type"))
                 continue
@@ -192,9 +199,12 @@ class Codebase:
         cache_dir: str | None = None,
     ) -> None:
         root_name = os.path.basename(self.root.rstrip(os.sep))
-        self._graph = Graph(parsed, root_name)
+        self._graph = Graph(parsed, root_name, self._read_config)
         # The resolved graph of an unchanged tree is cached too: a second build only reads.
-        key = graph_cache_key(parsed, root_name, self._graph.inputs) if cache_dir else None
+        inputs = list(self._graph.inputs)
+        if ts_inputs := self._graph.resolution_inputs():  # tsconfig.json, package.json
+            inputs.append(("<typescript configuration>", ts_inputs.encode()))
+        key = graph_cache_key(parsed, root_name, inputs) if cache_dir else None
         if progress is not None and cache_dir and key:
             progress("load", 0, 1)
         state = read_graph_state(cache_dir, key) if cache_dir and key else None
@@ -211,6 +221,16 @@ class Codebase:
         self._by_kind: dict[str, list[Any]] | None = None
         self._name_index: NameIndex | None = None
         self._subclasses: dict[tuple[int, int], list[tuple[int, int]]] | None = None
+
+    def _read_config(self, path: str) -> bytes | None:
+        """A configuration file module resolution asks for (tsconfig.json, package.json)."""
+        if self._configs is not None:
+            return self._configs.get(path)
+        try:
+            with open(os.path.join(self.root, *path.split("/")), "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
 
     def __repr__(self) -> str:
         return f"<Codebase {self.root or '(in memory)'}: {len(self._graph.files)} files>"

@@ -162,6 +162,8 @@ def parse_one(path: str, content: bytes) -> tuple[ts.Tree, FileIndex]:
     if parser is None:
         parser = _parsers[id(grammar)] = ts.Parser(grammar)
     tree = parser.parse(content)
+    if tree.root_node.has_error and language.recover is not None:
+        tree = language.recover(parser, content, tree)
     index = language.extract(content, tree)
     for rec in index.defs:  # tree-sitter Points do not survive pickling: store plain tuples
         rec.start_point = (int(rec.start_point[0]), int(rec.start_point[1]))

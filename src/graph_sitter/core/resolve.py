@@ -26,11 +26,13 @@ from graph_sitter.core._records import (
     GLOBAL_VAR,
     IMPORT,
     INSTANCE_HEAD,
+    NAMESPACE,
     SUPER_HEAD,
     TARGET_STAR,
     DefRecord,
     FileIndex,
 )
+from graph_sitter.core.languages.typescript_modules import ModuleResolver
 from graph_sitter.core.parse import ParsedFile
 
 Target: TypeAlias = tuple[Any, ...]
@@ -52,20 +54,34 @@ class Graph:
     re-indexes exactly the files that read them, instead of the whole codebase.
     """
 
-    def __init__(self, files: Sequence[ParsedFile], root_name: str = "") -> None:
+    def __init__(
+        self,
+        files: Sequence[ParsedFile],
+        root_name: str = "",
+        read_config: Callable[[str], bytes | None] | None = None,
+    ) -> None:
         self.files = list(files)
         self.root_name = root_name
         self.version = 0  # bumped whenever files are swapped in (`update`, `shift_files`)
         # `(name, content)` of anything besides `files` that resolution reads (configuration
         # files): part of the graph cache key, so a changed input is never answered from cache.
         self.inputs: list[tuple[str, bytes]] = []
+        self._read_config = read_config or _no_config
+        self._ts_modules: ModuleResolver | None = None
         self.file_index: dict[str, int] = {pf.path: i for i, pf in enumerate(self.files)}
         self._module_defs: list[dict[str, int] | None] = [None] * len(self.files)
         self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
         self._member_tables: list[dict[int, dict[str, Any]] | None] = [None] * len(self.files)
         self._star_tables: list[list[int] | None] = [None] * len(self.files)
+        self._namespace_tables: list[dict[tuple[int, str], list[int]] | None] = [None] * len(
+            self.files
+        )
         # Cached results carry the files read to compute them.
         self._import_cache: dict[SymKey, tuple[Target | None, frozenset[int]]] = {}
+        self._export_cache: dict[tuple[int, str], tuple[Target | None, frozenset[int]]] = {}
+        self._reexport_tables: list[tuple[dict[str, int], list[int]] | None] = [None] * len(
+            self.files
+        )
         self._superclass_cache: dict[SymKey, tuple[list[Target], frozenset[int]]] = {}
         self._reads: list[set[int]] = []  # stack: files read by the computations under way
         self._build_module_map()
@@ -230,11 +246,21 @@ class Graph:
                     return ("mod", ".".join(parts[:-depth_below]))
         return None
 
-    def _resolve_ts_import(self, f: int, rec: DefRecord, depth: int) -> Target | None:
-        from graph_sitter.core.languages import typescript
+    @property
+    def ts_modules(self) -> ModuleResolver:
+        """TypeScript module resolution over this graph's files (tsconfig, workspaces)."""
+        if self._ts_modules is None:
+            self._ts_modules = ModuleResolver(self.file_index, self._read_config)
+        return self._ts_modules
 
-        spec = rec.module or ""
-        path = typescript.resolve_module(self.files[f].path, spec, self.file_index.__contains__)
+    def resolution_inputs(self) -> str:
+        """Digest of the non-source files resolution reads ("" without TypeScript files)."""
+        if not any(pf.language == "typescript" for pf in self.files):
+            return ""
+        return self.ts_modules.inputs_digest()
+
+    def _resolve_ts_import(self, f: int, rec: DefRecord, depth: int) -> Target | None:
+        path = self.ts_modules.resolve(self.files[f].path, rec.module or "")
         if path is None:
             return None
         target_file = self.file_index[path]
@@ -311,21 +337,48 @@ class Graph:
         return cached
 
     def _ts_export(self, f: int, name: str, depth: int) -> Target | None:
+        """What file `f` exports as `name` (cached: barrels are asked the same names often)."""
+        key = (f, name)
+        cached = self._export_cache.get(key)
+        if cached is not None:
+            self._absorb(cached[1])
+            return cached[0]
+        if depth > _MAX_DEPTH:
+            return None
+        self._export_cache[key] = (None, frozenset((f,)))  # cycle guard (`export *` loops)
+        self._begin()
         self._note(f)
+        result = self._ts_export_uncached(f, name, depth)
+        self._export_cache[key] = (result, self._end())
+        return result
+
+    def _ts_export_uncached(self, f: int, name: str, depth: int) -> Target | None:
         index = self.files[f].index
         d = index.exports.get(name)
         if d is not None:
             return self._follow(f, d, depth)
-        for i, rec in enumerate(index.defs):
-            if rec.kind == IMPORT and rec.is_reexport and rec.name == name:
-                return self.resolve_import(f, i, depth + 1)
-        for i, rec in enumerate(index.defs):
-            if rec.kind == IMPORT and rec.is_reexport and rec.imported_name == "*":
-                base = self.resolve_import(f, i, depth + 1)
-                if base is not None and base[0] == "file" and name != "default":
-                    found = self._ts_export(base[1], name, depth + 1)
-                    if found is not None:
-                        return found
+        table = self._reexport_tables[f]
+        if table is None:
+            named: dict[str, int] = {}
+            stars: list[int] = []
+            for i, rec in enumerate(index.defs):
+                if rec.kind == IMPORT and rec.is_reexport:
+                    if rec.imported_name == "*":
+                        stars.append(i)
+                    else:
+                        named.setdefault(rec.name, i)
+            table = self._reexport_tables[f] = (named, stars)
+        named_at = table[0].get(name)
+        if named_at is not None:
+            return self.resolve_import(f, named_at, depth + 1)
+        if name == "default":
+            return None
+        for star in table[1]:
+            base = self.resolve_import(f, star, depth + 1)
+            if base is not None and base[0] == "file":
+                found = self._ts_export(base[1], name, depth + 1)
+                if found is not None:
+                    return found
         return None
 
     def _members(self, f: int) -> dict[int, dict[str, Any]]:
@@ -335,23 +388,54 @@ class Graph:
             table = {}
             defs = self.files[f].index.defs
             for i, rec in enumerate(defs):
-                if rec.parent >= 0 and rec.kind in _MEMBER_KINDS and defs[rec.parent].kind == CLASS:
+                if rec.parent < 0:
+                    continue
+                parent_kind = defs[rec.parent].kind
+                if (parent_kind == CLASS and rec.kind in _MEMBER_KINDS) or (
+                    parent_kind == NAMESPACE and rec.is_exported and rec.kind != IMPORT
+                ):
                     table.setdefault(rec.parent, {}).setdefault(rec.name, i)
             for cls, attr, start, end in self.files[f].index.instance_attrs:
                 table.setdefault(cls, {}).setdefault(attr, (start, end))
             self._member_tables[f] = table
         return table
 
+    def _namespaces_merged(self, f: int, d: int) -> list[int]:
+        """Namespaces declared with the same name in the same scope as `d` (merged with it)."""
+        self._note(f)
+        table = self._namespace_tables[f]
+        if table is None:
+            table = {}
+            for i, rec in enumerate(self.files[f].index.defs):
+                if rec.kind == NAMESPACE:
+                    table.setdefault((rec.parent, rec.name), []).append(i)
+            self._namespace_tables[f] = table
+        if not table:
+            return []
+        rec = self.files[f].index.defs[d]
+        return [i for i in table.get((rec.parent, rec.name), ()) if i != d]
+
+    def _has_members(self, f: int, d: int) -> bool:
+        """Whether `X.name` can be followed from definition `d` (a class or a namespace)."""
+        self._note(f)
+        kind = self.files[f].index.defs[d].kind
+        if kind in (CLASS, NAMESPACE):
+            return True
+        return bool(self._namespaces_merged(f, d))  # `const X` + type-only `namespace X` too
+
     def _class_member(self, f: int, d: int, name: str, depth: int) -> Target | None:
         self._note(f)
         defs = self.files[f].index.defs
-        if defs[d].kind != CLASS:
+        kind = defs[d].kind
+        members = self._members(f)
+        for owner in (d, *self._namespaces_merged(f, d)):
+            found = members.get(owner, {}).get(name)
+            if isinstance(found, int):
+                return ("sym", f, found)
+            if found is not None and owner == d and kind == CLASS:
+                return self._instance_of(f, found[0], found[1], depth)
+        if kind != CLASS:
             return None
-        found = self._members(f).get(d, {}).get(name)
-        if isinstance(found, int):
-            return ("sym", f, found)
-        if found is not None:
-            return self._instance_of(f, found[0], found[1], depth)
         for base in self.superclasses(f, d):
             if base[0] == "sym":
                 found = self.member(base, name, depth + 1)
@@ -500,6 +584,9 @@ class Graph:
         self._import_cache = {
             k: v for k, v in self._import_cache.items() if k[0] not in redo and not v[1] & touched
         }
+        self._export_cache = {
+            k: v for k, v in self._export_cache.items() if k[0] not in redo and not v[1] & touched
+        }
         self._superclass_cache = {
             k: v
             for k, v in self._superclass_cache.items()
@@ -514,6 +601,8 @@ class Graph:
         self._children[f] = None
         self._member_tables[f] = None
         self._star_tables[f] = None
+        self._namespace_tables[f] = None
+        self._reexport_tables[f] = None
 
     def readers_of(self, files: set[int]) -> set[int]:
         """Files whose resolution read any of `files` (those included)."""
@@ -580,7 +669,7 @@ class Graph:
             for i, (start, end) in enumerate(components):
                 if ns is None:
                     break
-                if ns[0] == "sym" and not self._is_class(ns[1], ns[2]):
+                if ns[0] == "sym" and not self._has_members(ns[1], ns[2]):
                     break  # members of functions and variables are not followed
                 name = content[start:end].decode("utf-8", "replace")
                 if i == 0 and is_self == SUPER_HEAD:
@@ -617,6 +706,10 @@ class Graph:
 
     def iter_usages(self, key: SymKey) -> Iterator[UsageRec]:
         yield from self.usages.get(key, ())
+
+
+def _no_config(path: str) -> bytes | None:
+    return None
 
 
 def class_header_end(pf: ParsedFile, rec: DefRecord) -> int:

@@ -20,6 +20,7 @@ from graph_sitter.core._records import (
     GLOBAL_VAR,
     IMPORT,
     INTERFACE,
+    NAMESPACE,
     REF_CALL,
     REF_TYPE,
     REF_WRITE,
@@ -144,7 +145,7 @@ class SourceFile:
     @property
     def symbols(self) -> list[Symbol]:
         """Top-level definitions (functions, classes, global variables, TS types)."""
-        return self._symbols((FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM))
+        return self._symbols((FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM, NAMESPACE))
 
     @property
     def functions(self) -> list[Function]:
@@ -188,7 +189,7 @@ class SourceFile:
         return self._get((CLASS,), "class", name, optional)
 
     def get_symbol(self, name: str, optional: bool = False) -> Symbol | None:
-        kinds = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM)
+        kinds = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM, NAMESPACE)
         return self._get(kinds, "symbol", name, optional)
 
     def get_global_var(self, name: str, optional: bool = False) -> GlobalVar | None:

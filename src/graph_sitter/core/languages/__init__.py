@@ -1,8 +1,9 @@
 """Per-language behaviour behind one small interface.
 
 Each language module provides `NAME`, `EXTENSIONS`, `language(path)` (the tree-sitter grammar for
-a file) and `extract(content, tree) -> FileIndex`. Import resolution per language lives in
-`graph_sitter.core.resolve`.
+a file) and `extract(content, tree) -> FileIndex`. Import resolution lives in
+`graph_sitter.core.resolve`; TypeScript's module specifiers are resolved by
+`typescript_modules.ModuleResolver` (tsconfig, workspaces, package exports).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class Language:
     extensions: tuple[str, ...]
     grammar: Callable[[str], ts.Language]
     extract: Callable[[bytes, ts.Tree], FileIndex]
+    # Re-parses a file with syntax errors around grammar gaps (same offsets), or returns the tree.
+    recover: Callable[[ts.Parser, bytes, ts.Tree], ts.Tree] | None = None
 
 
 def _python_grammar(path: str) -> ts.Language:
@@ -54,11 +57,20 @@ def _ts_extract(content: bytes, tree: ts.Tree) -> FileIndex:
 
 
 PYTHON = Language("python", (".py", ".pyi"), _python_grammar, _python_extract)
+
+
+def _ts_recover(parser: ts.Parser, content: bytes, tree: ts.Tree) -> ts.Tree:
+    from graph_sitter.core.languages import typescript
+
+    return typescript.recover(parser, content, tree)
+
+
 TYPESCRIPT = Language(
     "typescript",
     (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"),
     _ts_grammar,
     _ts_extract,
+    _ts_recover,
 )
 LANGUAGES: dict[str, Language] = {"python": PYTHON, "typescript": TYPESCRIPT}
 _ALIASES = {"py": "python", "ts": "typescript", "javascript": "typescript", "js": "typescript"}

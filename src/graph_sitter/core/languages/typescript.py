@@ -8,7 +8,6 @@ A tree-sitter query does the tree walk in C; Python only sweeps over positions s
 
 from __future__ import annotations
 
-import posixpath
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from graph_sitter.core._records import (
     IMPORT,
     INSTANCE_HEAD,
     INTERFACE,
+    NAMESPACE,
     REF_CALL,
     REF_TYPE,
     REF_WRITE,
@@ -35,6 +35,7 @@ from graph_sitter.core._records import (
 )
 from graph_sitter.core.languages import _scopes as sc
 from graph_sitter.core.languages._common import error_ranges, line_count
+from graph_sitter.core.languages.typescript_modules import resolve_relative
 
 ATTRIBUTE = "attribute"  # a class field (exposed through `Class.attributes`)
 
@@ -52,8 +53,6 @@ _NO_BIND, _NEAREST, _VAR = 0, 1, 2
 # Binding-pattern roots.
 _ROOT_VAR, _ROOT_LET, _ROOT_WRITE = 0, 1, 2
 
-_RESOLVE_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
-_JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
 _TS_SUFFIXES = (".ts", ".mts", ".cts")  # .d.ts included
 
 _WORD = rb"#?[A-Za-z_$][\w$]*"
@@ -63,6 +62,8 @@ _CALL_RE = re.compile(rb"\s*(?:\?\.\s*)?\(")
 _CHAIN_NEXT = (b".", b"?", b" ", b"\n", b"\t", b"\r")
 
 _FUNCTION_VALUES = ("arrow_function", "function_expression", "generator_function")
+# Expressions whose own name is bound inside them (their scope starts before the name).
+_SELF_NAMED = frozenset({"function_expression", "generator_function", "class"})
 
 
 @cache
@@ -84,6 +85,52 @@ def language_for(path: str) -> ts.Language:
     because `<T>value` type assertions are not valid TSX.
     """
     return _grammar("typescript" if path.lower().endswith(_TS_SUFFIXES) else "tsx")
+
+
+# Constructs tree-sitter-typescript 0.23.2 (the newest published grammar) rejects, each
+# rewritten without moving a byte: `export type * from` (TS 5.0) loses the `type` keyword; a
+# generic call signature starting a line in an interface or type literal (`<T>(a: T): T`) after
+# a member without `;` gets a `;` in place of its last indentation character.
+_TYPE_STAR_RE = re.compile(rb"\bexport[ \t]+(type)[ \t]+\*")
+_SIGNATURE_LINE_RE = re.compile(rb"\n[ \t]+<")
+_NO_SEPARATOR_AFTER = frozenset(b";,{([<=|&")
+
+
+def recover(parser: ts.Parser, content: bytes, tree: ts.Tree) -> ts.Tree:
+    """Re-parse a file with syntax errors after offset-preserving rewrites of constructs the
+    grammar does not know; keep the new tree only when it has less of the file in errors.
+    """
+    patched = bytearray(content)
+    for match in _TYPE_STAR_RE.finditer(content):
+        patched[match.start(1) : match.end(1)] = b"    "
+    if tree.language == _grammar("typescript"):  # in tsx files a line may start a JSX element
+        for match in _SIGNATURE_LINE_RE.finditer(content):
+            i = match.start() - 1
+            while i >= 0 and content[i] in b" \t\r\n":
+                i -= 1
+            if i >= 0 and content[i] not in _NO_SEPARATOR_AFTER:
+                patched[match.end() - 2] = ord(";")
+    if patched == content:
+        return tree
+    retry = parser.parse(bytes(patched))
+    if _error_bytes(retry.root_node) < _error_bytes(tree.root_node):
+        return retry
+    return tree
+
+
+def _error_bytes(root: ts.Node) -> int:
+    """Bytes of a tree inside ERROR nodes, plus one per MISSING node."""
+    total = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error:
+            total += node.end_byte - node.start_byte + 1
+        elif node.is_missing:
+            total += 1
+        elif node.has_error:
+            stack.extend(node.children)
+    return total
 
 
 @cache
@@ -245,6 +292,10 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                         exported_node = alias if alias is not None else local
                         local_exports.append((local, _text(content, exported_node)))
 
+    # Namespace bodies: their declarations are members, the exported ones visible outside.
+    for ns in get("def.namespace", ()):
+        _namespace_members(ns, exported, top_vars)
+
     # --- definitions ---------------------------------------------------------------------
     col = _Defs(content, exported)
     for node in get("ambient", ()):
@@ -260,9 +311,10 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
         ("def.interface", INTERFACE),
         ("def.type", TYPE_ALIAS),
         ("def.enum", ENUM),
+        ("def.namespace", NAMESPACE),
     ):
         group = "f" if kind == FUNCTION else ""
-        scoped = kind in (FUNCTION, CLASS)
+        scoped = kind in (FUNCTION, CLASS, NAMESPACE)
         if key == "def.signature":
             group, scoped = "f?", False
         for node in get(key, ()):
@@ -376,7 +428,7 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                 i = bisect_left(marks, start)
                 if i == n_marks or marks[i] >= end:
                     continue  # binds nothing that matters
-            if named:
+            if named and node.type not in _SELF_NAMED:
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     start = name_node.end_byte
@@ -423,6 +475,7 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     callees = {n.start_byte for n in get("callee", ())}
     types = {n.start_byte for n in get("type", ())}
     jsx = {n.start_byte for n in get("jsx", ())}
+    jsx_close = {n.start_byte for n in get("jsx.close", ())}
     stmt_ranges = sorted(
         [(n.start_byte, n.end_byte) for n in get("import", ())]
         + [(n.start_byte, n.end_byte) for n in reexports]
@@ -448,6 +501,8 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
             if 97 <= content[pos] <= 122:
                 continue  # an intrinsic element (`<div>`), not a component
             flags = REF_CALL
+        elif pos in jsx_close and 97 <= content[pos] <= 122:
+            continue  # `</div>`
         s = sweep.at(pos)
         name = content[pos:end].decode("utf-8", "replace")
         if pos in binds:
@@ -508,7 +563,11 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
                     exports[record.name] = i
                 continue
             default = exported.get(record.start)
-            exports["default" if default is not None and default[1] else record.name] = i
+            out = "default" if default is not None and default[1] else record.name
+            known = exports.get(out)
+            if known is not None and record.kind == NAMESPACE and defs[known].kind != NAMESPACE:
+                continue  # `interface X` + `namespace X`: the name stands for the first
+            exports[out] = i
     for name_node, out in local_exports:
         target = _module_binding(module, _text(content, name_node))
         if target >= 0:
@@ -527,6 +586,34 @@ def _top_declarators(stmt: ts.Node, out: list[ts.Node]) -> None:
         stmt = stmt.named_children[0]
     if stmt.type in ("lexical_declaration", "variable_declaration"):
         out.extend(c for c in stmt.named_children if c.type == "variable_declarator")
+
+
+def _namespace_members(
+    ns: ts.Node, exported: dict[int, tuple[int, bool]], out: list[ts.Node]
+) -> None:
+    """Mark the exported declarations of a namespace body and collect its declarators.
+
+    In an ambient namespace (`declare namespace X {}`) every declaration is exported.
+    """
+    body = ns.child_by_field_name("body")
+    if body is None:
+        return
+    parent = ns.parent
+    ambient = parent is not None and parent.type == "ambient_declaration"
+    for stmt in body.named_children:
+        decl = stmt
+        if stmt.type == "export_statement":
+            inner = stmt.child_by_field_name("declaration")
+            if inner is None:
+                continue
+            decl = inner
+        elif not ambient:
+            _top_declarators(stmt, out)
+            continue
+        if decl.type == "ambient_declaration" and decl.named_child_count:
+            decl = decl.named_children[0]
+        exported[decl.start_byte] = (stmt.start_byte, False)
+        _top_declarators(decl, out)
 
 
 def _declaration_of(decl: ts.Node) -> tuple[ts.Node, int, int]:
@@ -907,28 +994,7 @@ def resolve_module(importer: str, specifier: str, exists: Callable[[str], bool])
 
     `importer` and the result are POSIX paths relative to the codebase root. Tries the exact
     path, then each TypeScript/JavaScript extension, then `<path>/index.<ext>`; a `.js`-style
-    specifier also finds the TypeScript source beside it (`./a.js` -> `./a.ts`).
+    specifier also finds the TypeScript source beside it (`./a.js` -> `./a.ts`). Package names,
+    tsconfig `paths` and workspaces are resolved by `typescript_modules.ModuleResolver`.
     """
-    if not specifier.startswith((".", "/")) or specifier.startswith("//"):
-        return None
-    if specifier.startswith("/"):
-        base = posixpath.normpath(specifier.lstrip("/"))
-    else:
-        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
-    if base.startswith("../") or base == "..":
-        return None  # outside the codebase
-    if base == ".":
-        base = ""
-    candidates: list[str] = []
-    if base and not specifier.endswith("/"):
-        candidates.append(base)
-        stem, ext = posixpath.splitext(base)
-        for replacement in _JS_TO_TS.get(ext, ()):
-            candidates.append(stem + replacement)
-        candidates.extend(base + e for e in _RESOLVE_EXTENSIONS)
-    prefix = base + "/" if base else ""
-    candidates.extend(prefix + "index" + e for e in _RESOLVE_EXTENSIONS)
-    for candidate in candidates:
-        if exists(candidate):
-            return candidate
-    return None
+    return resolve_relative(importer, specifier, exists)

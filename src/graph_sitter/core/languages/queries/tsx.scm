@@ -2,5 +2,5 @@
 ; A component name is a call-like reference; lowercase (intrinsic) tags are filtered in Python.
 (jsx_opening_element name: (identifier) @jsx)
 (jsx_self_closing_element name: (identifier) @jsx)
-(jsx_closing_element name: (identifier) @skip)
-(jsx_closing_element name: (member_expression object: (identifier) @skip))
+; A closing tag names the component again (a reference: renaming must change it too).
+(jsx_closing_element name: (identifier) @jsx.close)

@@ -10,6 +10,9 @@
 (interface_declaration name: (_) @name.def) @def.interface
 (type_alias_declaration name: (_) @name.def) @def.type
 (enum_declaration name: (_) @name.def) @def.enum
+; `namespace X {}` and `module X {}` (not `declare module 'x' {}`, an ambient external module).
+(internal_module name: (identifier) @name.def) @def.namespace
+(module name: (identifier) @name.def) @def.namespace
 (class_body (method_definition) @def.method)
 (class_body (method_signature) @def.method_sig)
 (class_body (abstract_method_signature) @def.method_sig)
@@ -28,7 +31,7 @@
 
 ; Scopes. Function and class scopes start after their name (bound outside them).
 [(function_declaration) (generator_function_declaration) (function_expression)
- (generator_function) (method_definition)] @scope.function
+ (generator_function) (method_definition) (internal_module) (module)] @scope.function
 (arrow_function) @scope.lambda
 [(class_declaration) (abstract_class_declaration) (class)] @scope.class
 [(statement_block) (for_statement) (for_in_statement) (catch_clause) (switch_body)] @scope.block
@@ -56,7 +59,10 @@
 (type_parameter name: (type_identifier) @bind)
 (mapped_type_clause name: (type_identifier) @bind)
 (infer_type (type_identifier) @bind)
-(internal_module name: (identifier) @bind)
+; The name of a function or class expression is bound only inside it.
+(function_expression name: (identifier) @bind)
+(generator_function name: (identifier) @bind)
+(class name: (type_identifier) @bind)
 
 ; Names that are neither bindings nor references.
 (index_signature name: (identifier) @skip)
