@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
+import logging
 import os
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -13,6 +13,7 @@ from typing import Any
 import tree_sitter as ts
 
 from graph_sitter.core import _details
+from graph_sitter.core._journal import RepairReport, recover
 from graph_sitter.core._records import (
     CLASS,
     ENUM,
@@ -76,6 +77,8 @@ from graph_sitter.core.symbols import (
 
 __all__ = ["Codebase"]
 
+logger = logging.getLogger("graph_sitter.core")
+
 ProgressCallback = Callable[[str, int, int], None]
 _TOP_KINDS = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM)
 _TREE_CACHE_SIZE = 64
@@ -124,7 +127,10 @@ class Codebase:
             max_file_bytes=max_file_bytes,
             **kwargs,
         )
+        self._repair_report = _repair(root, ())
         found = self._discover()
+        if found.stray_temps:
+            _repair(root, found.stray_temps)
         self.skipped: list[Skipped] = list(found.skipped)
         self._stamps: dict[str, DiskStamp] = {}
         sources = self._read_sources(found.files)
@@ -476,26 +482,36 @@ class Codebase:
 
         return read_back
 
-    def commit(self, validate: bool = True) -> None:
+    def commit(self, validate: bool = True, *, overwrite_read_only: bool = False) -> None:
         """Apply pending edits: validate, write atomically, and update the graph in place.
 
-        Symbols obtained before the commit describe the old code: look them up again.
+        Nothing is written if a file to write changed on disk since the graph read it
+        (`ChangedOnDiskError`: call `refresh()`, then edit again) or is read-only
+        (`ReadOnlyFileError`, unless `overwrite_read_only`). Symlinks are written through,
+        and mode, owner and hard links are kept. Symbols obtained before the commit describe
+        the old code: look them up again.
         """
         if not self._tx:
             return
         new = self._pending_contents()
         new.update(self._tx.created)
-        shifted = self._identifier_swaps(new)
+        aliases = self._aliases(new)
+        new.update(aliases)
+        shifted = None if aliases else self._identifier_swaps(new)
         parsed: dict[str, tuple[ts.Tree, FileIndex]] = {}
         if validate and shifted is None:
             for path, content in new.items():
                 parsed[path] = self._validate(path, content)
         disk = {path: self._disk_bytes(path, content) for path, content in new.items()}
         if self.root:
-            write_atomically(self.root, disk)
-            for path in disk:
-                with contextlib.suppress(OSError):
-                    self._stamps[path] = DiskStamp.of(os.stat(os.path.join(self.root, path)))
+            expected = {
+                path: None if path in self._tx.created else self._read_back(f)()
+                for path in disk
+                for f in [self._graph.file_index.get(path, -1)]
+            }
+            self._stamps.update(
+                write_atomically(self.root, disk, expected, overwrite_read_only=overwrite_read_only)
+            )
         created = set(self._tx.created)
         edits = {path: list(e) for path, e in self._tx.edits.items()}
         self._clear_edits()
@@ -529,6 +545,22 @@ class Codebase:
         changed = {self._graph.file_index[pf.path]: pf for pf in reparsed}
         self._graph.update(changed)
         self._forget(set(changed))
+
+    def _aliases(self, new: dict[str, bytes]) -> dict[str, bytes]:
+        """Other files of the graph that are the same file on disk (links) as files in `new`."""
+        if not self._stamps:
+            return {}
+        written = {}
+        for path in new:
+            stamp = self._stamps.get(path)
+            if stamp is not None:
+                written[(stamp.dev, stamp.ino)] = path
+        out = {}
+        for path, stamp in self._stamps.items():
+            source = written.get((stamp.dev, stamp.ino))
+            if source is not None and source != path and path not in new:
+                out[path] = new[source]
+        return out
 
     def _forget(self, files: set[int]) -> None:
         for f in files:
@@ -767,6 +799,20 @@ class Codebase:
                     table.setdefault((base[1], base[2]), []).append((cls._f, cls._d))
             self._subclasses = table
         return [self._symbol(cf, cd) for cf, cd in self._subclasses.get((f, d), [])]
+
+
+def _repair(root: str, stray_temps: Iterable[str]) -> RepairReport:
+    """Finish an interrupted commit before reading (see `_journal.recover`)."""
+    try:
+        return recover(root, stray_temps)
+    except OSError as exc:
+        if stray_temps:  # leftovers we cannot remove (read-only tree) do not stop a build
+            logger.debug("could not remove stray temporary files under %s: %s", root, exc)
+            return RepairReport()
+        raise CodebaseLoadError(
+            f"Cannot finish a commit interrupted under {root!r} ({exc}); "
+            "run `graph-sitter repair` with write access."
+        ) from exc
 
 
 def _split_top_level(text: str) -> list[str]:

@@ -3,9 +3,10 @@
 Edits are queued per file as `(start, end, new bytes)` over the file's current content. Two
 edits conflict when their ranges overlap (insertions at the same point are kept in queue
 order; an insertion touching a replaced range does not conflict). `commit` applies every file's
-edits in memory, re-parses the result (refusing edits that add syntax errors), writes each
-file to a temporary file in its own folder and renames it into place; if anything fails, files
-already replaced are restored, so the tree is left as it was.
+edits in memory, re-parses the result (refusing edits that add syntax errors), checks that no
+file changed on disk since the graph read it, writes each file to a temporary file in its own
+folder and renames it into place (a journal first, for several files: see `_journal`); if
+anything fails, files already replaced are restored, so the tree is left as it was.
 """
 
 from __future__ import annotations
@@ -16,11 +17,27 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from graph_sitter.core.errors import CodebaseError, PathOutsideCodebaseError
+from graph_sitter.core._journal import (
+    STATE_DIR,
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    JournalEntry,
+    content_hash,
+    copy_in_place,
+    fsync_folder,
+    root_lock,
+    write_journal,
+)
+from graph_sitter.core.errors import (
+    ChangedOnDiskError,
+    CodebaseError,
+    PathOutsideCodebaseError,
+    ReadOnlyFileError,
+)
 
 __all__ = [
     "CommitError",
@@ -215,73 +232,211 @@ def check_inside(root: str, rel: str) -> str:
     return os.path.join(root, rel)
 
 
-def write_atomically(root: str, files: dict[str, bytes]) -> None:
-    """Write every file or none: temp files first, then renames, restoring on failure.
+@dataclass(slots=True)
+class _Staged:
+    """One target file of a commit, after its new content went to a temporary file."""
 
-    Temporary files are written and fsynced by a few threads at once (fsync releases the
-    GIL, and waiting on the disk one file at a time dominates large commits).
+    rel: str  # as the codebase names it (may be a symlink)
+    target: str  # real absolute path written
+    temp: str | None = None
+    original: bytes | None = None
+    how: str = "rename"  # or "copy": written in place (hard links, owner we cannot set)
+    new_hash: str = ""
+    old_hash: str | None = None
+    problem: str | None = None  # "changed", "deleted", "created", "read-only"
+    error: OSError | None = None
+
+
+_UNCHECKED = object()
+
+
+def write_atomically(
+    root: str,
+    files: Mapping[str, bytes],
+    expected: Mapping[str, bytes | None] | None = None,
+    *,
+    overwrite_read_only: bool = False,
+) -> dict[str, DiskStamp]:
+    """Write every file or none, and leave a tree a crash cannot half-update.
+
+    Symlinks are written through (the link stays; its target must be inside `root`). Each
+    file's new content goes to a fsynced temporary file next to its target, keeping the
+    target's mode and owner; `expected` (path -> the bytes the caller read, None for a new
+    file) is compared with the disk first and any difference refuses the whole commit, as do
+    read-only files unless `overwrite_read_only`. Files with several hard links (or an owner
+    we cannot give the temporary file) are then copied in place, others renamed into place;
+    a commit of several files (or with an in-place copy) writes a journal first (see
+    `_journal`) so that a crash is rolled forward by the next `Codebase()` or `repair`. If a
+    write fails, files already replaced are restored.
+
+    Returns:
+        The stamp of every written path, as stat now sees it.
     """
-    targets = {rel: check_inside(root, rel) for rel in files}
-    temps: dict[str, str] = {}
-    originals: dict[str, bytes | None] = {}
-    replaced: list[str] = []
-    current = ""
+    real_root = os.path.realpath(root)
+    by_target: dict[str, str] = {}
+    for rel in files:
+        real = os.path.realpath(check_inside(root, rel))
+        other = by_target.setdefault(real, rel)
+        if other != rel and files[other] != files[rel]:
+            raise EditError(
+                f"{other} and {rel} are the same file on disk (a link); nothing was written. "
+                "Edit only one of them."
+            )
+    umask = os.umask(0o022)
+    os.umask(umask)
 
-    def stage(rel: str) -> tuple[str, bytes | None, str | None, OSError | None]:
-        path = targets[rel]
-        folder = os.path.dirname(path)
-        tmp = None
-        original: bytes | None = None
+    def stage(item: tuple[str, str]) -> _Staged:
+        real, rel = item
+        entry = _Staged(rel, real)
+        content = files[rel]
         try:
-            os.makedirs(folder, exist_ok=True)
             try:
-                with open(path, "rb") as handle:
-                    original = handle.read()
-                mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+                with open(real, "rb") as handle:
+                    st: os.stat_result | None = os.fstat(handle.fileno())
+                    entry.original = handle.read()
             except FileNotFoundError:
-                mode = None
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".gs-", suffix=".tmp")
+                st = None
+            want = expected.get(rel, _UNCHECKED) if expected is not None else _UNCHECKED
+            if want is not _UNCHECKED:
+                if st is None and want is not None:
+                    entry.problem = "deleted"
+                elif st is not None and want is None:
+                    entry.problem = "created"
+                elif st is not None and entry.original != want:
+                    entry.problem = "changed"
+            read_only = st is not None and not st.st_mode & stat.S_IWUSR
+            if entry.problem is None and read_only and not overwrite_read_only:
+                entry.problem = "read-only"
+            if entry.problem is not None:
+                return entry
+            entry.new_hash = content_hash(content)
+            if entry.original is not None:
+                entry.old_hash = content_hash(entry.original)
+            folder = os.path.dirname(real)
+            if st is None:
+                os.makedirs(folder, exist_ok=True)
+            fd, entry.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(files[rel])
+                handle.write(content)
                 handle.flush()
-                os.fsync(handle.fileno())
-            if mode is not None:
-                os.chmod(tmp, mode)
+                if st is None:
+                    os.fchmod(fd, 0o666 & ~umask)
+                else:
+                    os.fchmod(fd, stat.S_IMODE(st.st_mode))
+                    mine = os.fstat(fd)
+                    if st.st_nlink > 1:
+                        entry.how = "copy"
+                    elif (mine.st_uid, mine.st_gid) != (st.st_uid, st.st_gid):
+                        try:
+                            os.fchown(fd, st.st_uid, st.st_gid)
+                        except PermissionError:
+                            entry.how = "copy"
+                os.fsync(fd)
         except OSError as exc:
-            return rel, original, tmp, exc
-        return rel, original, tmp, None
+            entry.error = exc
+        return entry
 
-    with ThreadPoolExecutor(max_workers=min(8, max(1, len(files)))) as pool:
-        staged = list(pool.map(stage, list(files)))
-    failure: tuple[str, OSError] | None = None
-    for rel, original, tmp, error in staged:
-        originals[rel] = original
-        if tmp is not None:
-            temps[rel] = tmp
-        if error is not None and failure is None:
-            failure = (rel, error)
+    with _commit_lock(real_root), ThreadPoolExecutor(max_workers=min(8, len(by_target))) as pool:
+        staged = list(pool.map(stage, list(by_target.items())))
+        _refuse_problems(staged)
+        _apply(real_root, staged)
+    stamps = {}
+    for rel in files:
+        with contextlib.suppress(OSError):
+            stamps[rel] = DiskStamp.of(os.stat(os.path.join(root, rel)))
+    return stamps
+
+
+@contextlib.contextmanager
+def _commit_lock(real_root: str) -> Iterator[None]:
     try:
-        if failure is not None:
-            current = failure[0]
-            raise failure[1]
-        for rel in files:
-            current = rel
-            os.replace(temps[rel], targets[rel])
-            del temps[rel]
-            replaced.append(rel)
+        lock = root_lock(real_root)
+        lock.__enter__()
     except OSError as exc:
-        for tmp in temps.values():
-            _unlink_quietly(tmp)
-        for rel in replaced:
-            _restore(targets[rel], originals[rel])
+        raise CommitError(
+            STATE_DIR, f"cannot take the commit lock ({exc.strerror or exc})"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _refuse_problems(staged: list[_Staged]) -> None:
+    """Raise (after removing every temporary file) if any file cannot be written."""
+    problems: dict[str, list[str]] = {}
+    failure = next((s for s in staged if s.error is not None), None)
+    for s in staged:
+        if s.problem is not None:
+            problems.setdefault(s.problem, []).append(s.rel)
+    if not problems and failure is None:
+        return
+    for s in staged:
+        if s.temp is not None:
+            _unlink_quietly(s.temp)
+    if "changed" in problems or "deleted" in problems or "created" in problems:
+        raise ChangedOnDiskError(
+            problems.get("changed", []), problems.get("deleted", []), problems.get("created", [])
+        )
+    if "read-only" in problems:
+        raise ReadOnlyFileError(problems["read-only"])
+    assert failure is not None and failure.error is not None
+    raise CommitError(failure.rel, failure.error.strerror or str(failure.error)) from failure.error
+
+
+def _apply(real_root: str, staged: list[_Staged]) -> None:
+    """Move every staged file into place (journaled when there are several or a copy)."""
+    journal = None
+    if len(staged) > 1 or any(s.how == "copy" for s in staged):
+        entries = [
+            JournalEntry(
+                os.path.relpath(s.temp or "", real_root),
+                os.path.relpath(s.target, real_root),
+                s.how,
+                s.new_hash,
+                s.old_hash,
+            )
+            for s in staged
+        ]
+        try:
+            journal = write_journal(real_root, entries)
+        except OSError as exc:
+            for s in staged:
+                _unlink_quietly(s.temp or "")
+            raise CommitError(STATE_DIR, f"cannot write the commit journal ({exc})") from exc
+    replaced: list[_Staged] = []
+    current = staged[0].rel
+    try:
+        for s in staged:
+            current = s.rel
+            assert s.temp is not None
+            if s.how == "copy":
+                copy_in_place(s.temp, s.target)
+                os.unlink(s.temp)
+            else:
+                os.replace(s.temp, s.target)
+            s.temp = None
+            replaced.append(s)
+    except OSError as exc:
+        for s in staged:
+            if s.temp is not None:
+                _unlink_quietly(s.temp)
+        for s in replaced:
+            _restore(s.target, s.original)
+        if journal is not None:
+            _unlink_quietly(journal)
         raise CommitError(current, exc.strerror or str(exc)) from exc
+    if journal is not None:
+        for folder in sorted({os.path.dirname(s.target) for s in staged if s.how == "rename"}):
+            fsync_folder(folder)
+        os.unlink(journal)
 
 
 def _restore(path: str, original: bytes | None) -> None:
     if original is None:
         _unlink_quietly(path)
         return
-    with open(path, "wb") as handle:
+    with open(path, "wb") as handle:  # in place: an in-place copy keeps its inode
         handle.write(original)
 
 
