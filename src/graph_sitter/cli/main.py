@@ -20,6 +20,7 @@ from graph_sitter.cli import demo as demo_cmd
 from graph_sitter.cli import emulator as emulator_cmd
 from graph_sitter.cli import graph as graph_cmds
 from graph_sitter.cli import providers as providers_cmd
+from graph_sitter.cli import repair as repair_cmd
 from graph_sitter.cli import usage as usage_cmd
 
 EXIT_FAILURE = 1
@@ -48,6 +49,7 @@ cli.add_command(emulator_cmd.emulator)
 cli.add_command(graph_cmds.symbols)
 cli.add_command(graph_cmds.usages)
 cli.add_command(providers_cmd.providers)
+cli.add_command(repair_cmd.repair)
 cli.add_command(usage_cmd.usage)
 
 

@@ -13,7 +13,6 @@ from typing import Any
 import tree_sitter as ts
 
 from graph_sitter.core import _details
-from graph_sitter.core._journal import RepairReport, recover
 from graph_sitter.core._records import (
     CLASS,
     ENUM,
@@ -47,6 +46,7 @@ from graph_sitter.core.errors import (
     PathOutsideCodebaseError,
     SymbolNotFoundError,
 )
+from graph_sitter.core.journal import RepairReport, recover
 from graph_sitter.core.languages import LANGUAGES, Language, language_for_path, normalize_language
 from graph_sitter.core.parse import (
     ParsedFile,
@@ -802,7 +802,7 @@ class Codebase:
 
 
 def _repair(root: str, stray_temps: Iterable[str]) -> RepairReport:
-    """Finish an interrupted commit before reading (see `_journal.recover`)."""
+    """Finish an interrupted commit before reading (see `journal.recover`)."""
     try:
         return recover(root, stray_temps)
     except OSError as exc:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pathspec
 
-from graph_sitter.core._journal import STATE_DIR, is_temp_name
+from graph_sitter.core.journal import STATE_DIR, is_temp_name
 from graph_sitter.core.languages import Language, language_for_path
 
 __all__ = ["DEFAULT_EXCLUDED_DIRS", "DEFAULT_MAX_FILE_BYTES", "Discovery", "Skipped", "discover"]

@@ -5,7 +5,7 @@ edits conflict when their ranges overlap (insertions at the same point are kept 
 order; an insertion touching a replaced range does not conflict). `commit` applies every file's
 edits in memory, re-parses the result (refusing edits that add syntax errors), checks that no
 file changed on disk since the graph read it, writes each file to a temporary file in its own
-folder and renames it into place (a journal first, for several files: see `_journal`); if
+folder and renames it into place (a journal first, for several files: see `journal`); if
 anything fails, files already replaced are restored, so the tree is left as it was.
 """
 
@@ -21,7 +21,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from graph_sitter.core._journal import (
+from graph_sitter.core.errors import (
+    ChangedOnDiskError,
+    CodebaseError,
+    PathOutsideCodebaseError,
+    ReadOnlyFileError,
+)
+from graph_sitter.core.journal import (
     STATE_DIR,
     TEMP_PREFIX,
     TEMP_SUFFIX,
@@ -31,12 +37,6 @@ from graph_sitter.core._journal import (
     fsync_folder,
     root_lock,
     write_journal,
-)
-from graph_sitter.core.errors import (
-    ChangedOnDiskError,
-    CodebaseError,
-    PathOutsideCodebaseError,
-    ReadOnlyFileError,
 )
 
 __all__ = [
@@ -266,8 +266,8 @@ def write_atomically(
     read-only files unless `overwrite_read_only`. Files with several hard links (or an owner
     we cannot give the temporary file) are then copied in place, others renamed into place;
     a commit of several files (or with an in-place copy) writes a journal first (see
-    `_journal`) so that a crash is rolled forward by the next `Codebase()` or `repair`. If a
-    write fails, files already replaced are restored.
+    `graph_sitter.core.journal`) so that a crash is rolled forward by the next `Codebase()`
+    or `graph-sitter repair`. If a write fails, files already replaced are restored.
 
     Returns:
         The stamp of every written path, as stat now sees it.

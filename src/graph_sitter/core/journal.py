@@ -43,6 +43,7 @@ __all__ = [
     "is_temp_name",
     "recover",
     "remove_temps",
+    "repair",
     "root_lock",
     "write_journal",
 ]
@@ -265,6 +266,11 @@ def recover(root: str, stray_temps: Iterable[str] = ()) -> RepairReport:
             len(report.removed_temps),
         )
     return report
+
+
+def repair(root: str) -> RepairReport:
+    """Repair a whole tree: `recover` with every stray temporary file found under `root`."""
+    return recover(root, find_stray_temps(root))
 
 
 def remove_temps(root: str, temps: Iterable[str]) -> list[str]:
