@@ -59,7 +59,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def leftovers(root: Path) -> tuple[list[str], list[str]]:
     temps = [str(p) for p in root.rglob(".gs-*.tmp")]
-    journals = [str(p) for p in (root / ".graph-sitter").rglob("*.journal")]
+    journals = [str(p) for p in (root / ".graph-sitter").rglob("*.journal") if p.stat().st_size]
     return temps, journals
 
 

@@ -182,10 +182,10 @@ def test_read_only_files_are_written_only_when_asked(tmp_path: Path) -> None:
 
 def test_created_files_get_the_usual_mode(tmp_path: Path) -> None:
     cb = make_tree(tmp_path)
-    old = os.umask(0o022)
+    old = os.umask(0o027)
     try:
         cb.create_file("pkg/new.py", "x = 1\n")
         cb.commit()
     finally:
         os.umask(old)
-    assert stat.S_IMODE(os.stat(tmp_path / "pkg" / "new.py").st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(tmp_path / "pkg" / "new.py").st_mode) == 0o640

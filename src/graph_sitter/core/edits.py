@@ -32,9 +32,9 @@ from graph_sitter.core.journal import (
     TEMP_PREFIX,
     TEMP_SUFFIX,
     JournalEntry,
+    clear_journal,
     content_hash,
     copy_in_place,
-    fsync_folder,
     root_lock,
     write_journal,
 )
@@ -282,8 +282,7 @@ def write_atomically(
                 f"{other} and {rel} are the same file on disk (a link); nothing was written. "
                 "Edit only one of them."
             )
-    umask = os.umask(0o022)
-    os.umask(umask)
+    umask = _umask()
 
     def stage(item: tuple[str, str]) -> _Staged:
         real, rel = item
@@ -304,7 +303,10 @@ def write_atomically(
                     entry.problem = "created"
                 elif st is not None and entry.original != want:
                     entry.problem = "changed"
-            read_only = st is not None and not st.st_mode & stat.S_IWUSR
+            # Not writable by its owner, or by us (as root, `access` always says yes).
+            read_only = st is not None and (
+                not st.st_mode & stat.S_IWUSR or not os.access(real, os.W_OK)
+            )
             if entry.problem is None and read_only and not overwrite_read_only:
                 entry.problem = "read-only"
             if entry.problem is not None:
@@ -345,6 +347,20 @@ def write_atomically(
         with contextlib.suppress(OSError):
             stamps[rel] = DiskStamp.of(os.stat(os.path.join(root, rel)))
     return stamps
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (other threads may be creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)  # no /proc: the classic set-and-restore
+    os.umask(umask)
+    return umask
 
 
 @contextlib.contextmanager
@@ -424,12 +440,13 @@ def _apply(real_root: str, staged: list[_Staged]) -> None:
         for s in replaced:
             _restore(s.target, s.original)
         if journal is not None:
-            _unlink_quietly(journal)
+            clear_journal(journal)
         raise CommitError(current, exc.strerror or str(exc)) from exc
     if journal is not None:
-        for folder in sorted({os.path.dirname(s.target) for s in staged if s.how == "rename"}):
-            fsync_folder(folder)
-        os.unlink(journal)
+        # No folder fsync before emptying the journal: journaling file systems (ext4, XFS)
+        # commit metadata in order, so the journal is never emptied on disk before the
+        # renames are there; a kill -9 loses nothing the kernel already has.
+        clear_journal(journal)
 
 
 def _restore(path: str, original: bytes | None) -> None:

@@ -3,11 +3,13 @@
 A journaled commit (see `edits.write_atomically`) runs under the root's lock and goes:
 
 1. write every new content to a temporary file `.gs-*.tmp` next to its target, fsynced;
-2. write the journal `<root>/.graph-sitter/journal/*.journal` listing `temp -> target` pairs
-   with the hashes of the new (and old) contents, ending with a checksum line; fsync it and
-   its folder;
+2. write the journal `<root>/.graph-sitter/journal/commit.journal` listing `temp -> target`
+   pairs with the hashes of the new (and old) contents, ending with a checksum line; fsync it
+   (and its folder, the first time it is created);
 3. rename each temporary file over its target (or, for hard-linked files, copy it in place);
-4. fsync the touched folders, then delete the journal.
+4. empty the journal (an empty journal: nothing to repair). The renamed folders are not
+   fsynced first: journaling file systems (ext4, XFS) write metadata in order, so an emptied
+   journal on disk implies the renames are there too.
 
 A crash before the journal is complete leaves only temporary files (removed by the next repair:
 no target was touched). A crash after it leaves a complete journal, which `recover` rolls
@@ -21,7 +23,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -36,6 +37,7 @@ __all__ = [
     "TEMP_SUFFIX",
     "JournalEntry",
     "RepairReport",
+    "clear_journal",
     "content_hash",
     "copy_in_place",
     "find_stray_temps",
@@ -139,19 +141,34 @@ def fsync_folder(folder: str) -> None:
 
 
 def write_journal(root: str, entries: Sequence[JournalEntry]) -> str:
-    """Write (and fsync) a complete journal for `entries`; return its path."""
+    """Write (and fsync) a complete journal for `entries`; return its path.
+
+    The root has one journal file, kept between commits (emptied by `clear_journal`), so
+    that only its first creation pays for fsyncing its folder. Callers hold `root_lock`.
+    """
     folder = _journal_dir(root)
-    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "commit" + _JOURNAL_SUFFIX)
+    fresh = not os.path.exists(path)
+    if fresh:
+        os.makedirs(folder, exist_ok=True)
     body = json.dumps({"format": _FORMAT, "entries": [asdict(e) for e in entries]})
     data = f"{body}\n{content_hash(body.encode())}\n".encode()
-    fd, path = tempfile.mkstemp(dir=folder, prefix="commit-", suffix=_JOURNAL_SUFFIX)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        os.write(fd, data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)
-    fsync_folder(folder)
+    if fresh:
+        fsync_folder(folder)
     return path
+
+
+def clear_journal(path: str) -> None:
+    """Mark the commit finished: an empty journal means nothing to repair."""
+    os.truncate(path, 0)
 
 
 def _read_journal(path: str) -> list[JournalEntry] | None:
@@ -289,7 +306,15 @@ def _list_journals(folder: str) -> list[str]:
         names = os.listdir(folder)
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(os.path.join(folder, n) for n in names if n.endswith(_JOURNAL_SUFFIX))
+    paths = [os.path.join(folder, n) for n in names if n.endswith(_JOURNAL_SUFFIX)]
+    return sorted(p for p in paths if _size(p) > 0)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def find_stray_temps(root: str, skip_dirs: Iterable[str] = (".git", ".hg", ".svn")) -> list[str]:
