@@ -163,6 +163,19 @@ def test_hard_links_mode_and_owner_are_kept(tmp_path: Path) -> None:
     assert cb.refresh() == []
 
 
+def test_two_hard_linked_names_in_the_tree_both_follow_the_commit(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    os.link(tmp_path / "a.py", tmp_path / "same_as_a.py")
+    cb = Codebase(tmp_path, cache_dir="")
+    cb.get_function("a.py::helper").rename("assist")
+    cb.commit()
+    new = A.replace("helper", "assist")
+    assert (tmp_path / "same_as_a.py").read_text() == new
+    assert os.stat(tmp_path / "a.py").st_ino == os.stat(tmp_path / "same_as_a.py").st_ino
+    assert cb.get_file("same_as_a.py").content == new  # type: ignore[union-attr]
+    assert cb.refresh() == []
+
+
 def test_read_only_files_are_written_only_when_asked(tmp_path: Path) -> None:
     cb = make_tree(tmp_path)
     os.chmod(tmp_path / "a.py", 0o444)

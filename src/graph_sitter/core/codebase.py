@@ -504,11 +504,11 @@ class Codebase:
                 parsed[path] = self._validate(path, content)
         disk = {path: self._disk_bytes(path, content) for path, content in new.items()}
         if self.root:
-            expected = {
-                path: None if path in self._tx.created else self._read_back(f)()
-                for path in disk
-                for f in [self._graph.file_index.get(path, -1)]
-            }
+            # What the graph read: the disk must still hold it (a new file: nothing).
+            expected: dict[str, bytes | None] = {}
+            for path in disk:
+                f = self._graph.file_index.get(path)
+                expected[path] = None if f is None else self._read_back(f)()
             self._stamps.update(
                 write_atomically(self.root, disk, expected, overwrite_read_only=overwrite_read_only)
             )
