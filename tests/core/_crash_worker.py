@@ -1,16 +1,19 @@
 """Kill real multi-file commits at random points; repair; report what the tree looked like.
 
 Run by `test_commit_crash.py` as `python _crash_worker.py ROOT CACHE TRIALS SEED BUDGET_S`
-(trials stop early once BUDGET_S seconds are spent). This process
-builds the graph once and queues a set of renames touching about twenty files; each trial forks
-a child that commits them and is killed with SIGKILL, either at a random step (the N-th call
-into `os` made by the commit machinery) or after a random delay in microseconds once it signals
-that the commit starts. The worker then opens a `Codebase` on the root (which repairs), compares
-every file with its old and new content, and restores the old tree. One JSON line is printed.
+(trials stop early once BUDGET_S seconds are spent). This process builds the graph once and
+queues a set of renames touching about twenty files; each trial forks a child that commits them
+and is killed with SIGKILL, either at a random step (the N-th call into `os` made by the commit
+machinery) or after a random delay in microseconds once it signals that the commit starts; in
+"fail" trials a random rename also fails with an I/O error, so the kill may land while the
+commit undoes the files it already replaced. The worker then opens a `Codebase` on the root
+(which repairs), compares every file with its old and new content, and restores the old tree.
+One JSON line is printed.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -24,13 +27,20 @@ from typing import Any
 import graph_sitter.core.edits as edits_module
 import graph_sitter.core.journal as journal_module
 from graph_sitter import Codebase
+from graph_sitter.core.edits import CommitError
 
 
 class KillingOs:
-    """Stands in for `os` in the commit modules: counts calls, SIGKILLs itself at call `at`."""
+    """Stands in for `os` in the commit modules: counts calls, SIGKILLs itself at call `at`.
 
-    def __init__(self, at: int) -> None:
+    With `fail_replace=k`, the k-th `os.replace` raises an I/O error instead (the commit then
+    undoes the files it already replaced), and `at` counts only the calls after that failure.
+    """
+
+    def __init__(self, at: int, fail_replace: int = 0) -> None:
         self.at = at
+        self.fail_replace = fail_replace
+        self.replaces = 0
         self.calls = 0
         self.lock = threading.Lock()
 
@@ -41,9 +51,14 @@ class KillingOs:
 
         def step(*args: Any, **kwargs: Any) -> Any:
             with self.lock:
-                self.calls += 1
-                if self.calls == self.at:
+                if not self.fail_replace or self.replaces >= self.fail_replace:
+                    self.calls += 1
+                if self.at and self.calls == self.at:
                     os.kill(os.getpid(), signal.SIGKILL)
+                if name == "replace":
+                    self.replaces += 1
+                    if self.replaces == self.fail_replace:
+                        raise OSError(errno.EIO, "Input/output error (injected)")
             return value(*args, **kwargs)
 
         return step
@@ -76,15 +91,21 @@ def queue_renames(cb: Codebase, want_files: int) -> int:
     return len(cb._tx.edits)
 
 
-def run_child(cb: Codebase, at: int, ready: int | None, report: int | None) -> None:
+def run_child(
+    cb: Codebase, at: int, ready: int | None, report: int | None, fail_replace: int = 0
+) -> None:
     """In the forked child: commit (killed on the way, unless `at` is past the last step)."""
-    killer = KillingOs(at)
+    killer = KillingOs(at, fail_replace)
     edits_module.os = killer  # type: ignore[assignment]
     journal_module.os = killer  # type: ignore[assignment]
     if ready is not None:
         os.write(ready, b"r")
     start = time.perf_counter()
-    cb.commit()
+    try:
+        cb.commit()
+    except CommitError:
+        if not fail_replace:
+            raise
     if report is not None:
         os.write(report, json.dumps([killer.calls, time.perf_counter() - start]).encode())
     os._exit(0)
@@ -116,18 +137,28 @@ def main() -> None:
     new = snapshot(root)
     changed = sorted(k for k in old if old[k] != new[k])
     restore(root, old, changed)
+    # The longest undoing: the last rename fails, every other file is undone.
+    pid = os.fork()
+    if pid == 0:
+        run_child(cb, 0, None, write_end, fail_replace=edited)
+    os.waitpid(pid, 0)
+    fail_steps = json.loads(os.read(read_end, 1000))[0]
+    assert snapshot(root) == old, "a failed commit did not restore the tree"
 
     outcomes = []
     for trial in range(trials):
         if time.monotonic() > stop_at:
             break
-        mode = "timer" if trial % 3 == 0 else "step"
-        at = rng.randint(1, steps) if mode == "step" else 0
+        mode = ("timer", "step", "step", "fail")[trial % 4]
+        at = {"step": rng.randint(1, steps), "fail": rng.randint(1, fail_steps)}.get(mode, 0)
+        fail_replace = 0
+        if mode == "fail":  # often the very first rename: nothing to undo, only to clean
+            fail_replace = 1 if trial % 16 == 3 else rng.randint(1, edited)
         ready_r, ready_w = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(ready_r)
-            run_child(cb, at, ready_w if mode == "timer" else None, None)
+            run_child(cb, at, ready_w if mode == "timer" else None, None, fail_replace)
         os.close(ready_w)
         if mode == "timer":
             os.read(ready_r, 1)
@@ -144,6 +175,7 @@ def main() -> None:
 
         now = snapshot(root)
         torn = [k for k in old if now.get(k) not in (old[k], new[k])]
+        mixed_new = sorted(k for k in changed if now.get(k) == new[k])
         if torn:
             result = "torn"
         elif all(now[k] == new[k] for k in old):
@@ -157,11 +189,13 @@ def main() -> None:
             {
                 "mode": mode,
                 "at": at,
+                "fail_replace": fail_replace,
                 "killed": killed,
                 "journal_before": bool(journals_before),
                 "temps_before": len(temps_before),
                 "result": result,
                 "torn": torn,
+                "new_files": mixed_new if result == "mixed" else [],
                 "temps_after": temps_after,
                 "journals_after": journals_after,
             }

@@ -49,13 +49,17 @@ def test_sigkill_at_random_points_of_real_commits_is_repaired(tmp_path: Path) ->
     for o in outcomes:
         assert o["result"] in ("old", "new"), o  # never a torn file, never a mixed set
         assert o["temps_after"] == [] and o["journals_after"] == [], o
-        if o["journal_before"]:
+        if o["journal_before"] and o["mode"] != "fail":
             assert o["result"] == "new", o  # a complete journal is rolled forward
     # The kills landed everywhere: while temporary files were written (the tree stays old and
     # the temporary files go), and between the journal and the last rename (rolled forward).
-    assert sum(o["killed"] for o in outcomes) >= len(outcomes) * 0.8
-    assert seen[(True, "new")] >= 10, seen
+    assert sum(o["killed"] for o in outcomes) >= len(outcomes) * 0.7
+    assert seen[(True, "new")] >= 8, seen
     assert sum(1 for o in outcomes if o["result"] == "old" and o["temps_before"]) >= 10, seen
+    # Failed renames: the undoing itself is journaled; killed during it, repair finishes it.
+    failed = [o for o in outcomes if o["mode"] == "fail"]
+    assert len(failed) >= 20
+    assert sum(1 for o in failed if o["journal_before"] and o["result"] == "old") >= 3, seen
 
 
 def _package(root: Path) -> dict[str, bytes]:

@@ -87,11 +87,21 @@ class EditValidationError(EditError):
 
 
 class CommitError(EditError):
-    """Writing a file failed; every file was left (or restored) as it was."""
+    """Writing a file failed; every file was left (or restored) as it was.
 
-    def __init__(self, path: str, reason: str) -> None:
+    When even restoring failed (`restored` is False), the commit's journal is left in place:
+    `graph-sitter repair` (or the next `Codebase()`) finishes the work.
+    """
+
+    def __init__(self, path: str, reason: str, *, restored: bool = True) -> None:
         self.path = path
-        super().__init__(f"Commit failed while writing {path}: {reason}. No file was changed.")
+        self.restored = restored
+        outcome = (
+            "No file was changed."
+            if restored
+            else "Some files may be new and others old until `graph-sitter repair` runs."
+        )
+        super().__init__(f"Commit failed while writing {path}: {reason}. {outcome}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,10 +431,10 @@ def _apply(real_root: str, staged: list[_Staged]) -> None:
                 _unlink_quietly(s.temp or "")
             raise CommitError(STATE_DIR, f"cannot write the commit journal ({exc})") from exc
     replaced: list[_Staged] = []
-    current = staged[0].rel
+    current = staged[0]
     try:
         for s in staged:
-            current = s.rel
+            current = s
             assert s.temp is not None
             if s.how == "copy":
                 copy_in_place(s.temp, s.target)
@@ -434,14 +444,16 @@ def _apply(real_root: str, staged: list[_Staged]) -> None:
             s.temp = None
             replaced.append(s)
     except OSError as exc:
-        for s in staged:
-            if s.temp is not None:
-                _unlink_quietly(s.temp)
-        for s in replaced:
-            _restore(s.target, s.original)
-        if journal is not None:
-            clear_journal(journal)
-        raise CommitError(current, exc.strerror or str(exc)) from exc
+        # An in-place copy that failed may have written part of the file: undo it too.
+        undo = replaced + ([current] if current.how == "copy" and journal else [])
+        if journal is None or not undo:
+            if journal is not None:
+                clear_journal(journal)  # first: its temporary files are about to go
+            for s in staged:
+                _unlink_quietly(s.temp or "")
+        else:
+            _roll_back(real_root, staged, undo, journal, current.rel)
+        raise CommitError(current.rel, exc.strerror or str(exc)) from exc
     if journal is not None:
         # No folder fsync before emptying the journal: journaling file systems (ext4, XFS)
         # commit metadata in order, so the journal is never emptied on disk before the
@@ -449,12 +461,62 @@ def _apply(real_root: str, staged: list[_Staged]) -> None:
         clear_journal(journal)
 
 
-def _restore(path: str, original: bytes | None) -> None:
-    if original is None:
-        _unlink_quietly(path)
-        return
-    with open(path, "wb") as handle:  # in place: an in-place copy keeps its inode
-        handle.write(original)
+def _roll_back(
+    real_root: str, staged: list[_Staged], undo: list[_Staged], journal: str, failed: str
+) -> None:
+    """Undo the files already replaced, as a journaled commit of their original contents.
+
+    The originals go to fsynced temporary files, then a journal listing them replaces the
+    commit's own journal atomically: a crash before that point rolls the commit forward, a
+    crash after it finishes the roll-back. Either way the tree ends all-new or all-old.
+    """
+    entries = []
+    temps: list[str] = []
+    try:
+        for s in undo:
+            target = os.path.relpath(s.target, real_root)
+            if s.original is None:
+                entries.append(JournalEntry("", target, "delete", "", s.new_hash))
+                continue
+            temp = _write_temp(s.target, s.original)
+            temps.append(temp)
+            rel_temp = os.path.relpath(temp, real_root)
+            old = content_hash(s.original)
+            entries.append(JournalEntry(rel_temp, target, s.how, old, s.new_hash))
+        write_journal(real_root, entries, replace_active=True)
+        for s in staged:
+            _unlink_quietly(s.temp or "")  # what the commit had not applied yet
+        for entry in entries:
+            target = os.path.join(real_root, entry.target)
+            temp = os.path.join(real_root, entry.temp)
+            if entry.how == "delete":
+                _unlink_quietly(target)
+            elif entry.how == "copy":
+                copy_in_place(temp, target)
+                os.unlink(temp)
+            else:
+                os.replace(temp, target)
+        clear_journal(journal)
+    except OSError as exc:
+        raise CommitError(
+            failed,
+            f"writing failed, and so did undoing the files already written ({exc})",
+            restored=False,
+        ) from exc
+
+
+def _write_temp(target: str, content: bytes) -> str:
+    """A fsynced temporary file next to `target`, with its mode and (if we can) owner."""
+    fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        st = os.stat(target)
+        os.fchmod(fd, stat.S_IMODE(st.st_mode))
+        with contextlib.suppress(PermissionError):
+            os.fchown(fd, st.st_uid, st.st_gid)
+        os.fsync(fd)
+    return temp
 
 
 def _unlink_quietly(path: str) -> None:

@@ -69,7 +69,11 @@ def is_temp_name(name: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
-    """One file of a commit: paths relative to the real root; `how` is "rename" or "copy"."""
+    """One file of a commit: paths relative to the real root.
+
+    `how` is "rename" (temp over target), "copy" (temp copied into target, in place) or
+    "delete" (undoing a creation: target removed if it holds `old`; no temp).
+    """
 
     temp: str
     target: str
@@ -140,11 +144,15 @@ def fsync_folder(folder: str) -> None:
         os.close(fd)
 
 
-def write_journal(root: str, entries: Sequence[JournalEntry]) -> str:
+def write_journal(
+    root: str, entries: Sequence[JournalEntry], *, replace_active: bool = False
+) -> str:
     """Write (and fsync) a complete journal for `entries`; return its path.
 
     The root has one journal file, kept between commits (emptied by `clear_journal`), so
-    that only its first creation pays for fsyncing its folder. Callers hold `root_lock`.
+    that only its first creation pays for fsyncing its folder. With `replace_active`, a
+    journal still in force is replaced atomically (written aside, then renamed over it), so
+    a crash leaves either the old journal or the new one. Callers hold `root_lock`.
     """
     folder = _journal_dir(root)
     path = os.path.join(folder, "commit" + _JOURNAL_SUFFIX)
@@ -153,7 +161,8 @@ def write_journal(root: str, entries: Sequence[JournalEntry]) -> str:
         os.makedirs(folder, exist_ok=True)
     body = json.dumps({"format": _FORMAT, "entries": [asdict(e) for e in entries]})
     data = f"{body}\n{content_hash(body.encode())}\n".encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    written = path + ".new" if replace_active else path
+    fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         view = memoryview(data)
         while view:
@@ -161,7 +170,9 @@ def write_journal(root: str, entries: Sequence[JournalEntry]) -> str:
         os.fsync(fd)
     finally:
         os.close(fd)
-    if fresh:
+    if replace_active:
+        os.replace(written, path)
+    if fresh or replace_active:
         fsync_folder(folder)
     return path
 
@@ -223,7 +234,13 @@ def _roll_forward(root: str, entries: list[JournalEntry], report: RepairReport) 
     for entry in entries:
         temp = os.path.join(root, entry.temp)
         target = os.path.join(root, entry.target)
-        if not os.path.exists(temp):
+        if entry.how == "delete":  # undoing the creation of a file
+            if _hash_of(target) == entry.old:
+                _unlink(target)
+                folders.add(os.path.dirname(target))
+                report.rolled_forward.append(entry.target)
+            continue
+        if not entry.temp or not os.path.exists(temp):
             continue  # already moved into place before the crash
         if _hash_of(temp) != entry.new:
             logger.warning("repair: %s does not hold the committed content; dropped", entry.temp)
