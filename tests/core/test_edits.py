@@ -254,8 +254,11 @@ def test_failed_commit_leaves_tree_byte_identical(
     with pytest.raises(CommitError) as err:
         cb.commit()
     assert "No space left" in str(err.value)
-    after_files = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    assert after_files == before  # no temp files left, every file restored
+    after_files = {
+        p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".graph-sitter" not in p.parts
+    }
+    assert after_files == before  # no temp files left, every file restored (and no journal)
+    assert [p.stat().st_size for p in (root / ".graph-sitter").rglob("*.journal")] == [0]
 
 
 def test_paths_outside_are_refused(tmp_path: Path) -> None:

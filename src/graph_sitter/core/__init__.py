@@ -4,10 +4,12 @@ from graph_sitter.core.codebase import Codebase
 from graph_sitter.core.edits import CommitError, EditConflictError, EditError, EditValidationError
 from graph_sitter.core.errors import (
     AmbiguousSymbolError,
+    ChangedOnDiskError,
     CodebaseError,
     CodebaseLoadError,
     FileNotFoundInCodebaseError,
     PathOutsideCodebaseError,
+    ReadOnlyFileError,
     SymbolNotFoundError,
     UnsupportedLanguageError,
 )
@@ -30,6 +32,7 @@ from graph_sitter.core.symbols import (
 __all__ = [
     "AmbiguousSymbolError",
     "Attribute",
+    "ChangedOnDiskError",
     "Class",
     "Codebase",
     "CodebaseError",
@@ -47,6 +50,7 @@ __all__ = [
     "Interface",
     "Parameter",
     "PathOutsideCodebaseError",
+    "ReadOnlyFileError",
     "SourceFile",
     "Symbol",
     "SymbolNotFoundError",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -26,14 +27,17 @@ from graph_sitter.core._records import (
     FileIndex,
 )
 from graph_sitter.core._shift import Shift, is_identifier_swap, mentions, shift_index
-from graph_sitter.core.discover import DEFAULT_MAX_FILE_BYTES, Skipped, discover
+from graph_sitter.core.discover import DEFAULT_MAX_FILE_BYTES, Discovery, Skipped, discover
 from graph_sitter.core.edits import (
+    DiskStamp,
     Edit,
     EditError,
     EditValidationError,
     Transaction,
     apply_edits,
     check_inside,
+    probe_file,
+    read_with_stamp,
     unified_diff,
     write_atomically,
 )
@@ -44,6 +48,7 @@ from graph_sitter.core.errors import (
     PathOutsideCodebaseError,
     SymbolNotFoundError,
 )
+from graph_sitter.core.journal import RepairReport, recover
 from graph_sitter.core.languages import LANGUAGES, Language, language_for_path, normalize_language
 from graph_sitter.core.languages.typescript_modules import is_config_file
 from graph_sitter.core.parse import (
@@ -74,6 +79,8 @@ from graph_sitter.core.symbols import (
 )
 
 __all__ = ["Codebase"]
+
+logger = logging.getLogger("graph_sitter.core")
 
 ProgressCallback = Callable[[str, int, int], None]
 _TOP_KINDS = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM, NAMESPACE)
@@ -119,31 +126,43 @@ class Codebase:
         kwargs: dict[str, Any] = {}
         if exclude_dirs is not None:
             kwargs["excluded_dirs"] = frozenset(exclude_dirs)
-        found = discover(
+        self._discover: Callable[[], Discovery] = lambda: discover(
             root,
             languages,
             respect_gitignore=respect_gitignore,
             max_file_bytes=max_file_bytes,
             **kwargs,
         )
+        self._repair_report = _repair(root, ())
+        found = self._discover()
+        if found.stray_temps:
+            _repair(root, found.stray_temps)
         self.skipped: list[Skipped] = list(found.skipped)
+        self._stamps: dict[str, DiskStamp] = {}
+        sources = self._read_sources(found.files, progress)
+        cache = default_cache_dir() if cache_dir is None else (cache_dir or None)
+        self._cache_dir = cache
+        self._init_graph(sources, languages, cache, workers, progress)
+
+    def _read_sources(
+        self, files: Sequence[tuple[str, Language]], progress: ProgressCallback | None = None
+    ) -> list[tuple[str, str, bytes]]:
+        """Read files (noting their stamps); unreadable and binary ones go to `skipped`."""
         sources: list[tuple[str, str, bytes]] = []
-        for i, (rel, lang) in enumerate(found.files):
+        for i, (rel, lang) in enumerate(files):
             if progress is not None and i % 64 == 0:
-                progress("read", i, len(found.files))
+                progress("read", i, len(files))
             try:
-                with open(os.path.join(root, rel), "rb") as handle:
-                    content = handle.read()
+                content, stamp = read_with_stamp(os.path.join(self.root, rel))
             except OSError as exc:
                 self.skipped.append(Skipped(rel, f"unreadable ({exc.strerror or exc})"))
                 continue
             if b"\0" in content[:8192]:
                 self.skipped.append(Skipped(rel, "binary"))
                 continue
+            self._stamps[rel] = stamp
             sources.append((rel, lang.name, content))
-        cache = default_cache_dir() if cache_dir is None else (cache_dir or None)
-        self._cache_dir = cache
-        self._init_graph(sources, languages, cache, workers, progress)
+        return sources
 
     @classmethod
     def from_files(cls, files: Mapping[str, str | bytes], language: str | None = None) -> Codebase:
@@ -152,6 +171,7 @@ class Codebase:
         self.root = ""
         self.skipped = []
         self._configs = {}
+        self._stamps = {}
         languages = (normalize_language(language),) if language else tuple(LANGUAGES.values())
         wanted = {lang.name for lang in languages}
         sources: list[tuple[str, str, bytes]] = []
@@ -442,23 +462,103 @@ class Codebase:
             parts.append(unified_diff(path, None, created))
         return "".join(parts)
 
-    def commit(self, validate: bool = True) -> None:
+    def refresh(self) -> list[str]:
+        """Re-read the files added, changed or deleted on disk since the graph read them.
+
+        Pending edits are discarded (they describe the old content: make them again). Only
+        the files whose stat changed are read; a changed file is re-parsed and the files whose
+        resolution read it are re-indexed, as after a commit; added or deleted files re-resolve
+        the graph from the parsed files (nothing unchanged is re-parsed).
+
+        Returns:
+            The sorted paths (relative to the root) that were added, changed or deleted.
+        """
+        self._clear_edits()
+        if not self.root:
+            return []
+        found = self._discover()
+        on_disk = dict(found.files)
+        gone = [rel for rel in self._graph.file_index if rel not in on_disk]
+        to_read: list[tuple[str, Language]] = []
+        for rel, lang in found.files:
+            f = self._graph.file_index.get(rel)
+            if f is None:
+                to_read.append((rel, lang))
+                continue
+            status, stamp, _ = probe_file(
+                os.path.join(self.root, rel), self._stamps.get(rel), self._read_back(f)
+            )
+            if status == "same":
+                assert stamp is not None
+                self._stamps[rel] = stamp
+            elif status == "deleted":
+                gone.append(rel)
+            else:
+                to_read.append((rel, lang))
+        self.skipped = list(found.skipped)
+        sources = self._read_sources(to_read)
+        read = {rel for rel, _, _ in sources}
+        gone += [rel for rel, _ in to_read if rel not in read and rel in self._graph.file_index]
+        for rel in gone:
+            self._stamps.pop(rel, None)
+        parsed = parse_files(sources, cache_dir=self._cache_dir) if sources else []
+        self._by_kind = None
+        self._subclasses = None
+        added = [pf for pf in parsed if pf.path not in self._graph.file_index]
+        if not gone and not added:
+            changed = {self._graph.file_index[pf.path]: pf for pf in parsed}
+            self._graph.update(changed)
+            self._forget(set(changed))
+        else:
+            files = {pf.path: pf for pf in self._graph.files if pf.path not in gone}
+            files.update({pf.path: pf for pf in parsed})
+            self._set_files([files[p] for p in sorted(files)])
+        return sorted({*gone, *(pf.path for pf in parsed)})
+
+    def _read_back(self, f: int) -> Callable[[], bytes]:
+        """The bytes the graph read from disk for file `f` (its content in its own encoding)."""
+
+        def read_back() -> bytes:
+            pf = self._graph.files[f]
+            if pf.problem and pf.problem.startswith("not valid"):
+                return pf.content  # an undecodable file is kept as read
+            try:
+                return self._disk_bytes(pf.path, pf.content)
+            except EditError:
+                return b""  # cannot match: the file is treated as changed
+
+        return read_back
+
+    def commit(self, validate: bool = True, *, overwrite_read_only: bool = False) -> None:
         """Apply pending edits: validate, write atomically, and update the graph in place.
 
-        Symbols obtained before the commit describe the old code: look them up again.
+        Nothing is written if a file to write changed on disk since the graph read it
+        (`ChangedOnDiskError`: call `refresh()`, then edit again) or is read-only
+        (`ReadOnlyFileError`, unless `overwrite_read_only`). Symlinks are written through,
+        and mode, owner and hard links are kept. Symbols obtained before the commit describe
+        the old code: look them up again.
         """
         if not self._tx:
             return
         new = self._pending_contents()
         new.update(self._tx.created)
-        shifted = self._identifier_swaps(new)
+        aliases = self._aliases(new)
+        new.update(aliases)
+        shifted = None if aliases else self._identifier_swaps(new)
         parsed: dict[str, tuple[ts.Tree, FileIndex]] = {}
         if validate and shifted is None:
             for path, content in new.items():
                 parsed[path] = self._validate(path, content)
         disk = {path: self._disk_bytes(path, content) for path, content in new.items()}
         if self.root:
-            write_atomically(self.root, disk)
+            # What the graph read: the disk must still hold it (a new file: nothing).
+            expected: dict[str, bytes | None] = {}
+            for path in disk:
+                f = self._graph.file_index.get(path)
+                expected[path] = None if f is None else self._read_back(f)()
+            self._stamps.update(
+                write_atomically(self.root, disk, expected, overwrite_read_only=overwrite_read_only)
+            )
         created = set(self._tx.created)
         edits = {path: list(e) for path, e in self._tx.edits.items()}
         self._clear_edits()
@@ -492,6 +592,22 @@ class Codebase:
         changed = {self._graph.file_index[pf.path]: pf for pf in reparsed}
         self._graph.update(changed)
         self._forget(set(changed))
+
+    def _aliases(self, new: dict[str, bytes]) -> dict[str, bytes]:
+        """Other files of the graph that are the same file on disk (links) as files in `new`."""
+        if not self._stamps:
+            return {}
+        written = {}
+        for path in new:
+            stamp = self._stamps.get(path)
+            if stamp is not None:
+                written[(stamp.dev, stamp.ino)] = path
+        out = {}
+        for path, stamp in self._stamps.items():
+            source = written.get((stamp.dev, stamp.ino))
+            if source is not None and source != path and path not in new:
+                out[path] = new[source]
+        return out
 
     def _forget(self, files: set[int]) -> None:
         for f in files:
@@ -743,6 +859,20 @@ class Codebase:
                     table.setdefault((base[1], base[2]), []).append((cls._f, cls._d))
             self._subclasses = table
         return [self._symbol(cf, cd) for cf, cd in self._subclasses.get((f, d), [])]
+
+
+def _repair(root: str, stray_temps: Iterable[str]) -> RepairReport:
+    """Finish an interrupted commit before reading (see `journal.recover`)."""
+    try:
+        return recover(root, stray_temps)
+    except OSError as exc:
+        if stray_temps:  # leftovers we cannot remove (read-only tree) do not stop a build
+            logger.debug("could not remove stray temporary files under %s: %s", root, exc)
+            return RepairReport()
+        raise CodebaseLoadError(
+            f"Cannot finish a commit interrupted under {root!r} ({exc}); "
+            "run `graph-sitter repair` with write access."
+        ) from exc
 
 
 def _split_top_level(text: str) -> list[str]:

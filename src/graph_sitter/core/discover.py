@@ -10,6 +10,7 @@ from typing import Any
 
 import pathspec
 
+from graph_sitter.core.journal import STATE_DIR, is_temp_name
 from graph_sitter.core.languages import Language, language_for_path
 
 __all__ = ["DEFAULT_EXCLUDED_DIRS", "DEFAULT_MAX_FILE_BYTES", "Discovery", "Skipped", "discover"]
@@ -48,10 +49,14 @@ class Skipped:
 
 @dataclass(slots=True)
 class Discovery:
-    """Files found under a root: `(relative posix path, language)` plus what was skipped."""
+    """Files found under a root: `(relative posix path, language)` plus what was skipped.
+
+    `stray_temps` lists temporary files a crashed commit left behind (`.gs-*.tmp`).
+    """
 
     files: list[tuple[str, Language]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    stray_temps: list[str] = field(default_factory=list)
 
 
 def _gitignore(directory: str) -> pathspec.PathSpec[Any] | None:
@@ -72,7 +77,10 @@ def discover(
     excluded_dirs: frozenset[str] = DEFAULT_EXCLUDED_DIRS,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Discovery:
-    """Walk `root` (not following directory symlinks) and collect supported source files."""
+    """Walk `root` (not following directory symlinks) and collect supported source files.
+
+    The commit state folder (`.graph-sitter/`) is never entered, whatever `excluded_dirs` says.
+    """
     result = Discovery()
     wanted = {lang.name for lang in languages}
     real_root = os.path.realpath(root)
@@ -80,6 +88,9 @@ def discover(
     for rel_dir, entries, specs in _walk(root, "", [], respect_gitignore, result, excluded_dirs):
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if is_temp_name(entry.name):
+                result.stray_temps.append(rel)
+                continue
             lang = language_for_path(entry.name)
             if lang is None or lang.name not in wanted:
                 continue
@@ -151,6 +162,8 @@ def _walk(
             is_dir = False
         if is_dir:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if entry.name == STATE_DIR:
+                continue  # graph-sitter's own commit state
             if entry.name in excluded_dirs:
                 result.skipped.append(Skipped(rel, "vendored or generated folder"))
             elif _ignored(specs, rel, is_dir=True):

@@ -3,9 +3,10 @@
 Edits are queued per file as `(start, end, new bytes)` over the file's current content. Two
 edits conflict when their ranges overlap (insertions at the same point are kept in queue
 order; an insertion touching a replaced range does not conflict). `commit` applies every file's
-edits in memory, re-parses the result (refusing edits that add syntax errors), writes each
-file to a temporary file in its own folder and renames it into place; if anything fails, files
-already replaced are restored, so the tree is left as it was.
+edits in memory, re-parses the result (refusing edits that add syntax errors), checks that no
+file changed on disk since the graph read it, writes each file to a temporary file in its own
+folder and renames it into place (a journal first, for several files: see `journal`); if
+anything fails, files already replaced are restored, so the tree is left as it was.
 """
 
 from __future__ import annotations
@@ -15,21 +16,45 @@ import difflib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from graph_sitter.core.errors import CodebaseError, PathOutsideCodebaseError
+from graph_sitter.core.errors import (
+    ChangedOnDiskError,
+    CodebaseError,
+    PathOutsideCodebaseError,
+    ReadOnlyFileError,
+)
+from graph_sitter.core.journal import (
+    STATE_DIR,
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    JournalEntry,
+    clear_journal,
+    content_hash,
+    copy_in_place,
+    root_lock,
+    write_journal,
+)
 
 __all__ = [
     "CommitError",
+    "DiskStamp",
     "Edit",
     "EditConflictError",
     "EditError",
     "EditValidationError",
     "Transaction",
     "apply_edits",
+    "probe_file",
+    "read_with_stamp",
 ]
+
+# A file modified this close to the moment its stat was taken may change again within the same
+# timestamp tick without its stat changing (coarse file-system clocks): its content is compared.
+_RACY_NS = 2_000_000_000
 
 
 class EditError(CodebaseError):
@@ -62,11 +87,21 @@ class EditValidationError(EditError):
 
 
 class CommitError(EditError):
-    """Writing a file failed; every file was left (or restored) as it was."""
+    """Writing a file failed; every file was left (or restored) as it was.
 
-    def __init__(self, path: str, reason: str) -> None:
+    When even restoring failed (`restored` is False), the commit's journal is left in place:
+    `graph-sitter repair` (or the next `Codebase()`) finishes the work.
+    """
+
+    def __init__(self, path: str, reason: str, *, restored: bool = True) -> None:
         self.path = path
-        super().__init__(f"Commit failed while writing {path}: {reason}. No file was changed.")
+        self.restored = restored
+        outcome = (
+            "No file was changed."
+            if restored
+            else "Some files may be new and others old until `graph-sitter repair` runs."
+        )
+        super().__init__(f"Commit failed while writing {path}: {reason}. {outcome}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +162,63 @@ class Transaction:
         self.created.clear()
 
 
+@dataclass(frozen=True, slots=True)
+class DiskStamp:
+    """What `stat` said about a file when the graph read (or wrote) it."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+    dev: int
+    racy: bool  # modified too close to the stat for the stat alone to prove it unchanged
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> DiskStamp:
+        racy = max(st.st_mtime_ns, st.st_ctime_ns) + _RACY_NS > time.time_ns()
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev, racy)
+
+    def matches(self, st: os.stat_result) -> bool:
+        return (self.size, self.mtime_ns, self.ctime_ns, self.ino, self.dev) == (
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ctime_ns,
+            st.st_ino,
+            st.st_dev,
+        )
+
+
+def read_with_stamp(path: str) -> tuple[bytes, DiskStamp]:
+    """A file's bytes and the stamp taken (from the open file) before reading them."""
+    with open(path, "rb") as handle:
+        stamp = DiskStamp.of(os.fstat(handle.fileno()))
+        return handle.read(), stamp
+
+
+def probe_file(
+    path: str, stamp: DiskStamp | None, expected: Callable[[], bytes]
+) -> tuple[str, DiskStamp | None, bytes | None]:
+    """Whether the file at `path` still holds `expected()` (what the graph read).
+
+    Returns `(status, stamp, content)`: status "same" (with a fresh stamp), "changed" (with
+    the new content and its stamp) or "deleted". The stat is compared first; the content is
+    read and compared only when the stat differs or cannot prove the file unchanged.
+    """
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "deleted", None, None
+    if stamp is not None and not stamp.racy and stamp.matches(st):
+        return "same", stamp, None
+    try:
+        content, fresh = read_with_stamp(path)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return "deleted", None, None
+    if content == expected():
+        return "same", fresh, None
+    return "changed", fresh, content
+
+
 def unified_diff(path: str, before: bytes | None, after: bytes) -> str:
     old = [] if before is None else before.decode("utf-8", "replace").splitlines(keepends=True)
     new = after.decode("utf-8", "replace").splitlines(keepends=True)
@@ -150,74 +242,281 @@ def check_inside(root: str, rel: str) -> str:
     return os.path.join(root, rel)
 
 
-def write_atomically(root: str, files: dict[str, bytes]) -> None:
-    """Write every file or none: temp files first, then renames, restoring on failure.
+@dataclass(slots=True)
+class _Staged:
+    """One target file of a commit, after its new content went to a temporary file."""
 
-    Temporary files are written and fsynced by a few threads at once (fsync releases the
-    GIL, and waiting on the disk one file at a time dominates large commits).
+    rel: str  # as the codebase names it (may be a symlink)
+    target: str  # real absolute path written
+    temp: str | None = None
+    original: bytes | None = None
+    how: str = "rename"  # or "copy": written in place (hard links, owner we cannot set)
+    new_hash: str = ""
+    old_hash: str | None = None
+    problem: str | None = None  # "changed", "deleted", "created", "read-only"
+    error: OSError | None = None
+
+
+_UNCHECKED = object()
+
+
+def write_atomically(
+    root: str,
+    files: Mapping[str, bytes],
+    expected: Mapping[str, bytes | None] | None = None,
+    *,
+    overwrite_read_only: bool = False,
+) -> dict[str, DiskStamp]:
+    """Write every file or none, and leave a tree a crash cannot half-update.
+
+    Symlinks are written through (the link stays; its target must be inside `root`). Each
+    file's new content goes to a fsynced temporary file next to its target, keeping the
+    target's mode and owner; `expected` (path -> the bytes the caller read, None for a new
+    file) is compared with the disk first and any difference refuses the whole commit, as do
+    read-only files unless `overwrite_read_only`. Files with several hard links (or an owner
+    we cannot give the temporary file) are then copied in place, others renamed into place;
+    a commit of several files (or with an in-place copy) writes a journal first (see
+    `graph_sitter.core.journal`) so that a crash is rolled forward by the next `Codebase()`
+    or `graph-sitter repair`. If a write fails, files already replaced are restored.
+
+    Returns:
+        The stamp of every written path, as stat now sees it.
     """
-    targets = {rel: check_inside(root, rel) for rel in files}
-    temps: dict[str, str] = {}
-    originals: dict[str, bytes | None] = {}
-    replaced: list[str] = []
-    current = ""
+    real_root = os.path.realpath(root)
+    by_target: dict[str, str] = {}
+    for rel in files:
+        real = os.path.realpath(check_inside(root, rel))
+        other = by_target.setdefault(real, rel)
+        if other != rel and files[other] != files[rel]:
+            raise EditError(
+                f"{other} and {rel} are the same file on disk (a link); nothing was written. "
+                "Edit only one of them."
+            )
+    umask = _umask()
 
-    def stage(rel: str) -> tuple[str, bytes | None, str | None, OSError | None]:
-        path = targets[rel]
-        folder = os.path.dirname(path)
-        tmp = None
-        original: bytes | None = None
+    def stage(item: tuple[str, str]) -> _Staged:
+        real, rel = item
+        entry = _Staged(rel, real)
+        content = files[rel]
         try:
-            os.makedirs(folder, exist_ok=True)
             try:
-                with open(path, "rb") as handle:
-                    original = handle.read()
-                mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+                with open(real, "rb") as handle:
+                    st: os.stat_result | None = os.fstat(handle.fileno())
+                    entry.original = handle.read()
             except FileNotFoundError:
-                mode = None
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".gs-", suffix=".tmp")
+                st = None
+            want = expected.get(rel, _UNCHECKED) if expected is not None else _UNCHECKED
+            if want is not _UNCHECKED:
+                if st is None and want is not None:
+                    entry.problem = "deleted"
+                elif st is not None and want is None:
+                    entry.problem = "created"
+                elif st is not None and entry.original != want:
+                    entry.problem = "changed"
+            # Not writable by its owner, or by us (as root, `access` always says yes).
+            read_only = st is not None and (
+                not st.st_mode & stat.S_IWUSR or not os.access(real, os.W_OK)
+            )
+            if entry.problem is None and read_only and not overwrite_read_only:
+                entry.problem = "read-only"
+            if entry.problem is not None:
+                return entry
+            entry.new_hash = content_hash(content)
+            if entry.original is not None:
+                entry.old_hash = content_hash(entry.original)
+            folder = os.path.dirname(real)
+            if st is None:
+                os.makedirs(folder, exist_ok=True)
+            fd, entry.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(files[rel])
+                handle.write(content)
                 handle.flush()
-                os.fsync(handle.fileno())
-            if mode is not None:
-                os.chmod(tmp, mode)
+                if st is None:
+                    os.fchmod(fd, 0o666 & ~umask)
+                else:
+                    os.fchmod(fd, stat.S_IMODE(st.st_mode))
+                    mine = os.fstat(fd)
+                    if st.st_nlink > 1:
+                        entry.how = "copy"
+                    elif (mine.st_uid, mine.st_gid) != (st.st_uid, st.st_gid):
+                        try:
+                            os.fchown(fd, st.st_uid, st.st_gid)
+                        except PermissionError:
+                            entry.how = "copy"
+                os.fsync(fd)
         except OSError as exc:
-            return rel, original, tmp, exc
-        return rel, original, tmp, None
+            entry.error = exc
+        return entry
 
-    with ThreadPoolExecutor(max_workers=min(8, max(1, len(files)))) as pool:
-        staged = list(pool.map(stage, list(files)))
-    failure: tuple[str, OSError] | None = None
-    for rel, original, tmp, error in staged:
-        originals[rel] = original
-        if tmp is not None:
-            temps[rel] = tmp
-        if error is not None and failure is None:
-            failure = (rel, error)
+    with _commit_lock(real_root), ThreadPoolExecutor(max_workers=min(8, len(by_target))) as pool:
+        staged = list(pool.map(stage, list(by_target.items())))
+        _refuse_problems(staged)
+        _apply(real_root, staged)
+    stamps = {}
+    for rel in files:
+        with contextlib.suppress(OSError):
+            stamps[rel] = DiskStamp.of(os.stat(os.path.join(root, rel)))
+    return stamps
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (other threads may be creating files)."""
     try:
-        if failure is not None:
-            current = failure[0]
-            raise failure[1]
-        for rel in files:
-            current = rel
-            os.replace(temps[rel], targets[rel])
-            del temps[rel]
-            replaced.append(rel)
+        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)  # no /proc: the classic set-and-restore
+    os.umask(umask)
+    return umask
+
+
+@contextlib.contextmanager
+def _commit_lock(real_root: str) -> Iterator[None]:
+    try:
+        lock = root_lock(real_root)
+        lock.__enter__()
     except OSError as exc:
-        for tmp in temps.values():
-            _unlink_quietly(tmp)
-        for rel in replaced:
-            _restore(targets[rel], originals[rel])
-        raise CommitError(current, exc.strerror or str(exc)) from exc
+        raise CommitError(
+            STATE_DIR, f"cannot take the commit lock ({exc.strerror or exc})"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
 
 
-def _restore(path: str, original: bytes | None) -> None:
-    if original is None:
-        _unlink_quietly(path)
+def _refuse_problems(staged: list[_Staged]) -> None:
+    """Raise (after removing every temporary file) if any file cannot be written."""
+    problems: dict[str, list[str]] = {}
+    failure = next((s for s in staged if s.error is not None), None)
+    for s in staged:
+        if s.problem is not None:
+            problems.setdefault(s.problem, []).append(s.rel)
+    if not problems and failure is None:
         return
-    with open(path, "wb") as handle:
-        handle.write(original)
+    for s in staged:
+        if s.temp is not None:
+            _unlink_quietly(s.temp)
+    if "changed" in problems or "deleted" in problems or "created" in problems:
+        raise ChangedOnDiskError(
+            problems.get("changed", []), problems.get("deleted", []), problems.get("created", [])
+        )
+    if "read-only" in problems:
+        raise ReadOnlyFileError(problems["read-only"])
+    assert failure is not None and failure.error is not None
+    raise CommitError(failure.rel, failure.error.strerror or str(failure.error)) from failure.error
+
+
+def _apply(real_root: str, staged: list[_Staged]) -> None:
+    """Move every staged file into place (journaled when there are several or a copy)."""
+    journal = None
+    if len(staged) > 1 or any(s.how == "copy" for s in staged):
+        entries = [
+            JournalEntry(
+                os.path.relpath(s.temp or "", real_root),
+                os.path.relpath(s.target, real_root),
+                s.how,
+                s.new_hash,
+                s.old_hash,
+            )
+            for s in staged
+        ]
+        try:
+            journal = write_journal(real_root, entries)
+        except OSError as exc:
+            for s in staged:
+                _unlink_quietly(s.temp or "")
+            raise CommitError(STATE_DIR, f"cannot write the commit journal ({exc})") from exc
+    replaced: list[_Staged] = []
+    current = staged[0]
+    try:
+        for s in staged:
+            current = s
+            assert s.temp is not None
+            if s.how == "copy":
+                copy_in_place(s.temp, s.target)
+                os.unlink(s.temp)
+            else:
+                os.replace(s.temp, s.target)
+            s.temp = None
+            replaced.append(s)
+    except OSError as exc:
+        # An in-place copy that failed may have written part of the file: undo it too.
+        undo = replaced + ([current] if current.how == "copy" and journal else [])
+        if journal is None or not undo:
+            if journal is not None:
+                clear_journal(journal)  # first: its temporary files are about to go
+            for s in staged:
+                _unlink_quietly(s.temp or "")
+        else:
+            _roll_back(real_root, staged, undo, journal, current.rel)
+        raise CommitError(current.rel, exc.strerror or str(exc)) from exc
+    if journal is not None:
+        # No folder fsync before emptying the journal: journaling file systems (ext4, XFS)
+        # commit metadata in order, so the journal is never emptied on disk before the
+        # renames are there; a kill -9 loses nothing the kernel already has.
+        clear_journal(journal)
+
+
+def _roll_back(
+    real_root: str, staged: list[_Staged], undo: list[_Staged], journal: str, failed: str
+) -> None:
+    """Undo the files already replaced, as a journaled commit of their original contents.
+
+    The originals go to fsynced temporary files, then a journal listing them replaces the
+    commit's own journal atomically: a crash before that point rolls the commit forward, a
+    crash after it finishes the roll-back. Either way the tree ends all-new or all-old.
+    """
+    entries = []
+    temps: list[str] = []
+    try:
+        for s in undo:
+            target = os.path.relpath(s.target, real_root)
+            if s.original is None:
+                entries.append(JournalEntry("", target, "delete", "", s.new_hash))
+                continue
+            temp = _write_temp(s.target, s.original)
+            temps.append(temp)
+            rel_temp = os.path.relpath(temp, real_root)
+            old = content_hash(s.original)
+            entries.append(JournalEntry(rel_temp, target, s.how, old, s.new_hash))
+        write_journal(real_root, entries, replace_active=True)
+        for s in staged:
+            _unlink_quietly(s.temp or "")  # what the commit had not applied yet
+        for entry in entries:
+            target = os.path.join(real_root, entry.target)
+            temp = os.path.join(real_root, entry.temp)
+            if entry.how == "delete":
+                _unlink_quietly(target)
+            elif entry.how == "copy":
+                copy_in_place(temp, target)
+                os.unlink(temp)
+            else:
+                os.replace(temp, target)
+        clear_journal(journal)
+    except OSError as exc:
+        raise CommitError(
+            failed,
+            f"writing failed, and so did undoing the files already written ({exc})",
+            restored=False,
+        ) from exc
+
+
+def _write_temp(target: str, content: bytes) -> str:
+    """A fsynced temporary file next to `target`, with its mode and (if we can) owner."""
+    fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        st = os.stat(target)
+        os.fchmod(fd, stat.S_IMODE(st.st_mode))
+        with contextlib.suppress(PermissionError):
+            os.fchown(fd, st.st_uid, st.st_gid)
+        os.fsync(fd)
+    return temp
 
 
 def _unlink_quietly(path: str) -> None:

@@ -8,7 +8,11 @@ Every error a user can catch derives from `CodebaseError`::
     ├── AmbiguousSymbolError       a looked-up name matches several symbols (lists them)
     ├── PathOutsideCodebaseError   a path resolves outside the codebase root
     ├── UnsupportedLanguageError   an unknown `language=` value or file type
-    └── CodebaseLoadError          the root itself cannot be read (missing, not a directory)
+    ├── CodebaseLoadError          the root itself cannot be read (missing, not a directory)
+    ├── ChangedOnDiskError         a commit would overwrite files changed on disk since read
+    └── ReadOnlyFileError          a commit would write a read-only file (not asked to)
+
+(`EditError` and its subclasses, in `graph_sitter.core.edits`, derive from `CodebaseError` too.)
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from collections.abc import Sequence
 
 __all__ = [
     "AmbiguousSymbolError",
+    "ChangedOnDiskError",
     "CodebaseError",
     "CodebaseLoadError",
     "FileNotFoundInCodebaseError",
     "PathOutsideCodebaseError",
+    "ReadOnlyFileError",
     "SymbolNotFoundError",
     "UnsupportedLanguageError",
 ]
@@ -74,3 +80,48 @@ class UnsupportedLanguageError(CodebaseError, ValueError):
 
 class CodebaseLoadError(CodebaseError, OSError):
     """The codebase root cannot be read."""
+
+
+def _listed(paths: Sequence[str], limit: int = 10) -> str:
+    shown = ", ".join(paths[:limit])
+    return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+
+
+class ChangedOnDiskError(CodebaseError):
+    """Files to be written changed on disk since the graph read them; nothing was written.
+
+    `changed` lists files whose content differs, `deleted` files that vanished, `created`
+    files to be created that now exist (all paths relative to the root).
+    """
+
+    def __init__(
+        self, changed: Sequence[str], deleted: Sequence[str] = (), created: Sequence[str] = ()
+    ) -> None:
+        self.changed = sorted(changed)
+        self.deleted = sorted(deleted)
+        self.created = sorted(created)
+        self.paths = sorted({*self.changed, *self.deleted, *self.created})
+        parts = []
+        if self.changed:
+            parts.append(f"changed: {_listed(self.changed)}")
+        if self.deleted:
+            parts.append(f"deleted: {_listed(self.deleted)}")
+        if self.created:
+            parts.append(f"created meanwhile: {_listed(self.created)}")
+        super().__init__(
+            f"Refusing to commit: files changed on disk since the graph read them "
+            f"({'; '.join(parts)}). Nothing was written. Call cb.refresh() to re-read them "
+            "(pending edits are dropped), then make the edits again."
+        )
+
+
+class ReadOnlyFileError(CodebaseError, PermissionError):
+    """Files to be written are read-only; nothing was written (`paths` lists them)."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = sorted(paths)
+        super().__init__(
+            f"Refusing to commit: {_listed(self.paths)} "
+            f"{'is' if len(self.paths) == 1 else 'are'} read-only. Nothing was written. "
+            "Use commit(overwrite_read_only=True) to write anyway (the mode is kept)."
+        )
