@@ -11,6 +11,7 @@ from graph_sitter.core.errors import (
     SymbolNotFoundError,
     UnsupportedLanguageError,
 )
+from graph_sitter.core.exports import Export, ExportStatement
 from graph_sitter.core.symbols import (
     Attribute,
     Class,
@@ -39,6 +40,8 @@ __all__ = [
     "EditError",
     "EditValidationError",
     "Enum",
+    "Export",
+    "ExportStatement",
     "FileNotFoundInCodebaseError",
     "Function",
     "FunctionCall",

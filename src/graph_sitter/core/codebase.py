@@ -248,6 +248,13 @@ class Codebase:
         return list(self._collect().get(TYPE_ALIAS, []))
 
     @property
+    def exports(self) -> list[Any]:
+        """Every `Export` of every TypeScript/JavaScript file (Python has none)."""
+        from graph_sitter.core.exports import exports_of
+
+        return [e for f in range(len(self._graph.files)) for e in exports_of(self, f)]
+
+    @property
     def symbols(self) -> list[Symbol]:
         """Top-level definitions of every file (functions, classes, variables, TS types)."""
         return [s for f in self.files for s in f.symbols]

@@ -29,6 +29,7 @@ from graph_sitter.core._records import (
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core.exports import Export, ExportStatement
 
 __all__ = [
     "Attribute",
@@ -227,6 +228,42 @@ class SourceFile:
     def get_import(self, name: str, optional: bool = False) -> Import | None:
         return self._get((IMPORT,), "import", name, optional)
 
+    # -- upstream read-side names (TypeScript exports; empty for Python) -------------------
+    @property
+    def exports(self) -> list[Export]:
+        """Every name the file exports at top level, in source order (see `core.exports`)."""
+        return _exports().exports_of(self._cb, self._f)
+
+    @property
+    def export_statements(self) -> list[ExportStatement]:
+        """The file's top-level `export ...` statements, in source order."""
+        return _exports().statements_of(self._cb, self._f)
+
+    @property
+    def default_exports(self) -> list[Export]:
+        return [e for e in self.exports if e.is_default_export]
+
+    @property
+    def named_exports(self) -> list[Export]:
+        return [e for e in self.exports if not e.is_default_export]
+
+    def get_export(self, name: str) -> Export | None:
+        """The export named `name` (for "default": the default export), else None."""
+        return _exports().get_export(self._cb, self._f, name)
+
+    def get_export_statement_for_path(
+        self, relative_path: str, export_type: str = "EXPORT"
+    ) -> ExportStatement | None:
+        """The first `export ... from relative_path` statement with an export of the kind
+        asked: "EXPORT" (value re-exports), "TYPE" or "WILDCARD"; else None."""
+        return _exports().statement_for_path(self._cb, self._f, relative_path, export_type)
+
+    def has_export_statement_for_path(
+        self, relative_path: str, export_type: str = "EXPORT"
+    ) -> bool:
+        """Whether `get_export_statement_for_path(relative_path, export_type)` finds one."""
+        return self.get_export_statement_for_path(relative_path, export_type) is not None
+
 
 class Symbol:
     """A definition: function, class, global variable, import, or TypeScript type."""
@@ -334,6 +371,17 @@ class Symbol:
     @property
     def is_exported(self) -> bool:
         return self._rec.is_exported
+
+    @property
+    def export(self) -> Export | None:
+        """The `Export` of this file that exports this definition, else None."""
+        return _exports().symbol_export(self._cb, self._f, self._d)
+
+    @property
+    def exported_name(self) -> str | None:
+        """The name this definition is exported under from its file, else None."""
+        export = self.export
+        return export.name if export is not None else None
 
     def usages(self) -> list[Usage]:
         """Every place that refers to this symbol, through scopes and imports, in file order."""
@@ -607,6 +655,12 @@ class FunctionCall:
     @property
     def filepath(self) -> str:
         return self.file.filepath
+
+
+def _exports() -> Any:
+    from graph_sitter.core import exports
+
+    return exports
 
 
 def _edit_ops() -> Any:
