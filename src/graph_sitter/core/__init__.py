@@ -12,6 +12,7 @@ from graph_sitter.core.errors import (
     UnsupportedLanguageError,
 )
 from graph_sitter.core.exports import Export, ExportStatement
+from graph_sitter.core.imports import ImportResolution, ImportStatement, ImportType
 from graph_sitter.core.symbols import (
     Attribute,
     Class,
@@ -27,6 +28,7 @@ from graph_sitter.core.symbols import (
     TypeAlias,
     Usage,
 )
+from graph_sitter.core.text import Flag, SourceText
 
 __all__ = [
     "AmbiguousSymbolError",
@@ -43,14 +45,19 @@ __all__ = [
     "Export",
     "ExportStatement",
     "FileNotFoundInCodebaseError",
+    "Flag",
     "Function",
     "FunctionCall",
     "GlobalVar",
     "Import",
+    "ImportResolution",
+    "ImportStatement",
+    "ImportType",
     "Interface",
     "Parameter",
     "PathOutsideCodebaseError",
     "SourceFile",
+    "SourceText",
     "Symbol",
     "SymbolNotFoundError",
     "TypeAlias",

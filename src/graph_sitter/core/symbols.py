@@ -26,10 +26,12 @@ from graph_sitter.core._records import (
     TYPE_ALIAS,
     DefRecord,
 )
+from graph_sitter.core.text import Flag, SourceText
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
     from graph_sitter.core.exports import Export, ExportStatement
+    from graph_sitter.core.imports import ImportResolution, ImportStatement, ImportType
 
 __all__ = [
     "Attribute",
@@ -257,6 +259,25 @@ class SourceFile:
         """The first `export ... from relative_path` statement with an export of the kind
         asked: "EXPORT" (value re-exports), "TYPE" or "WILDCARD"; else None."""
         return _exports().statement_for_path(self._cb, self._f, relative_path, export_type)
+
+    @property
+    def import_statements(self) -> list[ImportStatement]:
+        """The file's import statements (each with the `Import`s it binds), in order."""
+        return _imports().statements_of(self._cb, self._f)
+
+    def has_import(self, name: str) -> bool:
+        """Whether an import of this file binds `name`."""
+        return _imports().has_import(self._cb, self._f, name)
+
+    @property
+    def inbound_imports(self) -> list[Import]:
+        """Imports in other files that read from this one (one step)."""
+        return _imports().inbound_imports(self._cb, self._f)
+
+    @property
+    def importers(self) -> list[SourceFile]:
+        """Files importing from this one, in path order."""
+        return _imports().importers(self._cb, self._f)
 
     def has_export_statement_for_path(
         self, relative_path: str, export_type: str = "EXPORT"
@@ -585,9 +606,9 @@ class Import(Symbol):
     __slots__ = ()
 
     @property
-    def module(self) -> str:
-        """The module as written: `a.b`, `.m`, `./x`."""
-        return self._rec.module or ""
+    def module(self) -> SourceText:
+        """The module as written: `a.b`, `.m`, `./x` (`.source` keeps a TS string's quotes)."""
+        return _imports().module_text(self)
 
     @property
     def imported_name(self) -> str | None:
@@ -595,16 +616,19 @@ class Import(Symbol):
         return self._rec.imported_name
 
     @property
-    def alias(self) -> str | None:
-        return self._rec.alias
+    def alias(self) -> SourceText | None:
+        """The `as` name, or None when the import has none (upstream: see docs/migrating.md)."""
+        alias = self._rec.alias
+        return SourceText(alias) if alias is not None else None
 
     @property
     def is_wildcard(self) -> bool:
         return self._rec.imported_name == "*" and not self._rec.is_reexport
 
     @property
-    def is_reexport(self) -> bool:
-        return self._rec.is_reexport
+    def is_reexport(self) -> Flag:
+        """`export ... from` (callable too, as upstream's `is_reexport()`)."""
+        return Flag(self._rec.is_reexport)
 
     @property
     def is_type_only(self) -> bool:
@@ -618,6 +642,73 @@ class Import(Symbol):
     @property
     def is_external(self) -> bool:
         return self.resolved_symbol is None
+
+    # -- upstream read-side names ---------------------------------------------------------
+    @property
+    def import_type(self) -> ImportType:
+        return _imports().import_type(self)
+
+    @property
+    def is_dynamic(self) -> bool:
+        """Inside a function, class, condition, `try`, `with` or loop; or an `import()` call."""
+        return _imports().is_dynamic(self)
+
+    @property
+    def symbol_name(self) -> SourceText | None:
+        """The name imported from the module (`b` of `from a import b as c`)."""
+        return _imports().symbol_name(self)
+
+    @property
+    def namespace(self) -> str | None:
+        """The dot-notation prefix of a module import (`ns` of `import * as ns`), else None."""
+        return _imports().namespace(self)
+
+    @property
+    def imported_symbol(self) -> Symbol | SourceFile | None:
+        """One step: the definition or re-exporting import named in the module's file, or
+        that file (module and wildcard imports); None when external."""
+        return _imports().imported_symbol(self)
+
+    @property
+    def from_file(self) -> SourceFile | None:
+        """The file of this codebase the import reads from, else None."""
+        return _imports().from_file(self)
+
+    @property
+    def to_file(self) -> SourceFile:
+        """The file the import statement is in."""
+        return self.file
+
+    def resolve_import(self, base_path: str | None = None) -> ImportResolution | None:
+        """One step of resolution: the module's file and the member named there, or None."""
+        if base_path is not None:
+            raise ValueError("resolve_import(base_path=...) is not supported; see migrating.md")
+        return _imports().resolve(self)
+
+    @property
+    def is_wildcard_import(self) -> Flag:
+        return Flag(self.import_type == _imports().ImportType.WILDCARD)
+
+    @property
+    def is_module_import(self) -> Flag:
+        """The import binds a module (or its default export), not one named member."""
+        kinds = _imports().ImportType
+        return Flag(self.import_type not in (kinds.NAMED_EXPORT,))
+
+    @property
+    def is_symbol_import(self) -> Flag:
+        return Flag(not self.is_module_import)
+
+    @property
+    def is_aliased_import(self) -> Flag:
+        symbol_name = self.symbol_name
+        alias = self._rec.alias
+        return Flag(alias is not None and symbol_name is not None and alias != symbol_name)
+
+    @property
+    def is_type_import(self) -> Flag:
+        """`import type ...` or `import { type X }` (TypeScript)."""
+        return Flag(self._rec.is_type_only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -655,6 +746,12 @@ class FunctionCall:
     @property
     def filepath(self) -> str:
         return self.file.filepath
+
+
+def _imports() -> Any:
+    from graph_sitter.core import imports
+
+    return imports
 
 
 def _exports() -> Any:
