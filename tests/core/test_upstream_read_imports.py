@@ -186,3 +186,70 @@ def test_typescript_dynamic_and_targets() -> None:
     assert lib.importers == [app]
     assert len(lib.inbound_imports) == 6
     assert len(app.import_statements) == 8
+
+
+def test_typescript_dynamic_import_calls_are_found_and_resolved() -> None:
+    cb = Codebase.from_files(
+        {
+            "src/routes.ts": "export function home() {}\n",
+            "src/main.ts": (
+                "const routes = await import('./routes');\n"
+                "require('./polyfill');\n"
+                "export function boot() {\n"
+                "  import('./routes').then((mod) => mod.home());\n"
+                "  const later = await import('./routes');\n"
+                "  return later;\n"
+                "}\n"
+                "module.exports = require('./routes');\n"
+            ),
+        }
+    )
+    main = cb.get_file("src/main.ts")
+    routes = cb.get_file("src/routes.ts")
+    found = [(i.name, i.source, i.is_dynamic, i.import_type) for i in main.imports]
+    assert found == [
+        ("routes", "const routes = await import('./routes');", True, ImportType.MODULE),
+        ("", "require('./polyfill');", False, ImportType.SIDE_EFFECT),
+        ("", "import('./routes')", True, ImportType.SIDE_EFFECT),
+        ("later", "const later = await import('./routes');", True, ImportType.MODULE),
+        ("", "require('./routes')", False, ImportType.SIDE_EFFECT),
+    ]
+    assert [i.resolved_symbol for i in main.imports] == [routes, None, routes, routes, routes]
+    assert main.imports[0].module.source == "'./routes'"
+    assert main.imports[2].parent == main.get_function("boot")
+    # A bound dynamic import is a name like any other: its uses are found.
+    later = main.get_import("later")
+    assert later is not None and [u.match for u in later.usages()] == ["later"]
+    assert routes.importers == [main]
+
+
+def test_python_import_module_with_a_literal_is_a_dynamic_import() -> None:
+    cb = Codebase.from_files(
+        {
+            "plugins/__init__.py": "",
+            "plugins/csv_out.py": "def write():\n    pass\n",
+            "main.py": (
+                "import importlib\n\n"
+                "def load(name):\n"
+                "    fixed = importlib.import_module('plugins.csv_out')\n"
+                "    other = importlib.import_module(name)\n"
+                "    return fixed, other\n\n"
+                "__import__('plugins')\n"
+            ),
+        }
+    )
+    main = cb.get_file("main.py")
+    dynamic = [i for i in main.imports if i.is_dynamic]
+    assert [(i.module, i.source) for i in dynamic] == [
+        ("plugins.csv_out", "importlib.import_module('plugins.csv_out')"),
+        ("plugins", "__import__('plugins')"),
+    ]
+    assert dynamic[0].resolved_symbol == cb.get_file("plugins/csv_out.py")
+    assert dynamic[0].parent == main.get_function("load")
+    assert dynamic[0].import_type == ImportType.MODULE
+    assert dynamic[1].resolved_symbol == cb.get_file("plugins/__init__.py")
+    assert cb.get_file("plugins/csv_out.py").importers == [main]
+    # The static `import importlib` is unchanged, and still used.
+    importlib_ = main.get_import("importlib")
+    assert importlib_ is not None and not importlib_.is_dynamic
+    assert len(importlib_.usages()) == 2

@@ -11,6 +11,7 @@ the file's syntax tree.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -153,6 +154,8 @@ class ImportStatement:
 def import_type(imp: Import) -> ImportType:
     rec = imp._rec
     if not rec.name and rec.imported_name is None:
+        if imp.file.language == "python":
+            return ImportType.MODULE  # `importlib.import_module("m")` returns the module
         return ImportType.SIDE_EFFECT
     if rec.imported_name == "*":
         return ImportType.WILDCARD
@@ -224,8 +227,12 @@ def is_dynamic(imp: Import) -> bool:
     cb, f = imp._cb, imp._f
     node: Any = cb._node_for(f, rec.start, rec.end)
     python = imp.file.language == "python"
-    if not python and node.type == "call_expression":
-        return True
+    if not python and node.type not in ("import_statement", "export_statement"):
+        segment = bytes(imp._content[rec.start : rec.end])
+        if re.search(rb"(?<![\w$.])import\s*\(", segment):
+            return True  # `import("m")` loads when it runs, wherever it is
+    if python and not rec.name:
+        return True  # `importlib.import_module("m")`: loads when it runs, wherever it is
     parents = _PY_DYNAMIC_PARENTS if python else _TS_DYNAMIC_PARENTS
     node = node.parent
     while node is not None:
@@ -255,7 +262,8 @@ def resolve(imp: Import) -> ImportResolution | None:
 
     cb = imp._cb
     rec = imp._rec
-    if imp.file.language == "python" and rec.imported_name is None and rec.alias is None:
+    python = imp.file.language == "python"
+    if python and rec.imported_name is None and rec.alias is None and rec.name:
         # `import a.b` binds `a`: the package it names.
         target = cb._graph._python_module(imp._f, (rec.module or "").split(".")[0])
         tf = cb._graph.file_of_target(target) if target is not None else None
