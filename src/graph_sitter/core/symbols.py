@@ -394,6 +394,16 @@ class Symbol:
         return self._rec.is_exported
 
     @property
+    def comment(self) -> SourceText | None:
+        """The comments directly above the definition (`.source` as written, `.text` clean)."""
+        return _comments().comment_of(self)
+
+    @property
+    def docstring(self) -> SourceText | None:
+        """Documentation of the definition: Python's string literal, TS block comments above."""
+        return _comments().docstring_of(self)
+
+    @property
     def export(self) -> Export | None:
         """The `Export` of this file that exports this definition, else None."""
         return _exports().symbol_export(self._cb, self._f, self._d)
@@ -494,8 +504,9 @@ class Function(Symbol):
         return self._decode(node.start_byte, node.end_byte).lstrip(":").strip()
 
     @property
-    def docstring(self) -> str | None:
-        return self._cb._docstring(self._f, self._node())
+    def docstring(self) -> SourceText | None:
+        """The docstring (a `str` with `.source` and `.text`); see `core.comments`."""
+        return _comments().docstring_of(self)
 
     @property
     def call_sites(self) -> list[FunctionCall]:
@@ -543,8 +554,9 @@ class Class(Symbol):
         return self._decorators()
 
     @property
-    def docstring(self) -> str | None:
-        return self._cb._docstring(self._f, self._node())
+    def docstring(self) -> SourceText | None:
+        """The docstring (a `str` with `.source` and `.text`); see `core.comments`."""
+        return _comments().docstring_of(self)
 
     def set_docstring(self, text: str) -> None:
         _edit_ops().set_docstring(self._cb, self, text)
@@ -746,6 +758,12 @@ class FunctionCall:
     @property
     def filepath(self) -> str:
         return self.file.filepath
+
+
+def _comments() -> Any:
+    from graph_sitter.core import comments
+
+    return comments
 
 
 def _imports() -> Any:
