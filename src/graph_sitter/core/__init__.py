@@ -1,6 +1,6 @@
 """The code graph: `Codebase`, its symbol views, edits and errors (imports tree-sitter)."""
 
-from graph_sitter.core.codebase import Codebase
+from graph_sitter.core.codebase import Codebase, FileList
 from graph_sitter.core.edits import CommitError, EditConflictError, EditError, EditValidationError
 from graph_sitter.core.errors import (
     AmbiguousSymbolError,
@@ -44,6 +44,7 @@ __all__ = [
     "Enum",
     "Export",
     "ExportStatement",
+    "FileList",
     "FileNotFoundInCodebaseError",
     "Flag",
     "Function",

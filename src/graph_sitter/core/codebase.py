@@ -70,7 +70,7 @@ from graph_sitter.core.symbols import (
     usage_kind,
 )
 
-__all__ = ["Codebase"]
+__all__ = ["Codebase", "FileList"]
 
 ProgressCallback = Callable[[str, int, int], None]
 _TOP_KINDS = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM)
@@ -138,11 +138,16 @@ class Codebase:
         self._init_graph(sources, languages, cache, workers, progress)
 
     @classmethod
-    def from_files(cls, files: Mapping[str, str | bytes], language: str | None = None) -> Codebase:
-        """Build a codebase from in-memory `{path: source}` (nothing is read or written)."""
+    def from_files(cls, files: Mapping[str, str | bytes], language: Any = None) -> Codebase:
+        """Build a codebase from in-memory `{path: source}` (nothing is read or written).
+
+        `language` ("python", "typescript", or an enum whose value is one) keeps only files of
+        that language; by default every supported file is parsed.
+        """
         self = cls.__new__(cls)
         self.root = ""
         self.skipped = []
+        language = _language_name(language)
         languages = (normalize_language(language),) if language else tuple(LANGUAGES.values())
         wanted = {lang.name for lang in languages}
         sources: list[tuple[str, str, bytes]] = []
@@ -157,6 +162,21 @@ class Codebase:
         self._cache_dir = None
         self._init_graph(sources, languages, None, 1, None)
         return self
+
+    @classmethod
+    def from_string(cls, code: str, *, language: Any) -> Codebase:
+        """A one-file codebase from source text: `test.py` or `test.ts`, as upstream names it.
+
+        Args:
+            code: The file's source.
+            language: "python" or "typescript" (required: a snippet does not say which).
+        """
+        name = _language_name(language)
+        if not name:
+            raise TypeError("Codebase.from_string() needs language='python' or 'typescript'")
+        lang = normalize_language(name)
+        filename = "test.py" if lang.name == "python" else "test.ts"
+        return cls.from_files({filename: code}, language=lang.name)
 
     def _init_graph(
         self,
@@ -214,9 +234,9 @@ class Codebase:
         return self._by_kind
 
     @property
-    def files(self) -> list[SourceFile]:
-        """Every parsed file, sorted by path."""
-        return [SourceFile(self, f) for f in range(len(self._graph.files))]
+    def files(self) -> FileList:
+        """Every parsed file, sorted by path; also callable as `files(extensions=[".ts"])`."""
+        return FileList(SourceFile(self, f) for f in range(len(self._graph.files)))
 
     @property
     def functions(self) -> list[Function]:
@@ -692,6 +712,28 @@ class Codebase:
                     table.setdefault((base[1], base[2]), []).append((cls._f, cls._d))
             self._subclasses = table
         return [self._symbol(cf, cd) for cf, cd in self._subclasses.get((f, d), [])]
+
+
+class FileList(list[SourceFile]):
+    """The files of a codebase: a list that can also be called as upstream's `files(...)`."""
+
+    def __call__(self, *, extensions: list[str] | str | None = None) -> list[SourceFile]:
+        """The files whose names end with one of `extensions` (`".py"` or `"py"`); `None` or
+        `"*"` for every parsed file (only source files are parsed: see docs/migrating.md)."""
+        if extensions is None or extensions == "*":
+            return list(self)
+        if isinstance(extensions, str):
+            raise ValueError("extensions must be a list of extensions or '*'")
+        suffixes = tuple(e if e.startswith(".") else "." + e for e in extensions)
+        return [f for f in self if f.filepath.endswith(suffixes)]
+
+
+def _language_name(language: Any) -> str | None:
+    """A language given as a string or an enum (upstream's `ProgrammingLanguage`)."""
+    if language is None or language == "":
+        return None
+    value = getattr(language, "value", language)
+    return str(value).lower()
 
 
 def _split_top_level(text: str) -> list[str]:
