@@ -254,3 +254,25 @@ def test_python_files_have_no_exports() -> None:
     assert f.exports == [] and f.export_statements == []
     assert f.get_export("f") is None and not f.has_export_statement_for_path("./a")
     assert cb.exports == []
+
+
+def test_is_reexported_by_name_or_by_wildcard() -> None:
+    cb = Codebase.from_files(
+        {
+            "lib/core.ts": (
+                "export function parse() {}\nexport function lex() {}\nfunction hidden() {}\n"
+            ),
+            "lib/named.ts": 'export { parse } from "./core";\n',
+            "lib/all.ts": 'export * from "./core";\n',
+            "app.ts": 'import { lex } from "./lib/all";\nlex();\n',
+        }
+    )
+    core = cb.get_file("lib/core.ts")
+    assert core.get_function("parse").is_reexported  # type: ignore[union-attr]
+    assert core.get_function("lex").is_reexported  # type: ignore[union-attr]
+    assert not core.get_function("hidden").is_reexported  # type: ignore[union-attr]
+    assert cb.get_file("app.ts").get_import("lex").resolved_symbol == core.get_function("lex")  # type: ignore[union-attr]
+    py = Codebase.from_files(
+        {"pkg/__init__.py": "from .a import f\n", "pkg/a.py": "def f(): pass\n"}
+    )
+    assert not py.get_function("f").is_reexported  # type: ignore[union-attr]

@@ -377,6 +377,26 @@ def symbol_export(cb: Codebase, f: int, d: int) -> Export | None:
     return None
 
 
+def is_reexported(cb: Codebase, f: int, d: int) -> bool:
+    """Whether another file re-exports definition `d` of file `f` (by name or with `*`)."""
+    from graph_sitter.core.symbols import SourceFile
+
+    target = cb._symbol(f, d)
+    star_reaches = target._rec.is_exported and target._rec.parent < 0
+    for g, pf in enumerate(cb._graph.files):
+        if g == f or pf.language != "typescript":
+            continue
+        for export in exports_of(cb, g):
+            if not export.is_reexport:
+                continue
+            resolved = export.resolved_symbol
+            if resolved == target:
+                return True
+            if star_reaches and export.is_wildcard_export and resolved == SourceFile(cb, f):
+                return True
+    return False
+
+
 # ---------------------------------------------------------------------------- extraction
 def _decode(cb: Codebase, f: int, start: int, end: int) -> str:
     return bytes(cb._graph.files[f].content[start:end]).decode("utf-8", "replace")

@@ -409,6 +409,11 @@ class Symbol:
         return _exports().symbol_export(self._cb, self._f, self._d)
 
     @property
+    def is_reexported(self) -> bool:
+        """Whether another file re-exports this definition (TypeScript; False in Python)."""
+        return _exports().is_reexported(self._cb, self._f, self._d)
+
+    @property
     def exported_name(self) -> str | None:
         """The name this definition is exported under from its file, else None."""
         export = self.export
