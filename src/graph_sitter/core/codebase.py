@@ -50,6 +50,7 @@ from graph_sitter.core.parse import (
     graph_cache_key,
     parse_files,
     parse_one,
+    parse_tree,
     read_graph_state,
     write_graph_state,
 )
@@ -584,7 +585,7 @@ class Codebase:
         tree = self._trees.get(f)
         if tree is None:
             pf = self._graph.files[f]
-            tree = parse_one(pf.path, pf.content)[0]
+            tree = parse_tree(pf.path, pf.content)
             self._trees[f] = tree
             if len(self._trees) > _TREE_CACHE_SIZE:
                 self._trees.popitem(last=False)

@@ -57,6 +57,9 @@ _TS_DYNAMIC_PARENTS = frozenset(
 )
 
 
+_STATIC_IMPORT = re.compile(rb"import(?![\w$(.\s]*\()[\s{*\w'\"]")
+
+
 class ImportType(enum.IntEnum):
     """What an import binds (upstream's values and meanings).
 
@@ -225,8 +228,13 @@ def is_dynamic(imp: Import) -> bool:
     condition, `try`, `with` or loop), or is a dynamic `import()` call."""
     rec = imp._rec
     cb, f = imp._cb, imp._f
-    node: Any = cb._node_for(f, rec.start, rec.end)
     python = imp.file.language == "python"
+    head = bytes(imp._content[rec.start : rec.start + 8])
+    if python and rec.name and rec.start_point[1] == 0:
+        return False  # a statement in column 0 is at module level
+    if not python and (head.startswith(b"export") or _STATIC_IMPORT.match(head)):
+        return False  # `import ... from` and `export ... from` only exist at top level
+    node: Any = cb._node_for(f, rec.start, rec.end)
     if not python and node.type not in ("import_statement", "export_statement"):
         segment = bytes(imp._content[rec.start : rec.end])
         if re.search(rb"(?<![\w$.])import\s*\(", segment):

@@ -107,8 +107,8 @@ def _digest(content: bytes, language: str, path: str) -> str:
 _parsers: dict[int, ts.Parser] = {}
 
 
-def parse_one(path: str, content: bytes) -> tuple[ts.Tree, FileIndex]:
-    """Parse one file and extract its index (in this process)."""
+def parse_tree(path: str, content: bytes) -> ts.Tree:
+    """Parse one file into its syntax tree only (views read details from it on demand)."""
     language = language_for_path(path)
     if language is None:
         raise ValueError(f"unsupported file type: {path}")
@@ -116,7 +116,15 @@ def parse_one(path: str, content: bytes) -> tuple[ts.Tree, FileIndex]:
     parser = _parsers.get(id(grammar))
     if parser is None:
         parser = _parsers[id(grammar)] = ts.Parser(grammar)
-    tree = parser.parse(content)
+    return parser.parse(content)
+
+
+def parse_one(path: str, content: bytes) -> tuple[ts.Tree, FileIndex]:
+    """Parse one file and extract its index (in this process)."""
+    language = language_for_path(path)
+    if language is None:
+        raise ValueError(f"unsupported file type: {path}")
+    tree = parse_tree(path, content)
     index = language.extract(content, tree)
     for rec in index.defs:  # tree-sitter Points do not survive pickling: store plain tuples
         rec.start_point = (int(rec.start_point[0]), int(rec.start_point[1]))
