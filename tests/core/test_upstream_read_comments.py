@@ -164,3 +164,25 @@ def test_a_blank_line_ends_the_group() -> None:
     assert cb.get_function("f").comment is None  # type: ignore[union-attr]
     assert cb.get_function("g").comment is None  # type: ignore[union-attr]
     assert cb.get_function("g").docstring is None  # type: ignore[union-attr]
+
+
+def test_inline_comments_trail_the_definition() -> None:
+    cb = Codebase.from_files(
+        {
+            "a.py": "RETRIES = 3  # how many times\nPLAIN = 1\n",
+            "b.ts": "const WIDTH = 80;  // columns\nconst HEIGHT = 24; /* rows */\nconst D = 1;\n",
+        }
+    )
+    retries = cb.get_symbol("RETRIES")
+    assert retries is not None and retries.comment is None
+    assert retries.inline_comment is not None
+    assert (retries.inline_comment.source, retries.inline_comment.text) == (
+        "# how many times",
+        "how many times",
+    )
+    assert cb.get_symbol("PLAIN").inline_comment is None  # type: ignore[union-attr]
+    width = cb.get_symbol("WIDTH")
+    assert width is not None and width.inline_comment is not None
+    assert (width.inline_comment.source, width.inline_comment.text) == ("// columns", "columns")
+    assert cb.get_symbol("HEIGHT").inline_comment == "rows"  # type: ignore[union-attr]
+    assert cb.get_symbol("D").inline_comment is None  # type: ignore[union-attr]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from graph_sitter.core.symbols import Symbol
 
-__all__ = ["comment_of", "docstring_of"]
+__all__ = ["comment_of", "docstring_of", "inline_comment_of"]
 
 _LINE, _BLOCK = "line", "block"
 
@@ -165,3 +165,22 @@ def _python_docstring(symbol: Symbol, node: ts.Node) -> SourceText | None:
     if not isinstance(value, str):
         return None
     return SourceText(inspect.cleandoc(value), raw)
+
+
+def inline_comment_of(symbol: Symbol) -> SourceText | None:
+    """The comment after the definition on its last line (`x = 1  # note`), else None."""
+    rec = symbol._rec
+    content = bytes(symbol._content)
+    python = symbol.file.language == "python"
+    line_end = content.find(b"\n", rec.end)
+    rest = content[rec.end : len(content) if line_end < 0 else line_end]
+    body = rest.lstrip()
+    start = rec.end + len(rest) - len(body)
+    body = body.rstrip()
+    if body.startswith(b"#" if python else b"//"):
+        kind = _LINE
+    elif not python and body.startswith(b"/*") and body.endswith(b"*/"):
+        kind = _BLOCK
+    else:
+        return None
+    return _render(content, [(kind, start, start + len(body))], python)

@@ -399,6 +399,11 @@ class Symbol:
         return _comments().comment_of(self)
 
     @property
+    def inline_comment(self) -> SourceText | None:
+        """The comment after the definition on its last line (`x = 1  # note`), else None."""
+        return _comments().inline_comment_of(self)
+
+    @property
     def docstring(self) -> SourceText | None:
         """Documentation of the definition: Python's string literal, TS block comments above."""
         return _comments().docstring_of(self)
