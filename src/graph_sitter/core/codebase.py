@@ -42,6 +42,7 @@ from graph_sitter.core.errors import (
     PathOutsideCodebaseError,
     SymbolNotFoundError,
 )
+from graph_sitter.core.exports import Export
 from graph_sitter.core.languages import LANGUAGES, Language, language_for_path, normalize_language
 from graph_sitter.core.parse import (
     ParsedFile,
@@ -269,7 +270,7 @@ class Codebase:
         return list(self._collect().get(TYPE_ALIAS, []))
 
     @property
-    def exports(self) -> list[Any]:
+    def exports(self) -> list[Export]:
         """Every `Export` of every TypeScript/JavaScript file (Python has none)."""
         from graph_sitter.core.exports import exports_of
 
