@@ -248,6 +248,12 @@ def test_exports_inside_namespaces_are_not_the_files() -> None:
     assert [e.name for e in cb.get_file("ns.ts").exports] == ["Shapes", "top"]
 
 
+def test_an_empty_export_marks_a_module_and_exports_nothing() -> None:
+    cb = Codebase.from_files({"m.ts": "const a = 1;\nexport {};\n"})
+    f = cb.get_file("m.ts")
+    assert f.exports == [] and f.export_statements == []
+
+
 def test_python_files_have_no_exports() -> None:
     cb = Codebase.from_files({"pkg/__init__.py": "from .a import f\n__all__ = ['f']\n"})
     f = cb.get_file("pkg/__init__.py")

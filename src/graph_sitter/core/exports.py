@@ -323,7 +323,8 @@ def file_statements(cb: Codebase, f: int) -> list[_StatementData]:
 
 
 def statements_of(cb: Codebase, f: int) -> list[ExportStatement]:
-    return [ExportStatement(cb, f, s) for s in file_statements(cb, f)]
+    """Statements exporting at least one name (`export {};` only marks a module, as upstream)."""
+    return [ExportStatement(cb, f, s) for s in file_statements(cb, f) if s.exports]
 
 
 def exports_of(cb: Codebase, f: int) -> list[Export]:
