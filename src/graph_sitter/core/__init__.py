@@ -1,6 +1,6 @@
 """The code graph: `Codebase`, its symbol views, edits and errors (imports tree-sitter)."""
 
-from graph_sitter.core.codebase import Codebase
+from graph_sitter.core.codebase import Codebase, FileList
 from graph_sitter.core.edits import CommitError, EditConflictError, EditError, EditValidationError
 from graph_sitter.core.errors import (
     AmbiguousSymbolError,
@@ -13,6 +13,8 @@ from graph_sitter.core.errors import (
     SymbolNotFoundError,
     UnsupportedLanguageError,
 )
+from graph_sitter.core.exports import Export, ExportStatement
+from graph_sitter.core.imports import ImportResolution, ImportStatement, ImportType
 from graph_sitter.core.symbols import (
     Attribute,
     Class,
@@ -28,6 +30,7 @@ from graph_sitter.core.symbols import (
     TypeAlias,
     Usage,
 )
+from graph_sitter.core.text import Flag, SourceText
 
 __all__ = [
     "AmbiguousSymbolError",
@@ -42,16 +45,24 @@ __all__ = [
     "EditError",
     "EditValidationError",
     "Enum",
+    "Export",
+    "ExportStatement",
+    "FileList",
     "FileNotFoundInCodebaseError",
+    "Flag",
     "Function",
     "FunctionCall",
     "GlobalVar",
     "Import",
+    "ImportResolution",
+    "ImportStatement",
+    "ImportType",
     "Interface",
     "Parameter",
     "PathOutsideCodebaseError",
     "ReadOnlyFileError",
     "SourceFile",
+    "SourceText",
     "Symbol",
     "SymbolNotFoundError",
     "TypeAlias",

@@ -48,6 +48,7 @@ from graph_sitter.core.errors import (
     PathOutsideCodebaseError,
     SymbolNotFoundError,
 )
+from graph_sitter.core.exports import Export
 from graph_sitter.core.journal import RepairReport, recover
 from graph_sitter.core.languages import LANGUAGES, Language, language_for_path, normalize_language
 from graph_sitter.core.languages.typescript_modules import is_config_file
@@ -58,6 +59,7 @@ from graph_sitter.core.parse import (
     graph_cache_key,
     parse_files,
     parse_one,
+    parse_tree,
     read_graph_state,
     write_graph_state,
 )
@@ -78,7 +80,7 @@ from graph_sitter.core.symbols import (
     usage_kind,
 )
 
-__all__ = ["Codebase"]
+__all__ = ["Codebase", "FileList"]
 
 logger = logging.getLogger("graph_sitter.core")
 
@@ -165,13 +167,18 @@ class Codebase:
         return sources
 
     @classmethod
-    def from_files(cls, files: Mapping[str, str | bytes], language: str | None = None) -> Codebase:
-        """Build a codebase from in-memory `{path: source}` (nothing is read or written)."""
+    def from_files(cls, files: Mapping[str, str | bytes], language: Any = None) -> Codebase:
+        """Build a codebase from in-memory `{path: source}` (nothing is read or written).
+
+        `language` ("python", "typescript", or an enum whose value is one) keeps only files of
+        that language; by default every supported file is parsed.
+        """
         self = cls.__new__(cls)
         self.root = ""
         self.skipped = []
         self._configs = {}
         self._stamps = {}
+        language = _language_name(language)
         languages = (normalize_language(language),) if language else tuple(LANGUAGES.values())
         wanted = {lang.name for lang in languages}
         sources: list[tuple[str, str, bytes]] = []
@@ -189,6 +196,21 @@ class Codebase:
         self._cache_dir = None
         self._init_graph(sources, languages, None, 1, None)
         return self
+
+    @classmethod
+    def from_string(cls, code: str, *, language: Any) -> Codebase:
+        """A one-file codebase from source text: `test.py` or `test.ts`, as upstream names it.
+
+        Args:
+            code: The file's source.
+            language: "python" or "typescript" (required: a snippet does not say which).
+        """
+        name = _language_name(language)
+        if not name:
+            raise TypeError("Codebase.from_string() needs language='python' or 'typescript'")
+        lang = normalize_language(name)
+        filename = "test.py" if lang.name == "python" else "test.ts"
+        return cls.from_files({filename: code}, language=lang.name)
 
     def _init_graph(
         self,
@@ -267,9 +289,9 @@ class Codebase:
         return self._by_kind
 
     @property
-    def files(self) -> list[SourceFile]:
-        """Every parsed file, sorted by path."""
-        return [SourceFile(self, f) for f in range(len(self._graph.files))]
+    def files(self) -> FileList:
+        """Every parsed file, sorted by path; also callable as `files(extensions=[".ts"])`."""
+        return FileList(SourceFile(self, f) for f in range(len(self._graph.files)))
 
     @property
     def functions(self) -> list[Function]:
@@ -299,6 +321,13 @@ class Codebase:
     @property
     def types(self) -> list[TypeAlias]:
         return list(self._collect().get(TYPE_ALIAS, []))
+
+    @property
+    def exports(self) -> list[Export]:
+        """Every `Export` of every TypeScript/JavaScript file (Python has none)."""
+        from graph_sitter.core.exports import exports_of
+
+        return [e for f in range(len(self._graph.files)) for e in exports_of(self, f)]
 
     @property
     def symbols(self) -> list[Symbol]:
@@ -731,7 +760,7 @@ class Codebase:
         tree = self._trees.get(f)
         if tree is None:
             pf = self._graph.files[f]
-            tree = parse_one(pf.path, pf.content)[0]
+            tree = parse_tree(pf.path, pf.content)
             self._trees[f] = tree
             if len(self._trees) > _TREE_CACHE_SIZE:
                 self._trees.popitem(last=False)
@@ -873,6 +902,28 @@ def _repair(root: str, stray_temps: Iterable[str]) -> RepairReport:
             f"Cannot finish a commit interrupted under {root!r} ({exc}); "
             "run `graph-sitter repair` with write access."
         ) from exc
+
+
+class FileList(list[SourceFile]):
+    """The files of a codebase: a list that can also be called as upstream's `files(...)`."""
+
+    def __call__(self, *, extensions: list[str] | str | None = None) -> list[SourceFile]:
+        """The files whose names end with one of `extensions` (`".py"` or `"py"`); `None` or
+        `"*"` for every parsed file (only source files are parsed: see docs/migrating.md)."""
+        if extensions is None or extensions == "*":
+            return list(self)
+        if isinstance(extensions, str):
+            raise ValueError("extensions must be a list of extensions or '*'")
+        suffixes = tuple(e if e.startswith(".") else "." + e for e in extensions)
+        return [f for f in self if f.filepath.endswith(suffixes)]
+
+
+def _language_name(language: Any) -> str | None:
+    """A language given as a string or an enum (upstream's `ProgrammingLanguage`)."""
+    if language is None or language == "":
+        return None
+    value = getattr(language, "value", language)
+    return str(value).lower()
 
 
 def _split_top_level(text: str) -> list[str]:

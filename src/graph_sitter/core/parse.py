@@ -152,8 +152,8 @@ def _digest(content: bytes, language: str, path: str) -> str:
 _parsers: dict[int, ts.Parser] = {}
 
 
-def parse_one(path: str, content: bytes) -> tuple[ts.Tree, FileIndex]:
-    """Parse one file and extract its index (in this process)."""
+def parse_tree(path: str, content: bytes) -> ts.Tree:
+    """Parse one file into its syntax tree only (views read details from it on demand)."""
     language = language_for_path(path)
     if language is None:
         raise ValueError(f"unsupported file type: {path}")
@@ -164,6 +164,15 @@ def parse_one(path: str, content: bytes) -> tuple[ts.Tree, FileIndex]:
     tree = parser.parse(content)
     if tree.root_node.has_error and language.recover is not None:
         tree = language.recover(parser, content, tree)
+    return tree
+
+
+def parse_one(path: str, content: bytes) -> tuple[ts.Tree, FileIndex]:
+    """Parse one file and extract its index (in this process)."""
+    language = language_for_path(path)
+    if language is None:
+        raise ValueError(f"unsupported file type: {path}")
+    tree = parse_tree(path, content)
     index = language.extract(content, tree)
     for rec in index.defs:  # tree-sitter Points do not survive pickling: store plain tuples
         rec.start_point = (int(rec.start_point[0]), int(rec.start_point[1]))

@@ -206,8 +206,8 @@ class Graph:
 
     def _resolve_python_import(self, f: int, rec: DefRecord, depth: int) -> Target | None:
         module = rec.module or ""
-        if rec.imported_name is None:  # import a.b.c [as x]
-            if rec.alias is not None:
+        if rec.imported_name is None:  # import a.b.c [as x], import_module("a.b.c")
+            if rec.alias is not None or not rec.name:
                 return self._python_module(f, module)
             return self._python_module(f, module.split(".")[0])
         base = self._python_module(f, module)

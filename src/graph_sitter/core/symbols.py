@@ -27,9 +27,12 @@ from graph_sitter.core._records import (
     TYPE_ALIAS,
     DefRecord,
 )
+from graph_sitter.core.text import Flag, SourceText
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core.exports import Export, ExportStatement
+    from graph_sitter.core.imports import ImportResolution, ImportStatement, ImportType
 
 __all__ = [
     "Attribute",
@@ -232,6 +235,61 @@ class SourceFile:
     def get_import(self, name: str, optional: bool = False) -> Import | None:
         return self._get((IMPORT,), "import", name, optional)
 
+    # -- upstream read-side names (TypeScript exports; empty for Python) -------------------
+    @property
+    def exports(self) -> list[Export]:
+        """Every name the file exports at top level, in source order (see `core.exports`)."""
+        return _exports().exports_of(self._cb, self._f)
+
+    @property
+    def export_statements(self) -> list[ExportStatement]:
+        """The file's top-level `export ...` statements, in source order."""
+        return _exports().statements_of(self._cb, self._f)
+
+    @property
+    def default_exports(self) -> list[Export]:
+        return [e for e in self.exports if e.is_default_export]
+
+    @property
+    def named_exports(self) -> list[Export]:
+        return [e for e in self.exports if not e.is_default_export]
+
+    def get_export(self, name: str) -> Export | None:
+        """The export named `name` (for "default": the default export), else None."""
+        return _exports().get_export(self._cb, self._f, name)
+
+    def get_export_statement_for_path(
+        self, relative_path: str, export_type: str = "EXPORT"
+    ) -> ExportStatement | None:
+        """The first `export ... from relative_path` statement with an export of the kind
+        asked: "EXPORT" (value re-exports), "TYPE" or "WILDCARD"; else None."""
+        return _exports().statement_for_path(self._cb, self._f, relative_path, export_type)
+
+    @property
+    def import_statements(self) -> list[ImportStatement]:
+        """The file's import statements (each with the `Import`s it binds), in order."""
+        return _imports().statements_of(self._cb, self._f)
+
+    def has_import(self, name: str) -> bool:
+        """Whether an import of this file binds `name`."""
+        return _imports().has_import(self._cb, self._f, name)
+
+    @property
+    def inbound_imports(self) -> list[Import]:
+        """Imports in other files that read from this one (one step)."""
+        return _imports().inbound_imports(self._cb, self._f)
+
+    @property
+    def importers(self) -> list[SourceFile]:
+        """Files importing from this one, in path order."""
+        return _imports().importers(self._cb, self._f)
+
+    def has_export_statement_for_path(
+        self, relative_path: str, export_type: str = "EXPORT"
+    ) -> bool:
+        """Whether `get_export_statement_for_path(relative_path, export_type)` finds one."""
+        return self.get_export_statement_for_path(relative_path, export_type) is not None
+
 
 class Symbol:
     """A definition: function, class, global variable, import, or TypeScript type."""
@@ -346,6 +404,37 @@ class Symbol:
     def is_exported(self) -> bool:
         return self._rec.is_exported
 
+    @property
+    def comment(self) -> SourceText | None:
+        """The comments directly above the definition (`.source` as written, `.text` clean)."""
+        return _comments().comment_of(self)
+
+    @property
+    def inline_comment(self) -> SourceText | None:
+        """The comment after the definition on its last line (`x = 1  # note`), else None."""
+        return _comments().inline_comment_of(self)
+
+    @property
+    def docstring(self) -> SourceText | None:
+        """Documentation of the definition: Python's string literal, TS block comments above."""
+        return _comments().docstring_of(self)
+
+    @property
+    def export(self) -> Export | None:
+        """The `Export` of this file that exports this definition, else None."""
+        return _exports().symbol_export(self._cb, self._f, self._d)
+
+    @property
+    def is_reexported(self) -> bool:
+        """Whether another file re-exports this definition (TypeScript; False in Python)."""
+        return _exports().is_reexported(self._cb, self._f, self._d)
+
+    @property
+    def exported_name(self) -> str | None:
+        """The name this definition is exported under from its file, else None."""
+        export = self.export
+        return export.name if export is not None else None
+
     def usages(self) -> list[Usage]:
         """Every place that refers to this symbol, through scopes and imports, in file order."""
         return self._cb._usages_of(self._f, self._d)
@@ -436,8 +525,9 @@ class Function(Symbol):
         return self._decode(node.start_byte, node.end_byte).lstrip(":").strip()
 
     @property
-    def docstring(self) -> str | None:
-        return self._cb._docstring(self._f, self._node())
+    def docstring(self) -> SourceText | None:
+        """The docstring (a `str` with `.source` and `.text`); see `core.comments`."""
+        return _comments().docstring_of(self)
 
     @property
     def call_sites(self) -> list[FunctionCall]:
@@ -485,8 +575,9 @@ class Class(Symbol):
         return self._decorators()
 
     @property
-    def docstring(self) -> str | None:
-        return self._cb._docstring(self._f, self._node())
+    def docstring(self) -> SourceText | None:
+        """The docstring (a `str` with `.source` and `.text`); see `core.comments`."""
+        return _comments().docstring_of(self)
 
     def set_docstring(self, text: str) -> None:
         _edit_ops().set_docstring(self._cb, self, text)
@@ -548,9 +639,9 @@ class Import(Symbol):
     __slots__ = ()
 
     @property
-    def module(self) -> str:
-        """The module as written: `a.b`, `.m`, `./x`."""
-        return self._rec.module or ""
+    def module(self) -> SourceText:
+        """The module as written: `a.b`, `.m`, `./x` (`.source` keeps a TS string's quotes)."""
+        return _imports().module_text(self)
 
     @property
     def imported_name(self) -> str | None:
@@ -558,16 +649,19 @@ class Import(Symbol):
         return self._rec.imported_name
 
     @property
-    def alias(self) -> str | None:
-        return self._rec.alias
+    def alias(self) -> SourceText | None:
+        """The `as` name, or None when the import has none (upstream: see docs/migrating.md)."""
+        alias = self._rec.alias
+        return SourceText(alias) if alias is not None else None
 
     @property
     def is_wildcard(self) -> bool:
         return self._rec.imported_name == "*" and not self._rec.is_reexport
 
     @property
-    def is_reexport(self) -> bool:
-        return self._rec.is_reexport
+    def is_reexport(self) -> Flag:
+        """`export ... from` (callable too, as upstream's `is_reexport()`)."""
+        return Flag(self._rec.is_reexport)
 
     @property
     def is_type_only(self) -> bool:
@@ -581,6 +675,73 @@ class Import(Symbol):
     @property
     def is_external(self) -> bool:
         return self.resolved_symbol is None
+
+    # -- upstream read-side names ---------------------------------------------------------
+    @property
+    def import_type(self) -> ImportType:
+        return _imports().import_type(self)
+
+    @property
+    def is_dynamic(self) -> bool:
+        """Inside a function, class, condition, `try`, `with` or loop; or an `import()` call."""
+        return _imports().is_dynamic(self)
+
+    @property
+    def symbol_name(self) -> SourceText | None:
+        """The name imported from the module (`b` of `from a import b as c`)."""
+        return _imports().symbol_name(self)
+
+    @property
+    def namespace(self) -> str | None:
+        """The dot-notation prefix of a module import (`ns` of `import * as ns`), else None."""
+        return _imports().namespace(self)
+
+    @property
+    def imported_symbol(self) -> Symbol | SourceFile | None:
+        """One step: the definition or re-exporting import named in the module's file, or
+        that file (module and wildcard imports); None when external."""
+        return _imports().imported_symbol(self)
+
+    @property
+    def from_file(self) -> SourceFile | None:
+        """The file of this codebase the import reads from, else None."""
+        return _imports().from_file(self)
+
+    @property
+    def to_file(self) -> SourceFile:
+        """The file the import statement is in."""
+        return self.file
+
+    def resolve_import(self, base_path: str | None = None) -> ImportResolution | None:
+        """One step of resolution: the module's file and the member named there, or None."""
+        if base_path is not None:
+            raise ValueError("resolve_import(base_path=...) is not supported; see migrating.md")
+        return _imports().resolve(self)
+
+    @property
+    def is_wildcard_import(self) -> Flag:
+        return Flag(self.import_type == _imports().ImportType.WILDCARD)
+
+    @property
+    def is_module_import(self) -> Flag:
+        """The import binds a module (or its default export), not one named member."""
+        kinds = _imports().ImportType
+        return Flag(self.import_type not in (kinds.NAMED_EXPORT,))
+
+    @property
+    def is_symbol_import(self) -> Flag:
+        return Flag(not self.is_module_import)
+
+    @property
+    def is_aliased_import(self) -> Flag:
+        symbol_name = self.symbol_name
+        alias = self._rec.alias
+        return Flag(alias is not None and symbol_name is not None and alias != symbol_name)
+
+    @property
+    def is_type_import(self) -> Flag:
+        """`import type ...` or `import { type X }` (TypeScript)."""
+        return Flag(self._rec.is_type_only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -618,6 +779,24 @@ class FunctionCall:
     @property
     def filepath(self) -> str:
         return self.file.filepath
+
+
+def _comments() -> Any:
+    from graph_sitter.core import comments
+
+    return comments
+
+
+def _imports() -> Any:
+    from graph_sitter.core import imports
+
+    return imports
+
+
+def _exports() -> Any:
+    from graph_sitter.core import exports
+
+    return exports
 
 
 def _edit_ops() -> Any:

@@ -271,6 +271,8 @@ def _extract(content: bytes, tree: ts.Tree) -> FileIndex:
     if "assign.member" in caps or "assign.class" in caps:
         assigns = get("assign.member", []) + get("assign.class", [])
         _instance_attributes(index, content, assigns, scopes, defs)
+    if b"import_module(" in content or b"__import__(" in content:
+        _dynamic_import_records(content, root, defs)
     if root.has_error:
         index.errors = error_ranges(root)
     return index
@@ -408,6 +410,56 @@ def _dotted(node: ts.Node) -> bool:
             return False
         node = obj
     return node.type == "identifier"
+
+
+@cache
+def _dynamic_query() -> ts.Query:
+    return ts.Query(
+        language(),
+        """(call function: [(identifier) @fn (attribute attribute: (identifier) @fn)]
+                 arguments: (argument_list . (string) @module)) @call""",
+    )
+
+
+def _dynamic_import_records(content: bytes, root: ts.Node, defs: list[DefRecord]) -> None:
+    """`importlib.import_module("a.b")` and `__import__("a.b")` with a literal name: an import
+    record without a name (appended after the others, so existing indices stay put)."""
+    import ast
+
+    scopes = [(d.start, d.end, i) for i, d in enumerate(defs) if d.kind in (FUNCTION, CLASS)]
+    for _, caps in ts.QueryCursor(_dynamic_query()).matches(root):
+        fn, module_node, call = caps["fn"][0], caps["module"][0], caps["call"][0]
+        if content[fn.start_byte : fn.end_byte] not in (b"import_module", b"__import__"):
+            continue
+        try:
+            module = ast.literal_eval(_text(content, module_node))
+        except (ValueError, SyntaxError):
+            continue
+        if not isinstance(module, str) or not module or module.startswith("."):
+            continue
+        node = call
+        if node.parent is not None and node.parent.type == "expression_statement":
+            node = node.parent
+        start = node.start_byte
+        parent = -1
+        for s_start, s_end, i in scopes:
+            if s_start <= start < s_end and (parent < 0 or s_start >= defs[parent].start):
+                parent = i
+        defs.append(
+            DefRecord(
+                IMPORT,
+                "",
+                start,
+                node.end_byte,
+                start,
+                start,
+                start,
+                node.start_point,
+                node.end_point,
+                parent,
+                module=module,
+            )
+        )
 
 
 def _statement_of(node: ts.Node) -> ts.Node:

@@ -333,6 +333,8 @@ def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     for decl in get("def.require", ()):
         special.add(decl.start_byte)
         _require_records(content, decl, col, pats, pat_starts, skip)
+    if b"import(" in content or b"require(" in content:
+        _dynamic_import_records(content, tree, col, special, skip)
     for decl in get("def.var_value", ()):
         name_node = decl.child_by_field_name("name")
         value = decl.child_by_field_name("value")
@@ -912,6 +914,55 @@ def _specifiers(
             make(alias_node, alias, imported, alias, typed)
         else:
             make(name_node, imported, imported, None, typed)
+
+
+@cache
+def _dynamic_query(grammar: ts.Language) -> ts.Query:
+    return ts.Query(
+        grammar,
+        """(call_expression function: (import) arguments: (arguments . (string) .)) @dyn
+        ((call_expression function: (identifier) @_f arguments: (arguments . (string) .)) @dyn
+         (#eq? @_f "require"))""",
+    )
+
+
+def _dynamic_import_records(
+    content: bytes, tree: ts.Tree, col: _Defs, special: set[int], skip: set[int]
+) -> None:
+    """`import("m")` and `require("m")` calls a declarator does not already bind: an import
+    record for each, binding `x` for `const x = await import("m")`, else no name."""
+    cursor = ts.QueryCursor(_dynamic_query(tree.language))
+    calls = cursor.captures(tree.root_node).get("dyn", ())
+    for call in calls:
+        args = call.child_by_field_name("arguments")
+        if args is None or not args.named_child_count:
+            continue
+        holder = call.parent
+        if holder is not None and holder.type == "await_expression":
+            holder = holder.parent
+        if holder is not None and holder.type == "variable_declarator":
+            if holder.start_byte in special:
+                continue  # `const x = require("m")`: recorded already
+            name_node = holder.child_by_field_name("name")
+            if name_node is not None and name_node.type == "identifier":
+                special.add(holder.start_byte)
+                skip.add(name_node.start_byte)
+                stmt = holder.parent if holder.parent is not None else holder
+                bind = _VAR if stmt.type == "variable_declaration" else _NEAREST
+                record = col.add(IMPORT, stmt, name_node, bind, ext_base=stmt.start_byte)
+                record.ext_start = stmt.start_byte
+                record.module = _string_value(content, args.named_children[0])
+                record.alias = record.name
+                continue
+        node = call
+        parent = call.parent
+        if parent is not None and parent.type == "await_expression":
+            node, parent = parent, parent.parent
+        if parent is not None and parent.type == "expression_statement":
+            node = parent
+        record = col.add(IMPORT, node, None, _NO_BIND, ext_base=node.start_byte)
+        record.ext_start = node.start_byte
+        record.module = _string_value(content, args.named_children[0])
 
 
 def _require_records(

@@ -1,0 +1,637 @@
+"""TypeScript exports as objects: `file.exports`, `file.export_statements`, `codebase.exports`.
+
+Built on demand from a file's syntax tree and the records the extractor already keeps (the
+definitions an `export` statement declares, the `export ... from` import records, the
+`exported name -> local binding` table), so building the graph pays nothing for them. One
+`ExportStatement` holds one or more `Export`s, one per name it exports:
+
+- `export const a = 1, b = 2` -> `a`, `b` (declared here);
+- `export default <declaration | expression>`, `export = x` -> the default export, named after
+  the declaration or identifier (`export default 42` is named `42`, as upstream);
+- `export default { a, b: c }`, `export = { a }` -> one export per property;
+- `export { a as b }` -> `b`, whose `exported_symbol` is the local binding of `a`;
+- `export { a as b } from "./m"`, `export * from "./m"`, `export * as ns from "./m"`,
+  `export type { T } from "./m"`, `export type * from "./m"` -> re-exports, whose
+  `exported_symbol` is the `Import` record of the statement.
+
+Exports inside namespaces belong to the namespace, not to the file (as upstream).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import tree_sitter as ts
+
+from graph_sitter.core._records import IMPORT
+from graph_sitter.core.text import Flag, SourceText
+
+if TYPE_CHECKING:
+    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core.symbols import Import, SourceFile, Symbol
+
+__all__ = ["Export", "ExportStatement"]
+
+_TYPE_AFTER_EXPORT = re.compile(rb"export\s+type\b")
+_EXPORT_KINDS = ("EXPORT", "TYPE", "WILDCARD")
+
+
+@dataclass(frozen=True, slots=True)
+class _ExportData:
+    start: int
+    end: int
+    name: str | None
+    declared: int  # def index declared by the statement (or its re-export record), else -1
+    exported: int  # def index of the local binding exported, else -1
+    is_default: bool
+    is_type: bool
+    is_wildcard: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _StatementData:
+    start: int
+    end: int
+    module: tuple[int, int] | None  # span of the `from "..."` string, quotes included
+    is_type: bool
+    exports: tuple[_ExportData, ...]
+
+
+class ExportStatement:
+    """One `export ...` statement of a TypeScript/JavaScript file."""
+
+    __slots__ = ("_cb", "_data", "_f")
+
+    def __init__(self, cb: Codebase, f: int, data: _StatementData) -> None:
+        self._cb = cb
+        self._f = f
+        self._data = data
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ExportStatement)
+            and other._cb is self._cb
+            and other._f == self._f
+            and other._data.start == self._data.start
+        )
+
+    def __hash__(self) -> int:
+        return hash(("export_statement", self._f, self._data.start))
+
+    def __repr__(self) -> str:
+        return f"<ExportStatement {self.filepath}:{self.start_point[0] + 1} {self.source!r}>"
+
+    @property
+    def file(self) -> SourceFile:
+        from graph_sitter.core.symbols import SourceFile
+
+        return SourceFile(self._cb, self._f)
+
+    @property
+    def filepath(self) -> str:
+        return str(self._cb._graph.files[self._f].path)
+
+    @property
+    def source(self) -> str:
+        """The whole statement as written."""
+        return _decode(self._cb, self._f, self._data.start, self._data.end)
+
+    @property
+    def start_byte(self) -> int:
+        return self._data.start
+
+    @property
+    def end_byte(self) -> int:
+        return self._data.end
+
+    @property
+    def start_point(self) -> tuple[int, int]:
+        return _point(self._cb, self._f, self._data.start)
+
+    @property
+    def end_point(self) -> tuple[int, int]:
+        return _point(self._cb, self._f, self._data.end)
+
+    @property
+    def exports(self) -> list[Export]:
+        """One `Export` per exported name, in source order."""
+        return [Export(self._cb, self._f, self._data, e) for e in self._data.exports]
+
+    @property
+    def reexports(self) -> list[Export]:
+        """Exports re-exporting a symbol or module of this codebase (external ones left out)."""
+        return [e for e in self.exports if e.is_reexport and not e.is_external_export]
+
+    @property
+    def module(self) -> SourceText | None:
+        """For `export ... from "m"`: `m` (`.source` keeps the quotes); else None."""
+        return _module_text(self._cb, self._f, self._data)
+
+    @property
+    def is_reexport(self) -> Flag:
+        """Whether the statement re-exports from another module (`export ... from`)."""
+        return Flag(self._data.module is not None)
+
+    @property
+    def is_wildcard_export(self) -> Flag:
+        """`export * from "m"` or `export * as ns from "m"`."""
+        return Flag(any(e.is_wildcard for e in self._data.exports))
+
+    @property
+    def is_type_export(self) -> Flag:
+        """`export type ...`, or every name it exports is type-only."""
+        exports = self._data.exports
+        return Flag(self._data.is_type or (bool(exports) and all(e.is_type for e in exports)))
+
+    @property
+    def is_default_export(self) -> Flag:
+        return Flag(any(e.is_default for e in self._data.exports))
+
+
+class Export:
+    """One name a TypeScript/JavaScript file exports (see the module docstring).
+
+    The `is_*` answers are `Flag`s: read them as properties or call them as upstream does
+    (`export.is_reexport()`).
+    """
+
+    __slots__ = ("_cb", "_data", "_f", "_stmt")
+
+    def __init__(self, cb: Codebase, f: int, stmt: _StatementData, data: _ExportData) -> None:
+        self._cb = cb
+        self._f = f
+        self._stmt = stmt
+        self._data = data
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Export)
+            and other._cb is self._cb
+            and other._f == self._f
+            and other._data == self._data
+        )
+
+    def __hash__(self) -> int:
+        return hash(("export", self._f, self._data.start, self._data.end, self._data.name))
+
+    def __repr__(self) -> str:
+        return f"<Export {self.name!r} of {self.filepath}:{self.start_point[0] + 1}>"
+
+    @property
+    def name(self) -> str | None:
+        """The exported name (`None` for `export * from`)."""
+        return self._data.name
+
+    exported_name = name
+
+    @property
+    def file(self) -> SourceFile:
+        from graph_sitter.core.symbols import SourceFile
+
+        return SourceFile(self._cb, self._f)
+
+    @property
+    def filepath(self) -> str:
+        return str(self._cb._graph.files[self._f].path)
+
+    @property
+    def source(self) -> str:
+        """The source of the whole export statement (as upstream)."""
+        return _decode(self._cb, self._f, self._stmt.start, self._stmt.end)
+
+    @property
+    def start_byte(self) -> int:
+        return self._data.start
+
+    @property
+    def end_byte(self) -> int:
+        return self._data.end
+
+    @property
+    def start_point(self) -> tuple[int, int]:
+        return _point(self._cb, self._f, self._data.start)
+
+    @property
+    def end_point(self) -> tuple[int, int]:
+        return _point(self._cb, self._f, self._data.end)
+
+    @property
+    def export_statement(self) -> ExportStatement:
+        return ExportStatement(self._cb, self._f, self._stmt)
+
+    parent = export_statement
+
+    @property
+    def module(self) -> SourceText | None:
+        """For a re-export, the module it comes from (`.source` keeps the quotes)."""
+        return _module_text(self._cb, self._f, self._stmt)
+
+    @property
+    def declared_symbol(self) -> Symbol | None:
+        """The definition the statement itself declares (`export function f`), or for
+        `export ... from` the statement's `Import` record; None for `export { a }`."""
+        d = self._data.declared
+        return self._cb._symbol(self._f, d) if d >= 0 else None
+
+    @property
+    def exported_symbol(self) -> Symbol | None:
+        """The local definition or `Import` this export names (one step, not followed)."""
+        d = self._data.exported
+        return self._cb._symbol(self._f, d) if d >= 0 else None
+
+    @property
+    def resolved_symbol(self) -> Symbol | SourceFile | None:
+        """What the export finally denotes, through imports and re-exports: a symbol, or a
+        file for `export * (as ns) from`; None when it leaves the codebase or is unknown."""
+        d = self._data.exported
+        if d < 0:
+            return None
+        rec = self._cb._graph.files[self._f].index.defs[d]
+        if rec.kind == IMPORT:
+            return self._cb._resolve_import(self._f, d)
+        return self._cb._symbol(self._f, d)
+
+    @property
+    def is_default_export(self) -> Flag:
+        """The file's default export: `export default`, `export =`, or exported as `default`."""
+        return Flag(self._data.is_default)
+
+    @property
+    def is_named_export(self) -> Flag:
+        return Flag(not self._data.is_default)
+
+    @property
+    def is_type_export(self) -> Flag:
+        """`export type ...`, `export { type T }`, `export type { T } from`."""
+        return Flag(self._data.is_type)
+
+    @property
+    def is_wildcard_export(self) -> Flag:
+        """`export * from "m"` or `export * as ns from "m"`."""
+        return Flag(self._data.is_wildcard)
+
+    @property
+    def is_reexport(self) -> Flag:
+        """Whether it exports an imported name or another module's exports."""
+        d = self._data.exported
+        defs = self._cb._graph.files[self._f].index.defs
+        return Flag(d >= 0 and defs[d].kind == IMPORT)
+
+    @property
+    def is_module_export(self) -> Flag:
+        """A wildcard export, or a default export of something other than a symbol."""
+        return Flag(self._data.is_wildcard or (self._data.is_default and self._data.exported < 0))
+
+    @property
+    def is_aliased(self) -> Flag:
+        """Exported under another name than the one it has where it comes from."""
+        target = self.exported_symbol
+        if target is None or self._data.is_wildcard:
+            return Flag(False)
+        rec = target._rec
+        original = rec.imported_name if rec.kind == IMPORT else rec.name
+        return Flag(original is not None and original != self._data.name)
+
+    @property
+    def is_external_export(self) -> bool:
+        """A re-export of something outside the codebase (a package, a missing file)."""
+        return bool(self.is_reexport) and self.resolved_symbol is None
+
+    def reexport_symbol(self) -> Import | None:
+        """The `Import` this export re-exports, or None when it is not a re-export."""
+        from graph_sitter.core.symbols import Import
+
+        target = self.exported_symbol
+        return target if isinstance(target, Import) else None
+
+
+# ---------------------------------------------------------------------------- file level
+def file_statements(cb: Codebase, f: int) -> list[_StatementData]:
+    """The export statements of file `f` (cached per file content)."""
+    pf = cb._graph.files[f]
+    if pf.language != "typescript":
+        return []
+    cache: dict[int, tuple[Any, list[_StatementData]]] = cb.__dict__.setdefault("_export_cache", {})
+    hit = cache.get(f)
+    if hit is not None and hit[0] is pf:
+        return hit[1]
+    statements = _extract(cb, f)
+    cache[f] = (pf, statements)
+    return statements
+
+
+def statements_of(cb: Codebase, f: int) -> list[ExportStatement]:
+    """Statements exporting at least one name (`export {};` only marks a module, as upstream)."""
+    return [ExportStatement(cb, f, s) for s in file_statements(cb, f) if s.exports]
+
+
+def exports_of(cb: Codebase, f: int) -> list[Export]:
+    return [Export(cb, f, s, e) for s in file_statements(cb, f) for e in s.exports]
+
+
+def get_export(cb: Codebase, f: int, name: str) -> Export | None:
+    """The export named `name`; for `"default"`, also the default export by any name."""
+    exports = exports_of(cb, f)
+    found = next((e for e in exports if e.name == name), None)
+    if found is None and name == "default":
+        found = next((e for e in exports if e._data.is_default), None)
+    return found
+
+
+def statement_for_path(
+    cb: Codebase, f: int, relative_path: str, export_type: str
+) -> ExportStatement | None:
+    """The first statement re-exporting from exactly `relative_path` with an export of the
+    kind asked: "WILDCARD", "TYPE", or "EXPORT" (neither type-only nor wildcard)."""
+    kind = export_type.upper()
+    if kind not in _EXPORT_KINDS:
+        raise ValueError(
+            f"export_type must be one of {', '.join(_EXPORT_KINDS)}, not {export_type!r}"
+        )
+    wanted = relative_path.strip("'\"")
+    content = cb._graph.files[f].content
+    for data in file_statements(cb, f):
+        if data.module is None:
+            continue
+        module = content[data.module[0] + 1 : data.module[1] - 1].decode("utf-8", "replace")
+        if module != wanted:
+            continue
+        for e in data.exports:
+            if kind == "WILDCARD":
+                ok = e.is_wildcard
+            elif kind == "TYPE":
+                ok = e.is_type
+            else:
+                ok = not e.is_type and not e.is_wildcard
+            if ok:
+                return ExportStatement(cb, f, data)
+    return None
+
+
+def symbol_export(cb: Codebase, f: int, d: int) -> Export | None:
+    """The export of file `f` that exports definition `d` (declared or named), if any."""
+    for export in exports_of(cb, f):
+        if export._data.declared == d or export._data.exported == d:
+            return export
+    return None
+
+
+def is_reexported(cb: Codebase, f: int, d: int) -> bool:
+    """Whether another file re-exports definition `d` of file `f` (by name or with `*`)."""
+    from graph_sitter.core.symbols import SourceFile
+
+    target = cb._symbol(f, d)
+    star_reaches = target._rec.is_exported and target._rec.parent < 0
+    for g, pf in enumerate(cb._graph.files):
+        if g == f or pf.language != "typescript":
+            continue
+        for export in exports_of(cb, g):
+            if not export.is_reexport:
+                continue
+            resolved = export.resolved_symbol
+            if resolved == target:
+                return True
+            if star_reaches and export.is_wildcard_export and resolved == SourceFile(cb, f):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------- extraction
+def _decode(cb: Codebase, f: int, start: int, end: int) -> str:
+    return bytes(cb._graph.files[f].content[start:end]).decode("utf-8", "replace")
+
+
+def _point(cb: Codebase, f: int, offset: int) -> tuple[int, int]:
+    from graph_sitter.core.symbols import point_of
+
+    return point_of(cb._line_starts(f), offset)
+
+
+def _module_text(cb: Codebase, f: int, data: _StatementData) -> SourceText | None:
+    if data.module is None:
+        return None
+    raw = _decode(cb, f, data.module[0], data.module[1])
+    return SourceText(raw[1:-1], raw, _point(cb, f, data.module[0]))
+
+
+def _extract(cb: Codebase, f: int) -> list[_StatementData]:
+    pf = cb._graph.files[f]
+    content: bytes = bytes(pf.content)
+    defs = pf.index.defs
+    root = cb._tree(f).root_node
+    # Top-level definitions by position, and the statement-owned re-export records.
+    top = sorted(
+        (rec.name_start, d) for d, rec in enumerate(defs) if rec.parent < 0 and rec.kind != IMPORT
+    )
+    reexports: dict[int, list[int]] = {}
+    for d, rec in enumerate(defs):
+        if rec.kind == IMPORT and rec.is_reexport:
+            reexports.setdefault(rec.start, []).append(d)
+    module_defs = cb._graph.module_defs(f)
+    exported_names = pf.index.exports
+    out: list[_StatementData] = []
+    for stmt in root.named_children:
+        if stmt.type != "export_statement":
+            continue
+        x = _Statement(content, stmt, top, defs, module_defs, exported_names)
+        exports = x.exports(reexports.get(stmt.start_byte, []))
+        source = stmt.child_by_field_name("source")
+        module = (source.start_byte, source.end_byte) if source is not None else None
+        out.append(_StatementData(stmt.start_byte, stmt.end_byte, module, x.is_type, exports))
+    return out
+
+
+class _Statement:
+    """Reads the exports of one `export_statement` node."""
+
+    def __init__(
+        self,
+        content: bytes,
+        stmt: ts.Node,
+        top: list[tuple[int, int]],
+        defs: list[Any],
+        module_defs: dict[str, int],
+        exported_names: dict[str, int],
+    ) -> None:
+        self.content = content
+        self.stmt = stmt
+        self.top = top
+        self.defs = defs
+        self.module_defs = module_defs
+        self.exported_names = exported_names
+        self.is_type = _TYPE_AFTER_EXPORT.match(content, stmt.start_byte) is not None
+        self.is_default = any(c.type in ("default", "=") for c in stmt.children)
+
+    def text(self, node: ts.Node) -> str:
+        return self.content[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def make(
+        self,
+        node: ts.Node | _Span,
+        name: str | None,
+        declared: int = -1,
+        exported: int = -1,
+        *,
+        default: bool | None = None,
+        typed: bool = False,
+        wildcard: bool = False,
+    ) -> _ExportData:
+        is_default = self.is_default if default is None else default
+        return _ExportData(
+            node.start_byte,
+            node.end_byte,
+            name,
+            declared,
+            exported,
+            is_default,
+            self.is_type or typed,
+            wildcard,
+        )
+
+    def exports(self, records: list[int]) -> tuple[_ExportData, ...]:
+        stmt = self.stmt
+        if records or stmt.child_by_field_name("source") is not None:
+            return tuple(self._reexports(records))
+        decl = stmt.child_by_field_name("declaration")
+        if decl is not None:
+            return tuple(self._declaration(decl))
+        value = stmt.child_by_field_name("value")
+        if value is None and any(c.type == "=" for c in stmt.children):
+            value = next((c for c in stmt.named_children if c.type != "comment"), None)
+        if value is not None:
+            return tuple(self._value(value))
+        clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
+        if clause is not None:
+            return tuple(self._clause(clause))
+        ident = next((c for c in stmt.named_children if c.type == "identifier"), None)
+        if ident is not None:  # `export as namespace X` (UMD global)
+            return (self.make(ident, self.text(ident)),)
+        return ()
+
+    def _reexports(self, records: list[int]) -> list[_ExportData]:
+        out = []
+        for d in sorted(records, key=lambda i: self.defs[i].name_start):
+            rec = self.defs[d]
+            wildcard = rec.imported_name in ("*", None)
+            name = None if rec.name == "*" else rec.name
+            span = _Span(rec.name_start, rec.name_end) if rec.name_end > rec.name_start else None
+            node: Any = span or self.stmt
+            out.append(
+                self.make(
+                    node, name, d, d, default=name == "default", typed=rec.is_type_only,
+                    wildcard=wildcard,
+                )
+            )  # fmt: skip
+        return out
+
+    def _declaration(self, decl: ts.Node) -> list[_ExportData]:
+        if decl.type == "ambient_declaration" and decl.named_child_count:
+            decl = decl.named_children[0]
+        name_node = decl.child_by_field_name("name")
+        if decl.type in ("internal_module", "module", "import_alias"):
+            found = []
+        else:
+            found = self._top_defs_in(decl.start_byte, decl.end_byte)
+        if found:
+            return [
+                self.make(_Span(self.defs[d].start, self.defs[d].end), self.defs[d].name, d, d)
+                for d in found
+            ]
+        if name_node is None:
+            name_node = next((c for c in decl.named_children if c.type == "identifier"), None)
+        if name_node is None:  # an anonymous default declaration
+            return [self.make(decl, self.text(decl))]
+        name = self.text(name_node)
+        d = self._def_at(name_node.start_byte)
+        if d < 0 and decl.type not in ("internal_module", "module", "import_alias"):
+            d = self.module_defs.get(name, -1)  # an overload signature merged away
+        return [self.make(decl, name, d, d)]
+
+    def _value(self, value: ts.Node) -> list[_ExportData]:
+        if value.type in ("parenthesized_expression",) and value.named_child_count:
+            value = value.named_children[0]
+        if value.type == "identifier":
+            name = self.text(value)
+            d = self.exported_names.get("default", -1)
+            if d < 0 or self.defs[d].name != name:
+                d = self.module_defs.get(name, -1)
+            return [self.make(value, name, -1, d)]
+        if value.type == "object":
+            out = []
+            for prop in value.named_children:
+                if prop.type == "shorthand_property_identifier":
+                    name = self.text(prop)
+                    out.append(self.make(prop, name, -1, self.module_defs.get(name, -1)))
+                elif prop.type == "pair":
+                    key = prop.child_by_field_name("key")
+                    val = prop.child_by_field_name("value")
+                    if key is None:
+                        continue
+                    target = -1
+                    if val is not None and val.type == "identifier":
+                        target = self.module_defs.get(self.text(val), -1)
+                    out.append(self.make(prop, self.text(key).strip("'\""), -1, target))
+            return out
+        name_node = value.child_by_field_name("name")
+        if name_node is not None:
+            d = self._def_at(name_node.start_byte)
+            return [self.make(value, self.text(name_node), d, d)]
+        return [self.make(value, self.text(value))]
+
+    def _clause(self, clause: ts.Node) -> list[_ExportData]:
+        out = []
+        for spec in clause.named_children:
+            if spec.type != "export_specifier":
+                continue
+            local = spec.child_by_field_name("name")
+            alias = spec.child_by_field_name("alias")
+            if local is None:
+                continue
+            exported_name = self.text(alias if alias is not None else local).strip("'\"")
+            local_name = self.text(local)
+            d = self.exported_names.get(exported_name, -1)
+            if d < 0 or self.defs[d].name != local_name:
+                d = self.module_defs.get(local_name, -1)
+            typed = any(c.type == "type" for c in spec.children)
+            out.append(
+                self.make(spec, exported_name, -1, d, default=exported_name == "default",
+                          typed=typed)
+            )  # fmt: skip
+        return out
+
+    def _top_defs_in(self, start: int, end: int) -> list[int]:
+        from bisect import bisect_left
+
+        lo = bisect_left(self.top, (start, -1))
+        hi = bisect_left(self.top, (end, -1))
+        found = [d for _, d in self.top[lo:hi]]
+        # Keep the outermost: a namespace's members are not exports of the file.
+        return [
+            d
+            for d in found
+            if not any(
+                o != d
+                and self.defs[o].start <= self.defs[d].start
+                and self.defs[d].end <= self.defs[o].end
+                and (self.defs[o].start, self.defs[o].end) != (self.defs[d].start, self.defs[d].end)
+                for o in found
+            )
+        ]
+
+    def _def_at(self, name_start: int) -> int:
+        from bisect import bisect_left
+
+        i = bisect_left(self.top, (name_start, -1))
+        if i < len(self.top) and self.top[i][0] == name_start:
+            return self.top[i][1]
+        return -1
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A byte range standing in for a node where only offsets are known."""
+
+    start_byte: int
+    end_byte: int

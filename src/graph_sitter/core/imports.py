@@ -1,0 +1,372 @@
+"""Upstream's read-side view of imports: kinds, one-step targets, statements, importers.
+
+`Import` (in `symbols`) is one name an import statement binds. This module answers the
+questions upstream graph-sitter scripts ask of it: `import_type` (`ImportType`), `is_dynamic`,
+`symbol_name`, `namespace`, `imported_symbol` (one step: the definition, the re-exporting
+import, or the file), `resolve_import()`, and per file `import_statements`, `has_import`,
+`importers`. Everything is computed on demand from the parsed records and, for `is_dynamic`,
+the file's syntax tree.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graph_sitter.core._records import IMPORT
+from graph_sitter.core.text import SourceText
+
+if TYPE_CHECKING:
+    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core.symbols import Import, SourceFile, Symbol
+
+__all__ = ["ImportResolution", "ImportStatement", "ImportType"]
+
+# Statements whose body runs later or conditionally: an import under one is dynamic.
+_PY_DYNAMIC_PARENTS = frozenset(
+    {
+        "function_definition",
+        "class_definition",
+        "if_statement",
+        "try_statement",
+        "with_statement",
+        "for_statement",
+        "while_statement",
+        "match_statement",
+    }
+)
+_TS_DYNAMIC_PARENTS = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "generator_function",
+        "arrow_function",
+        "method_definition",
+        "class_body",
+        "if_statement",
+        "try_statement",
+        "for_statement",
+        "for_in_statement",
+        "while_statement",
+        "do_statement",
+        "switch_statement",
+    }
+)
+
+
+_STATIC_IMPORT = re.compile(rb"import(?![\w$(.\s]*\()[\s{*\w'\"]")
+
+
+class ImportType(enum.IntEnum):
+    """What an import binds (upstream's values and meanings).
+
+    DEFAULT_EXPORT: a module's default export (`import X from "m"`).
+    NAMED_EXPORT: one named member (`from m import x`, `import { x } from "m"`).
+    WILDCARD: every member (`from m import *`, `import * as ns from "m"`, `export * from`).
+    MODULE: the module itself (`import a.b`, `const m = require("m")`).
+    SIDE_EFFECT: nothing, the module is only run (`import "./polyfill"`).
+    UNKNOWN: none of these.
+    """
+
+    DEFAULT_EXPORT = 1
+    NAMED_EXPORT = 2
+    WILDCARD = 3
+    MODULE = 4
+    SIDE_EFFECT = 5
+    UNKNOWN = 6
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResolution:
+    """Where an import points, one step: the file, and the member of it when there is one.
+
+    Attributes:
+        from_file: The file of this codebase the module resolves to.
+        symbol: The definition or re-exporting `Import` in that file, or None when the whole
+            module is imported.
+        imports_file: True when the import denotes the file (module) itself.
+    """
+
+    from_file: SourceFile
+    symbol: Symbol | None
+    imports_file: bool
+
+
+class ImportStatement:
+    """One import statement and the `Import`s (bindings) it makes."""
+
+    __slots__ = ("_cb", "_defs", "_f")
+
+    def __init__(self, cb: Codebase, f: int, defs: tuple[int, ...]) -> None:
+        self._cb = cb
+        self._f = f
+        self._defs = defs
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ImportStatement)
+            and other._cb is self._cb
+            and other._f == self._f
+            and other._defs == self._defs
+        )
+
+    def __hash__(self) -> int:
+        return hash(("import_statement", self._f, self._defs))
+
+    def __repr__(self) -> str:
+        return f"<ImportStatement {self.filepath}:{self.start_point[0] + 1} {self.source!r}>"
+
+    @property
+    def _first(self) -> Any:
+        return self._cb._graph.files[self._f].index.defs[self._defs[0]]
+
+    @property
+    def imports(self) -> list[Import]:
+        return [self._cb._symbol(self._f, d) for d in self._defs]
+
+    @property
+    def file(self) -> SourceFile:
+        from graph_sitter.core.symbols import SourceFile
+
+        return SourceFile(self._cb, self._f)
+
+    @property
+    def filepath(self) -> str:
+        return str(self._cb._graph.files[self._f].path)
+
+    @property
+    def source(self) -> str:
+        rec = self._first
+        content = self._cb._graph.files[self._f].content
+        return bytes(content[rec.start : rec.end]).decode("utf-8", "replace")
+
+    @property
+    def start_point(self) -> tuple[int, int]:
+        rec = self._first
+        return (int(rec.start_point[0]), int(rec.start_point[1]))
+
+    @property
+    def module(self) -> SourceText | None:
+        return self.imports[0].module if self._defs else None
+
+
+# ---------------------------------------------------------------------------- per import
+def import_type(imp: Import) -> ImportType:
+    rec = imp._rec
+    if not rec.name and rec.imported_name is None:
+        if imp.file.language == "python":
+            return ImportType.MODULE  # `importlib.import_module("m")` returns the module
+        return ImportType.SIDE_EFFECT
+    if rec.imported_name == "*":
+        return ImportType.WILDCARD
+    if rec.imported_name == "default":
+        return ImportType.DEFAULT_EXPORT
+    if rec.imported_name is None:
+        if imp.file.language == "typescript" and _is_namespace_import(imp):
+            return ImportType.WILDCARD
+        return ImportType.MODULE
+    return ImportType.NAMED_EXPORT
+
+
+def _is_namespace_import(imp: Import) -> bool:
+    """`import * as ns from "m"` / `export * as ns from "m"` (not `require`)."""
+    rec = imp._rec
+    content = imp._content
+    head = bytes(content[rec.start : rec.name_start]).rstrip()
+    return head.endswith(b"as") and b"*" in head
+
+
+def module_text(imp: Import) -> SourceText:
+    """The module as written; `.source` keeps the quotes of a TS/JS string."""
+    rec = imp._rec
+    module = rec.module or ""
+    if imp.file.language != "typescript":
+        return SourceText(module, module)
+    content = imp._content
+    segment = bytes(content[rec.start : rec.end])
+    for quote in (b"'", b'"', b"`"):
+        raw = quote + module.encode("utf-8") + quote
+        at = segment.find(raw)
+        if at >= 0:
+            return SourceText(module, raw.decode("utf-8", "replace"))
+    return SourceText(module, f"'{module}'")
+
+
+def symbol_name(imp: Import) -> SourceText | None:
+    """The name imported from the module, as upstream spells it (None for side effects and
+    `export *`)."""
+    rec = imp._rec
+    kind = import_type(imp)
+    if kind == ImportType.SIDE_EFFECT or rec.imported_name == "*":
+        return None
+    if rec.imported_name is not None:
+        return SourceText(rec.imported_name)
+    if kind == ImportType.WILDCARD:  # `* as ns`
+        content = imp._content
+        star = bytes(content[rec.start : rec.name_end]).rfind(b"*")
+        raw = bytes(content[rec.start + star : rec.name_end]).decode("utf-8", "replace")
+        return SourceText(raw, raw)
+    if imp.file.language == "python":
+        return SourceText(rec.module or "")
+    return SourceText(rec.name)
+
+
+def namespace(imp: Import) -> str | None:
+    """The name to use with dot notation for a module import (`ns` of `import * as ns`,
+    `import a.b` -> `a`); None for symbol imports and side effects."""
+    kind = import_type(imp)
+    if kind == ImportType.MODULE or (kind == ImportType.WILDCARD and imp._rec.name != "*"):
+        return imp._rec.name or None
+    return None
+
+
+def is_dynamic(imp: Import) -> bool:
+    """Whether the import runs only when code around it does (inside a function, class,
+    condition, `try`, `with` or loop), or is a dynamic `import()` call."""
+    rec = imp._rec
+    cb, f = imp._cb, imp._f
+    python = imp.file.language == "python"
+    head = bytes(imp._content[rec.start : rec.start + 8])
+    if python and rec.name and rec.start_point[1] == 0:
+        return False  # a statement in column 0 is at module level
+    if not python and (head.startswith(b"export") or _STATIC_IMPORT.match(head)):
+        return False  # `import ... from` and `export ... from` only exist at top level
+    node: Any = cb._node_for(f, rec.start, rec.end)
+    if not python and node.type not in ("import_statement", "export_statement"):
+        segment = bytes(imp._content[rec.start : rec.end])
+        if re.search(rb"(?<![\w$.])import\s*\(", segment):
+            return True  # `import("m")` loads when it runs, wherever it is
+    if python and not rec.name:
+        return True  # `importlib.import_module("m")`: loads when it runs, wherever it is
+    parents = _PY_DYNAMIC_PARENTS if python else _TS_DYNAMIC_PARENTS
+    node = node.parent
+    while node is not None:
+        if node.type in parents:
+            return True
+        node = node.parent
+    return False
+
+
+def _module_file(imp: Import) -> int | None:
+    graph = imp._cb._graph
+    rec = imp._rec
+    if imp.file.language == "python":
+        target = graph._python_module(imp._f, rec.module or "")
+        return graph.file_of_target(target) if target is not None else None
+    from graph_sitter.core.languages import typescript
+
+    path = typescript.resolve_module(
+        graph.files[imp._f].path, rec.module or "", graph.file_index.__contains__
+    )
+    return graph.file_index[path] if path is not None else None
+
+
+def resolve(imp: Import) -> ImportResolution | None:
+    """One step: the file the module is, and the member named there (None: external)."""
+    from graph_sitter.core.symbols import SourceFile
+
+    cb = imp._cb
+    rec = imp._rec
+    python = imp.file.language == "python"
+    if python and rec.imported_name is None and rec.alias is None and rec.name:
+        # `import a.b` binds `a`: the package it names.
+        target = cb._graph._python_module(imp._f, (rec.module or "").split(".")[0])
+        tf = cb._graph.file_of_target(target) if target is not None else None
+    else:
+        tf = _module_file(imp)
+    if tf is None:
+        return None
+    name = rec.imported_name
+    if name in (None, "*"):
+        return ImportResolution(SourceFile(cb, tf), None, True)
+    member = _member(cb, tf, name, imp.file.language == "python")
+    if member is None:
+        if imp.file.language == "python":
+            sub = cb._graph.module_target(f"{cb._graph.module_of.get(tf, '')}.{name}")
+            sub_file = cb._graph.file_of_target(sub) if sub is not None else None
+            if sub_file is not None:
+                return ImportResolution(SourceFile(cb, sub_file), None, True)
+        return ImportResolution(SourceFile(cb, tf), None, True)
+    return ImportResolution(SourceFile(cb, tf), cb._symbol(tf, member), False)
+
+
+def _member(cb: Codebase, tf: int, name: str, python: bool) -> int | None:
+    index = cb._graph.files[tf].index
+    if not python:
+        d = index.exports.get(name)
+        if d is not None:
+            return d
+        for i, rec in enumerate(index.defs):
+            if rec.kind == IMPORT and rec.is_reexport and rec.name == name:
+                return i
+        for i, rec in enumerate(index.defs):
+            if rec.parent < 0 and rec.is_exported and rec.name == name and rec.kind != IMPORT:
+                return i
+        return None
+    return cb._graph.module_defs(tf).get(name)
+
+
+def imported_symbol(imp: Import) -> Symbol | SourceFile | None:
+    """What the import names one step away: the definition or re-exporting `Import` in the
+    module's file, or the file itself (module, wildcard, or a name it re-exports with `*`)."""
+    found = resolve(imp)
+    if found is None:
+        return None
+    return found.symbol if found.symbol is not None else found.from_file
+
+
+def from_file(imp: Import) -> SourceFile | None:
+    """The file of this codebase the import reads from (None: external)."""
+    found = resolve(imp)
+    if found is None:
+        return None
+    if found.symbol is not None:
+        return found.symbol.file
+    return found.from_file
+
+
+# ---------------------------------------------------------------------------- per file
+def statements_of(cb: Codebase, f: int) -> list[ImportStatement]:
+    groups: dict[int, list[int]] = {}
+    for d, rec in enumerate(cb._graph.files[f].index.defs):
+        if rec.kind == IMPORT and not rec.is_reexport:
+            groups.setdefault(rec.start, []).append(d)
+    return [ImportStatement(cb, f, tuple(groups[start])) for start in sorted(groups)]
+
+
+def has_import(cb: Codebase, f: int, name: str) -> bool:
+    """Whether the file binds `name` by an import (its local name, as upstream)."""
+    defs = cb._graph.files[f].index.defs
+    return any(rec.kind == IMPORT and not rec.is_reexport and rec.name == name for rec in defs)
+
+
+def inbound_imports(cb: Codebase, f: int) -> list[Import]:
+    """Every import of another file that reads from file `f` (one step), in path order."""
+    from graph_sitter.core.symbols import Import
+
+    out = []
+    for g, pf in enumerate(cb._graph.files):
+        if g == f:
+            continue
+        for d, rec in enumerate(pf.index.defs):
+            if rec.kind != IMPORT:
+                continue
+            imp = cb._symbol(g, d)
+            assert isinstance(imp, Import)
+            source = from_file(imp)
+            if source is not None and source._f == f:
+                out.append(imp)
+    return out
+
+
+def importers(cb: Codebase, f: int) -> list[SourceFile]:
+    """The files that import from file `f`, in path order."""
+    seen: dict[int, None] = {}
+    for imp in inbound_imports(cb, f):
+        seen.setdefault(imp._f, None)
+    from graph_sitter.core.symbols import SourceFile
+
+    return [SourceFile(cb, g) for g in seen]
