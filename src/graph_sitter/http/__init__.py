@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         CircuitOpenError,
         NetworkError,
         RequestTimeout,
+        ResponseTooLargeError,
         StreamError,
         TransportError,
     )
@@ -39,6 +40,7 @@ __all__ = [
     "RedactingFilter",
     "RequestTimeout",
     "Response",
+    "ResponseTooLargeError",
     "RetryBudget",
     "RetryEvent",
     "RetryHook",
@@ -71,6 +73,7 @@ _LAZY = {
     "RedactingFilter": "graph_sitter.http.redaction",
     "RequestTimeout": "graph_sitter.http.errors",
     "Response": "graph_sitter.http.response",
+    "ResponseTooLargeError": "graph_sitter.http.errors",
     "RetryBudget": "graph_sitter.http.budget",
     "RetryEvent": "graph_sitter.http.transport",
     "RetryHook": "graph_sitter.http.transport",
