@@ -30,11 +30,12 @@ import json
 import logging
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from graph_sitter.ai._sqlite import SQLiteFile, connect_sqlite
 
 if TYPE_CHECKING:
     import redis
@@ -167,6 +168,12 @@ class CacheStore(abc.ABC):
         self.close()
 
 
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS responses ("
+    "key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL, created REAL NOT NULL)",
+)
+
+
 class SQLiteCacheStore(CacheStore):
     """Answers in one SQLite file (WAL, busy timeout): safe for threads and processes.
 
@@ -178,77 +185,52 @@ class SQLiteCacheStore(CacheStore):
     def __init__(self, path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time):
         super().__init__(clock=clock)
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = connect_sqlite(self.path)
-        with self._lock:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS responses ("
-                "key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL, created REAL NOT NULL)"
-            )
-            self._db.execute(
-                "DELETE FROM responses WHERE expires IS NOT NULL AND expires <= ?", (clock(),)
-            )
+        self._file = SQLiteFile(self.path, _SCHEMA, kind="response cache")
+        self._safely("DELETE FROM responses WHERE expires IS NOT NULL AND expires <= ?", (clock(),))
+
+    def _safely(self, sql: str, params: tuple[Any, ...]) -> int:
+        """A write that must not fail the call: logged and dropped on a database error."""
+        try:
+            return self._file.execute(sql, params)
+        except sqlite3.Error as exc:
+            logger.warning("ai.cache_write_failed path=%s error=%s", self.path, exc)
+            return 0
 
     def _read(self, key: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        try:
+            rows = self._file.query("SELECT value FROM responses WHERE key = ?", (key,))
+        except sqlite3.Error as exc:  # a read that fails is a miss, never a failed call
+            logger.warning("ai.cache_read_failed path=%s error=%s", self.path, exc)
+            return None
+        return None if not rows else str(rows[0][0])
 
     def _write(self, key: str, text: str, ttl: float | None) -> None:
         now = self._clock()
         expires = None if ttl is None else now + ttl
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO responses (key, value, expires, created) VALUES (?,?,?,?)",
-                (key, text, expires, now),
-            )
+        self._safely(
+            "INSERT OR REPLACE INTO responses (key, value, expires, created) VALUES (?,?,?,?)",
+            (key, text, expires, now),
+        )
 
     def delete(self, key: str) -> bool:
-        with self._lock:
-            cursor = self._db.execute("DELETE FROM responses WHERE key = ?", (key,))
-        return cursor.rowcount > 0
+        return self._safely("DELETE FROM responses WHERE key = ?", (key,)) > 0
 
     def clear(self) -> int:
-        with self._lock:
-            cursor = self._db.execute("DELETE FROM responses")
-        return cursor.rowcount
+        return self._file.execute("DELETE FROM responses")
 
     def __len__(self) -> int:
-        with self._lock:
-            row = self._db.execute("SELECT COUNT(*) FROM responses").fetchone()
-        return int(row[0])
+        return int(self._file.query("SELECT COUNT(*) FROM responses")[0][0])
+
+    @property
+    def reset_from(self) -> Path | None:
+        """Where a corrupt cache file was moved when this store was opened, else ``None``."""
+        return self._file.reset_from
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._file.close()
 
     def __repr__(self) -> str:
         return f"SQLiteCacheStore({str(self.path)!r})"
-
-
-def connect_sqlite(path: Path) -> sqlite3.Connection:
-    """An autocommit connection in WAL mode that waits (rather than fails) on a busy database.
-
-    Switching a new database to WAL needs an exclusive lock for which SQLite does not call
-    its busy handler, so several processes opening the same new file at once retry it.
-    """
-    db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA busy_timeout = 30000")
-    deadline = time.monotonic() + 30.0
-    delay = 0.005
-    while True:
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-            break
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                db.close()
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.2)
-    db.execute("PRAGMA synchronous = NORMAL")
-    return db
 
 
 def redis_client(url: str) -> redis.Redis:

@@ -13,15 +13,17 @@ Query it with :func:`summary` (totals, per provider and per model) or :func:`rec
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import os
-import threading
+import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from graph_sitter.ai.cache import _OFF, ai_state_dir, connect_sqlite
+from graph_sitter.ai._sqlite import SQLiteFile
+from graph_sitter.ai.cache import _OFF, ai_state_dir
 
 __all__ = [
     "USAGE_DB_ENV",
@@ -32,6 +34,8 @@ __all__ = [
     "records",
     "summary",
 ]
+
+logger = logging.getLogger("graph_sitter.ai")
 
 USAGE_ENV = "GRAPH_SITTER_AI_USAGE"
 USAGE_DB_ENV = "GRAPH_SITTER_AI_USAGE_DB"
@@ -101,6 +105,15 @@ def default_ledger_path(env: Mapping[str, str] | None = None) -> Path | None:
     return None if base is None else base / "usage.sqlite3"
 
 
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY, ts REAL NOT NULL, "
+    "operation TEXT, provider TEXT, model TEXT, prompt_tokens INTEGER, "
+    "completion_tokens INTEGER, total_tokens INTEGER, cost_usd REAL, latency_s REAL, "
+    "status TEXT, retries INTEGER, cached INTEGER, request_id TEXT)",
+    "CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts)",
+)
+
+
 class UsageLedger:
     """Append-only ledger of AI requests in SQLite.
 
@@ -110,37 +123,33 @@ class UsageLedger:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = connect_sqlite(self.path)
-        with self._lock:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY, ts REAL NOT NULL, "
-                "operation TEXT, provider TEXT, model TEXT, prompt_tokens INTEGER, "
-                "completion_tokens INTEGER, total_tokens INTEGER, cost_usd REAL, latency_s REAL, "
-                "status TEXT, retries INTEGER, cached INTEGER, request_id TEXT)"
-            )
-            self._db.execute("CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts)")
+        self._file = SQLiteFile(self.path, _SCHEMA, kind="usage ledger")
+
+    @property
+    def reset_from(self) -> Path | None:
+        """Where a corrupt ledger file was moved when this one was created, else ``None``."""
+        return self._file.reset_from
 
     def record(self, entry: UsageRecord) -> None:
-        """Append one row."""
+        """Append one row; a failed write is logged, never raised (the answer is kept)."""
         row = asdict(entry)
         row["cached"] = int(entry.cached)
         values = tuple(row[c] for c in _COLUMNS)
         placeholders = ",".join("?" for _ in _COLUMNS)
-        with self._lock:
-            self._db.execute(
+        try:
+            self._file.execute(
                 f"INSERT INTO requests ({','.join(_COLUMNS)}) VALUES ({placeholders})", values
             )
+        except sqlite3.Error as exc:
+            logger.warning("ai.ledger_write_failed path=%s error=%s", self.path, exc)
 
     def records(self, since: Since = None) -> list[UsageRecord]:
         """Rows at or after ``since`` (see :func:`summary`), oldest first."""
         start = _since_ts(since)
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT {','.join(_COLUMNS)} FROM requests WHERE ts >= ? ORDER BY ts, id",
-                (start,),
-            ).fetchall()
+        rows = self._file.query(
+            f"SELECT {','.join(_COLUMNS)} FROM requests WHERE ts >= ? ORDER BY ts, id",
+            (start,),
+        )
         return [_record(row) for row in rows]
 
     def summary(self, since: Since = None) -> dict[str, Any]:
@@ -149,8 +158,7 @@ class UsageLedger:
 
     def close(self) -> None:
         """Close the database."""
-        with self._lock:
-            self._db.close()
+        self._file.close()
 
     def __enter__(self) -> UsageLedger:
         return self
@@ -249,7 +257,10 @@ def summary(
     if ledger_path is None or not ledger_path.exists():
         return _summarise([], _since_ts(since))
     with UsageLedger(ledger_path) as ledger:
-        return ledger.summary(since)
+        result = ledger.summary(since)
+        if ledger.reset_from is not None:
+            result["ledger_reset"] = str(ledger.reset_from)
+        return result
 
 
 def records(

@@ -197,6 +197,13 @@ class DashboardServer:
             ledger = self._ledger
         return ledger.records(since)
 
+    def _ledger_reset(self) -> str | None:
+        """Where a corrupt ledger was moved when the dashboard opened it (then started anew)."""
+        with self._ledger_lock:
+            ledger = self._ledger
+        moved = None if ledger is None else ledger.reset_from
+        return None if moved is None else str(moved)
+
     def summary(self, window: float = DEFAULT_WINDOW) -> dict[str, Any]:
         """``/api/summary``: ledger metrics over the last ``window`` seconds."""
         now = time.time()
@@ -209,6 +216,7 @@ class DashboardServer:
                 "enabled": path is not None,
                 "path": None if path is None else str(path),
                 "exists": path is not None and path.exists(),
+                "reset_from": self._ledger_reset(),
             },
             **metrics,
         }
