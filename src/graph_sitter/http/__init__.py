@@ -21,7 +21,13 @@ if TYPE_CHECKING:
         TransportError,
     )
     from graph_sitter.http.rate_limit import RateLimit, RateLimiter
-    from graph_sitter.http.redaction import RedactingFilter, mask_secret, redact, register_secret
+    from graph_sitter.http.redaction import (
+        RedactingFilter,
+        mask_secret,
+        redact,
+        redact_data,
+        register_secret,
+    )
     from graph_sitter.http.response import AsyncStreamResponse, Response, StreamResponse
     from graph_sitter.http.retry import RetryPolicy, backoff_delay, parse_retry_after
     from graph_sitter.http.sleep import SleepRecorder, set_testing, testing
@@ -57,6 +63,7 @@ __all__ = [
     "mask_secret",
     "parse_retry_after",
     "redact",
+    "redact_data",
     "register_secret",
     "set_testing",
     "testing",
@@ -90,6 +97,7 @@ _LAZY = {
     "mask_secret": "graph_sitter.http.redaction",
     "parse_retry_after": "graph_sitter.http.retry",
     "redact": "graph_sitter.http.redaction",
+    "redact_data": "graph_sitter.http.redaction",
     "register_secret": "graph_sitter.http.redaction",
     "set_testing": "graph_sitter.http.sleep",
     "testing": "graph_sitter.http.sleep",

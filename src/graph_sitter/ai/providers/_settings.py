@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph_sitter.ai.errors import ProviderConfigurationError
-from graph_sitter.http import RetryPolicy, Timeout, Transport, register_secret
+from graph_sitter.http import RetryPolicy, Timeout, Transport, redact, register_secret
 
 __all__ = ["ProviderSettings", "resolve_settings"]
 
@@ -27,10 +27,16 @@ class ProviderSettings:
     """Resolved connection settings of one provider (the key is hidden from ``repr``)."""
 
     api_key: str | None = field(repr=False)
-    base_url: str
+    base_url: str = field(repr=False)
     timeout: float
     max_retries: int
     retry: RetryPolicy | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"ProviderSettings(base_url={redact(self.base_url)!r}, timeout={self.timeout!r}, "
+            f"max_retries={self.max_retries!r})"
+        )
 
     def build_transport(
         self, *, name: str, headers: dict[str, str], on_retry: tuple[Any, ...], kw: dict[str, Any]

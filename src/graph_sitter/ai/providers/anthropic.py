@@ -25,7 +25,7 @@ from graph_sitter.ai.providers._http import (
     estimate_tokens,
 )
 from graph_sitter.ai.providers._settings import resolve_settings
-from graph_sitter.http import ServerSentEvent
+from graph_sitter.http import ServerSentEvent, redact
 
 __all__ = ["DEFAULT_ANTHROPIC_BASE_URL", "AnthropicProvider"]
 
@@ -280,7 +280,8 @@ class AnthropicProvider(HTTPProvider):
 
     def __repr__(self) -> str:
         return (
-            f"<AnthropicProvider base_url={self._settings.base_url!r} model={self.default_model!r}>"
+            f"<AnthropicProvider base_url={redact(self._settings.base_url)!r} "
+            f"model={self.default_model!r}>"
         )
 
 
