@@ -17,6 +17,7 @@ _TRANSPORT_OPTIONS = (
     "limits",
     "http_transport",
     "async_http_transport",
+    "max_response_bytes",
     "async_backend",
     "idempotency_header",
 )
