@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph_sitter.ai._sqlite import SQLiteFile, connect_sqlite
+from graph_sitter.ai.errors import ProviderConfigurationError
+from graph_sitter.http.redaction import redact
 
 if TYPE_CHECKING:
     import redis
@@ -85,6 +87,35 @@ def storable(finish_reason: str | None, content: str) -> bool:
     return finish_reason != "length" and bool(content)
 
 
+def configured_path(variable: str, value: str, *, directory: bool) -> Path:
+    """A path from ``variable``, checked now so a bad value is named in one line.
+
+    Raises:
+        ProviderConfigurationError: The value has a control character, or names a file
+            where a directory is needed (or the reverse), or lies under a file.
+    """
+
+    def bad(expected: str) -> ProviderConfigurationError:
+        return ProviderConfigurationError(
+            f"Invalid configuration: {variable}={value!r} is invalid, expected {expected}. "
+            "Fix or unset the variable."
+        )
+
+    if any(c in value for c in ("\0", "\n", "\r")):
+        raise bad("a path on one line (no newline, carriage return or NUL)")
+    path = Path(value).expanduser()
+    if directory and path.exists() and not path.is_dir():
+        raise bad("a directory (it is a file)")
+    if not directory and path.is_dir():
+        raise bad("a database file (it is a directory)")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise bad(f"a path under a directory ({parent} is a file)")
+            break
+    return path
+
+
 def ai_state_dir(env: Mapping[str, str] | None = None) -> Path | None:
     """Where the AI layer keeps its files: ``<user cache dir>/graph-sitter/ai``.
 
@@ -95,7 +126,7 @@ def ai_state_dir(env: Mapping[str, str] | None = None) -> Path | None:
     if configured is not None:
         if configured.strip().lower() in _OFF:
             return None
-        return Path(configured) / "ai"
+        return configured_path("GRAPH_SITTER_CACHE_DIR", configured, directory=True) / "ai"
     base = source.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "graph-sitter" / "ai"
 
@@ -233,11 +264,25 @@ class SQLiteCacheStore(CacheStore):
         return f"SQLiteCacheStore({str(self.path)!r})"
 
 
-def redis_client(url: str) -> redis.Redis:
-    """A client for ``url`` (``redis://``, ``rediss://`` or ``unix://``)."""
+def redis_client(url: str, variable: str = "GRAPH_SITTER_REDIS_URL") -> redis.Redis:
+    """A client for ``url`` (``redis://``, ``rediss://`` or ``unix://``).
+
+    Raises:
+        ProviderConfigurationError: ``url`` is not a Redis URL (names ``variable``).
+    """
     import redis as redis_lib
 
-    return redis_lib.Redis.from_url(url, socket_timeout=10.0, socket_connect_timeout=5.0)
+    try:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("unsupported scheme")
+        return redis_lib.Redis.from_url(url, socket_timeout=10.0, socket_connect_timeout=5.0)
+    except ValueError:
+        shown = "(value hidden: it may hold a password)" if "@" in url else repr(redact(url))
+        raise ProviderConfigurationError(
+            f"Invalid configuration: {variable}={shown} is invalid, expected "
+            "redis://host:port/db, rediss://host:port/db or unix:///path/to/socket. "
+            "Fix or unset the variable."
+        ) from None
 
 
 class RedisCacheStore(CacheStore):
@@ -323,7 +368,9 @@ def open_store(
     url = source.get(REDIS_URL_ENV) or None
     if kind == "redis" or (kind is None and url):
         if not url:
-            raise ValueError(f"the Redis cache needs {REDIS_URL_ENV}=redis://host:port/db")
+            raise ProviderConfigurationError(
+                f"the Redis cache needs {REDIS_URL_ENV}=redis://host:port/db"
+            )
         return RedisCacheStore(url)
     if path is None:
         base = ai_state_dir(source)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_sitter.ai._sqlite import SQLiteFile
-from graph_sitter.ai.cache import _OFF, ai_state_dir
+from graph_sitter.ai.cache import _OFF, ai_state_dir, configured_path
 
 __all__ = [
     "USAGE_DB_ENV",
@@ -100,7 +100,7 @@ def default_ledger_path(env: Mapping[str, str] | None = None) -> Path | None:
         return None
     configured = source.get(USAGE_DB_ENV)
     if configured:
-        return Path(configured)
+        return configured_path(USAGE_DB_ENV, configured, directory=False)
     base = ai_state_dir(source)
     return None if base is None else base / "usage.sqlite3"
 

@@ -204,7 +204,11 @@ def _cache_secret(cache_dir: str) -> bytes | None:
         pass
     with _keys_lock:
         if cache_dir not in _keys:
-            _keys[cache_dir] = _load_key(cache_dir)
+            try:
+                _keys[cache_dir] = _load_key(cache_dir)
+            except (OSError, ValueError) as exc:  # e.g. a NUL in the path: build uncached
+                logger.warning("parse cache disabled: %r is unusable (%s)", cache_dir, exc)
+                _keys[cache_dir] = None
         return _keys[cache_dir]
 
 

@@ -130,3 +130,15 @@ def test_usage_command_and_dashboard_say_the_ledger_was_reset(tmp_path: Path) ->
     reset = response.json()["ledger"]["reset_from"]
     assert reset is not None and reset.startswith(str(ledger) + ".corrupt-")
     assert usage.summary(path=ledger)["requests"] == 0
+
+
+def test_bad_ledger_setting_fails_before_any_paid_request(
+    shop: Codebase, echo_emu: EchoEmulator, state_dir: Path, tmp_path: Path, sleeps: SleepRecorder
+) -> None:
+    from graph_sitter.ai.errors import ProviderConfigurationError
+
+    session_for(shop, echo_emu, state_dir, extra_env={"GRAPH_SITTER_AI_USAGE_DB": str(tmp_path)})
+    with pytest.raises(ProviderConfigurationError, match="GRAPH_SITTER_AI_USAGE_DB"):
+        shop.ai("Explain", target=shop.get_function("checkout"))
+    codebase_ai.close(shop)
+    assert not [r for r in echo_emu.requests if r.path.endswith("/chat/completions")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +82,7 @@ def resolve_settings(
     env = kw.pop("env", None)
     env_file = kw.pop("env_file", ".env")
     retry = kw.pop("retry", None)
-    if timeout is not None and not timeout > 0:
+    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
         raise ProviderConfigurationError(
             f"timeout must be a positive number of seconds, got {timeout!r}"
         )
