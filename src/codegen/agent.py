@@ -589,7 +589,7 @@ class Agent:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Agent(org_id={self.org_id}, base_url={self.base_url!r})"
+        return f"Agent(org_id={self.org_id}, base_url={redact(self.base_url)!r})"
 
 
 def _was_terminal(status: str | None) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from graph_sitter.http import redact
+from graph_sitter.http import redact, redact_data
 
 __all__ = [
     "APIError",
@@ -72,7 +72,7 @@ class CodegenError(Exception):
         super().__init__(self.message)
         self.status_code = status_code
         self.request_id = request_id
-        self.response_data = response_data
+        self.response_data = redact_data(response_data)  # a server may echo the token
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, status_code={self.status_code!r})"

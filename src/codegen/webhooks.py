@@ -120,10 +120,12 @@ def verify_signature(
     for part in raw.split(","):
         key, _, value = part.strip().partition("=")
         if key == "t":
-            try:
-                timestamp = int(value)
-            except ValueError:
+            # Plain ASCII digits only, at most 12 of them (year 33658): a 400-digit value
+            # would overflow the float comparison below; "+5", "5_0", non-ASCII digits are
+            # not timestamps either.
+            if not (value.isascii() and value.isdigit() and len(value) <= 12):
                 return False
+            timestamp = int(value)
         elif key == "v1":
             candidates.append(value)
     if timestamp is None or not candidates:

@@ -164,3 +164,14 @@ def test_agent_validates_webhook_settings(emu: CodegenEmulator) -> None:
     agent: Agent = make_agent(emu, webhook_url="https://example.com/hook", webhook_secret=SECRET)
     with agent:
         assert agent.webhook is not None and SECRET not in repr(agent.webhook)
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    ["9" * 400, "-" + "9" * 400, "1e400", "+1700000000", "1_700_000_000", "١٧٠٠٠٠٠٠٠٠", " 17", ""],
+)
+def test_hostile_timestamps_are_rejected_not_raised(timestamp: str) -> None:
+    body = b'{"ok": true}'
+    digest = sign(body, SECRET, 1_700_000_000).partition(",v1=")[2]
+    header = {SIGNATURE_HEADER: f"t={timestamp},v1={digest}"}
+    assert verify_signature(body, header, SECRET, now=1_700_000_000) is False

@@ -98,7 +98,12 @@ def test_missing_ledger_reads_as_empty_and_is_not_created(tmp_path: Path) -> Non
     with DashboardServer(port=0, ledger_path=path, env={}, env_file=None, validate=False) as dash:
         data = get(dash, "/api/summary").json()
     assert data["totals"]["requests"] == 0
-    assert data["ledger"] == {"enabled": True, "path": str(path), "exists": False}
+    assert data["ledger"] == {
+        "enabled": True,
+        "path": str(path),
+        "exists": False,
+        "reset_from": None,
+    }
     assert not path.exists()
 
 

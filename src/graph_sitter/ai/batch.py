@@ -17,7 +17,7 @@ own retries, waiting ``retry_after`` when the error carries one.
 from __future__ import annotations
 
 import logging
-import threading
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from graph_sitter.ai.cache import connect_sqlite
+from graph_sitter.ai._sqlite import SQLiteFile
 from graph_sitter.ai.errors import (
     AIBatchError,
     AIProviderError,
@@ -93,43 +93,43 @@ class BatchJournal:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = connect_sqlite(self.path)
-        with self._lock:
-            self._db.execute(
+        self._file = SQLiteFile(
+            self.path,
+            (
                 "CREATE TABLE IF NOT EXISTS items (batch TEXT NOT NULL, key TEXT NOT NULL, "
                 "idx INTEGER, name TEXT, result TEXT NOT NULL, finished REAL NOT NULL, "
-                "PRIMARY KEY (batch, key))"
-            )
+                "PRIMARY KEY (batch, key))",
+            ),
+            kind="batch journal",
+        )
 
     def finished(self, batch_id: str) -> dict[str, str]:
         """``{item key: answer}`` of every finished item of the batch."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT key, result FROM items WHERE batch = ?", (batch_id,)
-            ).fetchall()
+        rows = self._file.query("SELECT key, result FROM items WHERE batch = ?", (batch_id,))
         return {str(k): str(v) for k, v in rows}
 
     def record(self, batch_id: str, item: BatchItem, result: str) -> None:
-        """Persist one finished item (durable when this returns)."""
-        with self._lock:
-            self._db.execute(
+        """Persist one finished item (durable when this returns).
+
+        A failed write is logged, not raised: the answer stays in the batch's results,
+        only a later resume would ask for it again.
+        """
+        try:
+            self._file.execute(
                 "INSERT OR REPLACE INTO items (batch, key, idx, name, result, finished) "
                 "VALUES (?,?,?,?,?,?)",
                 (batch_id, item.key, item.index, item.name, result, time.time()),
             )
+        except sqlite3.Error as exc:
+            logger.warning("ai.batch_journal_write_failed path=%s error=%s", self.path, exc)
 
     def forget(self, batch_id: str) -> int:
         """Drop a batch's items (the next run starts from scratch); how many there were."""
-        with self._lock:
-            cursor = self._db.execute("DELETE FROM items WHERE batch = ?", (batch_id,))
-        return cursor.rowcount
+        return self._file.execute("DELETE FROM items WHERE batch = ?", (batch_id,))
 
     def close(self) -> None:
         """Close the database."""
-        with self._lock:
-            self._db.close()
+        self._file.close()
 
     def __repr__(self) -> str:
         return f"BatchJournal({str(self.path)!r})"

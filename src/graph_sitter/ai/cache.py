@@ -30,11 +30,14 @@ import json
 import logging
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from graph_sitter.ai._sqlite import SQLiteFile, connect_sqlite
+from graph_sitter.ai.errors import ProviderConfigurationError
+from graph_sitter.http.redaction import redact
 
 if TYPE_CHECKING:
     import redis
@@ -84,6 +87,35 @@ def storable(finish_reason: str | None, content: str) -> bool:
     return finish_reason != "length" and bool(content)
 
 
+def configured_path(variable: str, value: str, *, directory: bool) -> Path:
+    """A path from ``variable``, checked now so a bad value is named in one line.
+
+    Raises:
+        ProviderConfigurationError: The value has a control character, or names a file
+            where a directory is needed (or the reverse), or lies under a file.
+    """
+
+    def bad(expected: str) -> ProviderConfigurationError:
+        return ProviderConfigurationError(
+            f"Invalid configuration: {variable}={value!r} is invalid, expected {expected}. "
+            "Fix or unset the variable."
+        )
+
+    if any(c in value for c in ("\0", "\n", "\r")):
+        raise bad("a path on one line (no newline, carriage return or NUL)")
+    path = Path(value).expanduser()
+    if directory and path.exists() and not path.is_dir():
+        raise bad("a directory (it is a file)")
+    if not directory and path.is_dir():
+        raise bad("a database file (it is a directory)")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise bad(f"a path under a directory ({parent} is a file)")
+            break
+    return path
+
+
 def ai_state_dir(env: Mapping[str, str] | None = None) -> Path | None:
     """Where the AI layer keeps its files: ``<user cache dir>/graph-sitter/ai``.
 
@@ -94,7 +126,7 @@ def ai_state_dir(env: Mapping[str, str] | None = None) -> Path | None:
     if configured is not None:
         if configured.strip().lower() in _OFF:
             return None
-        return Path(configured) / "ai"
+        return configured_path("GRAPH_SITTER_CACHE_DIR", configured, directory=True) / "ai"
     base = source.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "graph-sitter" / "ai"
 
@@ -167,6 +199,12 @@ class CacheStore(abc.ABC):
         self.close()
 
 
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS responses ("
+    "key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL, created REAL NOT NULL)",
+)
+
+
 class SQLiteCacheStore(CacheStore):
     """Answers in one SQLite file (WAL, busy timeout): safe for threads and processes.
 
@@ -178,84 +216,73 @@ class SQLiteCacheStore(CacheStore):
     def __init__(self, path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time):
         super().__init__(clock=clock)
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = connect_sqlite(self.path)
-        with self._lock:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS responses ("
-                "key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL, created REAL NOT NULL)"
-            )
-            self._db.execute(
-                "DELETE FROM responses WHERE expires IS NOT NULL AND expires <= ?", (clock(),)
-            )
+        self._file = SQLiteFile(self.path, _SCHEMA, kind="response cache")
+        self._safely("DELETE FROM responses WHERE expires IS NOT NULL AND expires <= ?", (clock(),))
+
+    def _safely(self, sql: str, params: tuple[Any, ...]) -> int:
+        """A write that must not fail the call: logged and dropped on a database error."""
+        try:
+            return self._file.execute(sql, params)
+        except sqlite3.Error as exc:
+            logger.warning("ai.cache_write_failed path=%s error=%s", self.path, exc)
+            return 0
 
     def _read(self, key: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        try:
+            rows = self._file.query("SELECT value FROM responses WHERE key = ?", (key,))
+        except sqlite3.Error as exc:  # a read that fails is a miss, never a failed call
+            logger.warning("ai.cache_read_failed path=%s error=%s", self.path, exc)
+            return None
+        return None if not rows else str(rows[0][0])
 
     def _write(self, key: str, text: str, ttl: float | None) -> None:
         now = self._clock()
         expires = None if ttl is None else now + ttl
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO responses (key, value, expires, created) VALUES (?,?,?,?)",
-                (key, text, expires, now),
-            )
+        self._safely(
+            "INSERT OR REPLACE INTO responses (key, value, expires, created) VALUES (?,?,?,?)",
+            (key, text, expires, now),
+        )
 
     def delete(self, key: str) -> bool:
-        with self._lock:
-            cursor = self._db.execute("DELETE FROM responses WHERE key = ?", (key,))
-        return cursor.rowcount > 0
+        return self._safely("DELETE FROM responses WHERE key = ?", (key,)) > 0
 
     def clear(self) -> int:
-        with self._lock:
-            cursor = self._db.execute("DELETE FROM responses")
-        return cursor.rowcount
+        return self._file.execute("DELETE FROM responses")
 
     def __len__(self) -> int:
-        with self._lock:
-            row = self._db.execute("SELECT COUNT(*) FROM responses").fetchone()
-        return int(row[0])
+        return int(self._file.query("SELECT COUNT(*) FROM responses")[0][0])
+
+    @property
+    def reset_from(self) -> Path | None:
+        """Where a corrupt cache file was moved when this store was opened, else ``None``."""
+        return self._file.reset_from
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._file.close()
 
     def __repr__(self) -> str:
         return f"SQLiteCacheStore({str(self.path)!r})"
 
 
-def connect_sqlite(path: Path) -> sqlite3.Connection:
-    """An autocommit connection in WAL mode that waits (rather than fails) on a busy database.
+def redis_client(url: str, variable: str = "GRAPH_SITTER_REDIS_URL") -> redis.Redis:
+    """A client for ``url`` (``redis://``, ``rediss://`` or ``unix://``).
 
-    Switching a new database to WAL needs an exclusive lock for which SQLite does not call
-    its busy handler, so several processes opening the same new file at once retry it.
+    Raises:
+        ProviderConfigurationError: ``url`` is not a Redis URL (names ``variable``).
     """
-    db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA busy_timeout = 30000")
-    deadline = time.monotonic() + 30.0
-    delay = 0.005
-    while True:
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-            break
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                db.close()
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.2)
-    db.execute("PRAGMA synchronous = NORMAL")
-    return db
-
-
-def redis_client(url: str) -> redis.Redis:
-    """A client for ``url`` (``redis://``, ``rediss://`` or ``unix://``)."""
     import redis as redis_lib
 
-    return redis_lib.Redis.from_url(url, socket_timeout=10.0, socket_connect_timeout=5.0)
+    try:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("unsupported scheme")
+        return redis_lib.Redis.from_url(url, socket_timeout=10.0, socket_connect_timeout=5.0)
+    except ValueError:
+        shown = "(value hidden: it may hold a password)" if "@" in url else repr(redact(url))
+        raise ProviderConfigurationError(
+            f"Invalid configuration: {variable}={shown} is invalid, expected "
+            "redis://host:port/db, rediss://host:port/db or unix:///path/to/socket. "
+            "Fix or unset the variable."
+        ) from None
 
 
 class RedisCacheStore(CacheStore):
@@ -341,7 +368,9 @@ def open_store(
     url = source.get(REDIS_URL_ENV) or None
     if kind == "redis" or (kind is None and url):
         if not url:
-            raise ValueError(f"the Redis cache needs {REDIS_URL_ENV}=redis://host:port/db")
+            raise ProviderConfigurationError(
+                f"the Redis cache needs {REDIS_URL_ENV}=redis://host:port/db"
+            )
         return RedisCacheStore(url)
     if path is None:
         base = ai_state_dir(source)

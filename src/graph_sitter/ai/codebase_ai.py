@@ -746,6 +746,7 @@ def _send(
 ) -> tuple[AIResponse, str]:
     """Cache lookup, request limit, provider call, answer extraction, ledger, cache store."""
     provider = session.provider(prepared.provider_name)
+    session.ledger()  # opened before the call: a bad ledger setting fails before any spend
     tools = prepared.tools and _supports_tools(provider)
     if tools and session.options.use_tools is False:
         tools = False

@@ -18,17 +18,18 @@ Query it with :func:`summary` (totals, per provider and per model) or :func:`rec
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph_sitter.ai._sqlite import SQLiteFile
 from graph_sitter.ai.attempts import AttemptRecord
-from graph_sitter.ai.cache import _OFF, ai_state_dir, connect_sqlite
+from graph_sitter.ai.cache import _OFF, ai_state_dir, configured_path
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -41,6 +42,8 @@ __all__ = [
     "records",
     "summary",
 ]
+
+logger = logging.getLogger("graph_sitter.ai")
 
 USAGE_ENV = "GRAPH_SITTER_AI_USAGE"
 USAGE_DB_ENV = "GRAPH_SITTER_AI_USAGE_DB"
@@ -125,9 +128,18 @@ def default_ledger_path(env: Mapping[str, str] | None = None) -> Path | None:
         return None
     configured = source.get(USAGE_DB_ENV)
     if configured:
-        return Path(configured)
+        return configured_path(USAGE_DB_ENV, configured, directory=False)
     base = ai_state_dir(source)
     return None if base is None else base / "usage.sqlite3"
+
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY, ts REAL NOT NULL, "
+    "operation TEXT, provider TEXT, model TEXT, prompt_tokens INTEGER, "
+    "completion_tokens INTEGER, total_tokens INTEGER, cost_usd REAL, latency_s REAL, "
+    "status TEXT, retries INTEGER, cached INTEGER, request_id TEXT)",
+    "CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts)",
+)
 
 
 class UsageLedger:
@@ -139,58 +151,28 @@ class UsageLedger:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = connect_sqlite(self.path)
-        with self._lock:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS requests (id INTEGER PRIMARY KEY, ts REAL NOT NULL, "
-                "operation TEXT, provider TEXT, model TEXT, prompt_tokens INTEGER, "
-                "completion_tokens INTEGER, total_tokens INTEGER, cost_usd REAL, latency_s REAL, "
-                "status TEXT, retries INTEGER, cached INTEGER, request_id TEXT)"
-            )
-            self._db.execute("CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts)")
-            _migrate(self._db)
+        self._file = SQLiteFile(self.path, _SCHEMA, kind="usage ledger", setup=_migrate)
+
+    @property
+    def reset_from(self) -> Path | None:
+        """Where a corrupt ledger file was moved when this one was created, else ``None``."""
+        return self._file.reset_from
 
     def record(self, entry: UsageRecord) -> None:
-        """Append one request and its attempts (atomically)."""
+        """Append one request and its attempts (atomically); a failed write is logged, never
+        raised (the answer is kept)."""
         values = tuple(int(entry.cached) if c == "cached" else getattr(entry, c) for c in _COLUMNS)
-        placeholders = ",".join("?" for _ in _COLUMNS)
-        attempt_sql = (
-            f"INSERT INTO attempts (request, {','.join(_ATTEMPT_COLUMNS)}) "
-            f"VALUES (?, {','.join('?' for _ in _ATTEMPT_COLUMNS)})"
-        )
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                cursor = self._db.execute(
-                    f"INSERT INTO requests ({','.join(_COLUMNS)}) VALUES ({placeholders})", values
-                )
-                request = cursor.lastrowid
-                self._db.executemany(
-                    attempt_sql,
-                    [(request, *(getattr(a, c) for c in _ATTEMPT_COLUMNS)) for a in entry.attempts],
-                )
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        attempts = [tuple(getattr(a, c) for c in _ATTEMPT_COLUMNS) for a in entry.attempts]
+        try:
+            self._file.run(lambda db: _insert(db, values, attempts))
+        except sqlite3.Error as exc:
+            logger.warning("ai.ledger_write_failed path=%s error=%s", self.path, exc)
 
     def records(self, since: Since = None) -> list[UsageRecord]:
         """Requests at or after ``since`` (see :func:`summary`) with their attempts, oldest
         first."""
         start = _since_ts(since)
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT id, {','.join(_COLUMNS)} FROM requests WHERE ts >= ? ORDER BY ts, id",
-                (start,),
-            ).fetchall()
-            attempt_rows = self._db.execute(
-                f"SELECT a.request, {','.join('a.' + c for c in _ATTEMPT_COLUMNS)} "
-                "FROM attempts a JOIN requests r ON r.id = a.request WHERE r.ts >= ? "
-                "ORDER BY a.request, a.id",
-                (start,),
-            ).fetchall()
+        rows, attempt_rows = self._file.run(lambda db: _select(db, start))
         attempts: dict[int, list[AttemptRecord]] = {}
         for row in attempt_rows:
             values = dict(zip(_ATTEMPT_COLUMNS, row[1:], strict=True))
@@ -203,8 +185,7 @@ class UsageLedger:
 
     def close(self) -> None:
         """Close the database."""
-        with self._lock:
-            self._db.close()
+        self._file.close()
 
     def __enter__(self) -> UsageLedger:
         return self
@@ -214,6 +195,43 @@ class UsageLedger:
 
     def __repr__(self) -> str:
         return f"UsageLedger({str(self.path)!r})"
+
+
+def _insert(
+    db: sqlite3.Connection, values: tuple[Any, ...], attempts: list[tuple[Any, ...]]
+) -> None:
+    """One request row and its attempt rows, in one transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        cursor = db.execute(
+            f"INSERT INTO requests ({','.join(_COLUMNS)}) "
+            f"VALUES ({','.join('?' for _ in _COLUMNS)})",
+            values,
+        )
+        db.executemany(
+            f"INSERT INTO attempts (request, {','.join(_ATTEMPT_COLUMNS)}) "
+            f"VALUES (?, {','.join('?' for _ in _ATTEMPT_COLUMNS)})",
+            [(cursor.lastrowid, *attempt) for attempt in attempts],
+        )
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _select(db: sqlite3.Connection, start: float) -> tuple[list[Any], list[Any]]:
+    """Requests at or after ``start`` (with their ids) and their attempts."""
+    rows = db.execute(
+        f"SELECT id, {','.join(_COLUMNS)} FROM requests WHERE ts >= ? ORDER BY ts, id",
+        (start,),
+    ).fetchall()
+    attempt_rows = db.execute(
+        f"SELECT a.request, {','.join('a.' + c for c in _ATTEMPT_COLUMNS)} "
+        "FROM attempts a JOIN requests r ON r.id = a.request WHERE r.ts >= ? "
+        "ORDER BY a.request, a.id",
+        (start,),
+    ).fetchall()
+    return rows, attempt_rows
 
 
 def _migrate(db: sqlite3.Connection) -> None:
@@ -383,7 +401,10 @@ def summary(
     if ledger_path is None or not ledger_path.exists():
         return _summarise([], _since_ts(since))
     with UsageLedger(ledger_path) as ledger:
-        return ledger.summary(since)
+        result = ledger.summary(since)
+        if ledger.reset_from is not None:
+            result["ledger_reset"] = str(ledger.reset_from)
+        return result
 
 
 def records(

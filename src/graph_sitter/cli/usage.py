@@ -74,6 +74,11 @@ def render(data: dict[str, Any], console: Console) -> None:
     )
     ledger = data.get("ledger") or "off (GRAPH_SITTER_AI_USAGE=off or no state directory)"
     console.print(f"[bold]AI usage since {when}[/bold]  (ledger: {escape(ledger)})")
+    if data.get("ledger_reset"):
+        console.print(
+            "the ledger file was corrupt: it was moved to "
+            f"{escape(data['ledger_reset'])} and a new, empty ledger was started"
+        )
     if not data["requests"]:
         console.print("no AI requests recorded in this period")
         return

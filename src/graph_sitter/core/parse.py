@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import logging
 import os
 import pickle
@@ -185,25 +186,141 @@ def _cache_path(cache_dir: str, digest: str) -> str:
     return os.path.join(cache_dir, f"v{EXTRACTOR_VERSION}", digest[:2], digest + ".pkl")
 
 
-def _cache_read(cache_dir: str, digest: str) -> FileIndex | None:
+# Cache entries are pickles, and unpickling runs code: every entry is authenticated with an
+# HMAC keyed by a per-user secret (`cache.key`, mode 0600, in the cache directory), and only
+# an entry whose MAC verifies is unpickled. The entry's name is part of the MAC, so a valid
+# entry copied under another name is rejected too. Layout: magic, MAC, pickle.
+_MAGIC = b"GSC1"
+_MAC_SIZE = 32
+_KEY_FILE = "cache.key"
+_KEY_SIZE = 32
+_keys: dict[str, bytes | None] = {}
+_keys_lock = threading.Lock()
+
+
+def _load_key(cache_dir: str) -> bytes | None:
+    """The cache's secret, created on first use; None when it cannot be made safe."""
+    path = os.path.join(cache_dir, _KEY_FILE)
     try:
-        with open(_cache_path(cache_dir, digest), "rb") as handle:
-            value = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # e.g. a symlink planted in place of the key
+        logger.warning("parse cache key %s is unusable (%s); replacing it", path, exc)
+        if not _remove(path):
+            return None
+    else:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            key = handle.read(_KEY_SIZE + 1)
+        owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if owner_ok and info.st_mode & 0o077 == 0 and len(key) == _KEY_SIZE:
+            return key
+        logger.warning(
+            "parse cache key %s is readable by others, not yours or malformed; replacing it "
+            "(cached entries are rebuilt)",
+            path,
+        )
+        if not _remove(path):
+            return None
+    try:
+        os.makedirs(cache_dir, mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")  # created 0600
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(_KEY_SIZE))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)  # never replaces a key another process created meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    except OSError as exc:  # a read-only cache directory: run without the cache
+        logger.debug("parse cache key cannot be created in %s: %s", cache_dir, exc)
         return None
+    return _load_key(cache_dir)
+
+
+def _remove(path: str) -> bool:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return True
+    except OSError as exc:
+        logger.warning("parse cache disabled: cannot replace %s (%s)", path, exc)
+        return False
+    return True
+
+
+def _cache_secret(cache_dir: str) -> bytes | None:
+    try:
+        return _keys[cache_dir]
+    except KeyError:
+        pass
+    with _keys_lock:
+        if cache_dir not in _keys:
+            try:
+                _keys[cache_dir] = _load_key(cache_dir)
+            except (OSError, ValueError) as exc:  # e.g. a NUL in the path: build uncached
+                logger.warning("parse cache disabled: %r is unusable (%s)", cache_dir, exc)
+                _keys[cache_dir] = None
+        return _keys[cache_dir]
+
+
+def _mac(key: bytes, name: str, payload: bytes | memoryview) -> bytes:
+    mac = hmac.new(key, name.encode() + b"\0", "sha256")
+    mac.update(payload)
+    return mac.digest()
+
+
+def _sealed_read(cache_dir: str, path: str, name: str) -> Any:
+    """The object stored at `path`, or None if it is missing, corrupt or not authentic."""
+    key = _cache_secret(cache_dir)
+    if key is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    head = len(_MAGIC) + _MAC_SIZE
+    if len(data) <= head or not data.startswith(_MAGIC):
+        return None
+    payload = memoryview(data)[head:]
+    if not hmac.compare_digest(data[len(_MAGIC) : head], _mac(key, name, payload)):
+        logger.debug("parse cache entry %s failed authentication; ignored", path)
+        return None
+    try:
+        return pickle.loads(payload)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # an authentic entry of an older layout: rebuilt
+
+
+def _sealed_write(cache_dir: str, path: str, name: str, value: object) -> None:
+    key = _cache_secret(cache_dir)
+    if key is None:
+        return
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_MAGIC + _mac(key, name, payload))
+            handle.write(payload)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only or full cache never breaks a build
+        logger.debug("cache write failed for %s: %s", name, exc)
+
+
+def _cache_read(cache_dir: str, digest: str) -> FileIndex | None:
+    value = _sealed_read(cache_dir, _cache_path(cache_dir, digest), "file:" + digest)
     return value if isinstance(value, FileIndex) else None
 
 
 def _cache_write(cache_dir: str, digest: str, index: FileIndex) -> None:
-    path = _cache_path(cache_dir, digest)
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only or full cache never breaks a build
-        logger.debug("cache write failed for %s: %s", digest, exc)
+    _sealed_write(cache_dir, _cache_path(cache_dir, digest), "file:" + digest, index)
 
 
 _GRAPH_FORMAT = 1
@@ -234,27 +351,20 @@ def graph_cache_key(
     return h.hexdigest()
 
 
+def _graph_path(cache_dir: str, key: str) -> str:
+    return os.path.join(cache_dir, f"v{EXTRACTOR_VERSION}", "graphs", key + ".pkl")
+
+
 def read_graph_state(cache_dir: str, key: str) -> dict[str, Any] | None:
     """A resolved graph's state saved by `write_graph_state`, or None (missing or corrupt)."""
-    path = os.path.join(cache_dir, f"v{EXTRACTOR_VERSION}", "graphs", key + ".pkl")
-    try:
-        with open(path, "rb") as handle:
-            value = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
-        return None
+    value = _sealed_read(cache_dir, _graph_path(cache_dir, key), "graph:" + key)
     return value if isinstance(value, dict) and value.get("format") == _GRAPH_FORMAT else None
 
 
 def write_graph_state(cache_dir: str, key: str, state: dict[str, Any]) -> None:
-    folder = os.path.join(cache_dir, f"v{EXTRACTOR_VERSION}", "graphs")
-    try:
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump({**state, "format": _GRAPH_FORMAT}, handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, os.path.join(folder, key + ".pkl"))
-    except OSError as exc:  # a read-only or full cache never breaks a build
-        logger.debug("graph cache write failed for %s: %s", key, exc)
+    """Save a resolved graph's state (authenticated like every cache entry)."""
+    value = {**state, "format": _GRAPH_FORMAT}
+    _sealed_write(cache_dir, _graph_path(cache_dir, key), "graph:" + key, value)
 
 
 def _work(
@@ -309,6 +419,8 @@ def parse_files(
     results: list[ParsedFile | None] = [None] * total
     misses: list[tuple[int, str, bytes, str]] = []
     done = 0
+    if cache_dir is not None:
+        _keys.pop(cache_dir, None)  # re-check the key file once per build
     for i, (path, language, raw) in enumerate(sources):
         encoding, problem = detect_encoding(raw, language)
         content = _to_utf8(raw, encoding, problem)

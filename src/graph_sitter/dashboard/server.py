@@ -18,9 +18,11 @@ other web pages from reading the dashboard through DNS rebinding.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import logging
+import math
 import os
 import threading
 import time
@@ -94,6 +96,10 @@ class DashboardServer:
         validate: Check credentials with the vendors (in the background).
         providers: Providers of this process whose live circuit breakers to show (for a
             dashboard embedded in a program that makes AI calls).
+        idle_timeout: Seconds a connection may stay silent (before or during its request)
+            before it is closed.
+        max_connections: Connections served at once (one thread each); more are answered
+            ``503`` at once and closed.
     """
 
     def __init__(
@@ -108,9 +114,13 @@ class DashboardServer:
         monitor_interval: float = 30.0,
         validate: bool = True,
         providers: Sequence[AIProvider] = (),
+        idle_timeout: float = 10.0,
+        max_connections: int = 32,
     ) -> None:
         if refresh_seconds <= 0 or monitor_interval <= 0:
             raise ValueError("refresh_seconds and monitor_interval must be positive")
+        if not (idle_timeout > 0 and math.isfinite(idle_timeout)) or max_connections < 1:
+            raise ValueError("idle_timeout must be positive and max_connections at least 1")
         self.host = host
         self.refresh_seconds = refresh_seconds
         self.ledger_path = (
@@ -126,7 +136,9 @@ class DashboardServer:
             name: (resources.files("graph_sitter.dashboard") / "static" / name).read_bytes()
             for name, _ in _STATIC.values()
         }
-        self._httpd = _HTTPServer((host, port), _Handler, self)
+        self._httpd = _HTTPServer(
+            (host, port), _Handler, self, idle_timeout=idle_timeout, max_connections=max_connections
+        )
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -197,6 +209,13 @@ class DashboardServer:
             ledger = self._ledger
         return ledger.records(since)
 
+    def _ledger_reset(self) -> str | None:
+        """Where a corrupt ledger was moved when the dashboard opened it (then started anew)."""
+        with self._ledger_lock:
+            ledger = self._ledger
+        moved = None if ledger is None else ledger.reset_from
+        return None if moved is None else str(moved)
+
     def summary(self, window: float = DEFAULT_WINDOW) -> dict[str, Any]:
         """``/api/summary``: ledger metrics over the last ``window`` seconds."""
         now = time.time()
@@ -209,6 +228,7 @@ class DashboardServer:
                 "enabled": path is not None,
                 "path": None if path is None else str(path),
                 "exists": path is not None and path.exists(),
+                "reset_from": self._ledger_reset(),
             },
             **metrics,
         }
@@ -255,9 +275,17 @@ class _HTTPServer(ThreadingHTTPServer):
     block_on_close = True
 
     def __init__(
-        self, address: tuple[str, int], handler: type[_Handler], dashboard: DashboardServer
+        self,
+        address: tuple[str, int],
+        handler: type[_Handler],
+        dashboard: DashboardServer,
+        *,
+        idle_timeout: float,
+        max_connections: int,
     ) -> None:
         self.dashboard = dashboard
+        self.idle_timeout = idle_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
         self.loopback_only = is_loopback(address[0])
         if ":" in address[0]:
             import socket
@@ -265,11 +293,43 @@ class _HTTPServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, handler)
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve on a new thread while a slot is free; otherwise answer 503 and close."""
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(_BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self._slots.release()  # before the close: a client that sees EOF finds a slot
+            self.shutdown_request(request)
+
+
+_BUSY = (
+    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+    b"Retry-After: 1\r\nConnection: close\r\n\r\nbusy\n"
+)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "graph-sitter-dashboard"
     sys_version = ""
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.idle_timeout)  # a silent client is dropped
 
     def do_GET(self) -> None:
         self._handle(head=False)
@@ -294,6 +354,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             window = float(query.get("window", [DEFAULT_WINDOW])[0])
         except ValueError:
+            window = math.nan
+        if not math.isfinite(window):  # nan and inf are numbers to float(), not to us
             self._json(HTTPStatus.BAD_REQUEST, {"error": "window must be a number"}, head)
             return
         window = min(max(window, _MIN_WINDOW), _MAX_WINDOW)

@@ -16,11 +16,18 @@ if TYPE_CHECKING:
         CircuitOpenError,
         NetworkError,
         RequestTimeout,
+        ResponseTooLargeError,
         StreamError,
         TransportError,
     )
     from graph_sitter.http.rate_limit import RateLimit, RateLimiter
-    from graph_sitter.http.redaction import RedactingFilter, mask_secret, redact, register_secret
+    from graph_sitter.http.redaction import (
+        RedactingFilter,
+        mask_secret,
+        redact,
+        redact_data,
+        register_secret,
+    )
     from graph_sitter.http.response import AsyncStreamResponse, Response, StreamResponse
     from graph_sitter.http.retry import RetryPolicy, backoff_delay, parse_retry_after
     from graph_sitter.http.sleep import SleepRecorder, set_testing, testing
@@ -39,6 +46,7 @@ __all__ = [
     "RedactingFilter",
     "RequestTimeout",
     "Response",
+    "ResponseTooLargeError",
     "RetryBudget",
     "RetryEvent",
     "RetryHook",
@@ -55,6 +63,7 @@ __all__ = [
     "mask_secret",
     "parse_retry_after",
     "redact",
+    "redact_data",
     "register_secret",
     "set_testing",
     "testing",
@@ -71,6 +80,7 @@ _LAZY = {
     "RedactingFilter": "graph_sitter.http.redaction",
     "RequestTimeout": "graph_sitter.http.errors",
     "Response": "graph_sitter.http.response",
+    "ResponseTooLargeError": "graph_sitter.http.errors",
     "RetryBudget": "graph_sitter.http.budget",
     "RetryEvent": "graph_sitter.http.transport",
     "RetryHook": "graph_sitter.http.transport",
@@ -87,6 +97,7 @@ _LAZY = {
     "mask_secret": "graph_sitter.http.redaction",
     "parse_retry_after": "graph_sitter.http.retry",
     "redact": "graph_sitter.http.redaction",
+    "redact_data": "graph_sitter.http.redaction",
     "register_secret": "graph_sitter.http.redaction",
     "set_testing": "graph_sitter.http.sleep",
     "testing": "graph_sitter.http.sleep",

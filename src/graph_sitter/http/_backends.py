@@ -1,10 +1,11 @@
 """I/O adapters under the transport: httpx (sync and async) and aiohttp (async).
 
-Each adapter sends one attempt and translates its library's exceptions into
-:class:`~graph_sitter.http._call.AttemptFailure`, so the retry loops never see
-vendor-specific exception types. aiohttp is imported only when the async path is first
-used (it costs ~250 ms to import); httpx's async client is the fallback when aiohttp is
-not installed and the choice for injected ``httpx`` mock transports.
+Each adapter opens one attempt, hands back the raw (still encoded) body chunks, and
+translates its library's exceptions into :class:`~graph_sitter.http._call.AttemptFailure`,
+so the retry loops never see vendor-specific exception types. aiohttp is imported only
+when the async path is first used (it costs ~250 ms to import); httpx's async client is
+the fallback when aiohttp is not installed and the choice for injected ``httpx`` mock
+transports.
 
 Why aiohttp for async: httpcore's async connection pool serialises on a lock and caps a
 single client near 350 requests/s with 64 concurrent callers on a 2-core machine; aiohttp's
@@ -40,24 +41,15 @@ class AsyncOpenStream(Protocol):
     status_code: int
     headers: Mapping[str, str]
 
-    def aiter_lines(self) -> AsyncIterator[str]: ...
-
-    async def aread(self) -> bytes: ...
+    def aiter_raw(self) -> AsyncIterator[bytes]:
+        """The body as it arrives, still content-encoded (the transport decodes it)."""
+        ...
 
     async def aclose(self) -> None: ...
 
 
 class AsyncBackend(Protocol):
-    """Sends one attempt asynchronously."""
-
-    async def send(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        content: bytes | None,
-        timeouts: AttemptTimeouts,
-    ) -> tuple[int, Mapping[str, str], bytes]: ...
+    """Opens one attempt asynchronously; the transport reads and decodes the body."""
 
     async def open(
         self,
@@ -83,17 +75,18 @@ class _HttpxOpenStream:
         self._timeouts = timeouts
         self.status_code = response.status_code
         self.headers: Mapping[str, str] = response.headers
+        self._decoded: bytes | None = None
+        if response.is_stream_consumed:  # built in memory (a mock transport): already decoded
+            self._decoded = response.content
+            self.headers = {k: v for k, v in response.headers.items() if k != "content-encoding"}
 
-    async def aiter_lines(self) -> AsyncIterator[str]:
+    async def aiter_raw(self) -> AsyncIterator[bytes]:
+        if self._decoded is not None:
+            yield self._decoded
+            return
         try:
-            async for line in self._response.aiter_lines():
-                yield line
-        except self._httpx.TransportError as exc:
-            raise httpx_failure(exc, self._timeouts) from exc
-
-    async def aread(self) -> bytes:
-        try:
-            return await self._response.aread()
+            async for chunk in self._response.aiter_raw():
+                yield chunk
         except self._httpx.TransportError as exc:
             raise httpx_failure(exc, self._timeouts) from exc
 
@@ -109,22 +102,6 @@ class HttpxAsyncBackend:
 
         self._httpx = httpx
         self._client = httpx.AsyncClient(transport=transport, limits=limits, timeout=None)
-
-    async def send(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        content: bytes | None,
-        timeouts: AttemptTimeouts,
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        try:
-            response = await self._client.request(
-                method, url, content=content, headers=headers, timeout=timeouts.to_httpx()
-            )
-        except self._httpx.TransportError as exc:
-            raise httpx_failure(exc, timeouts) from exc
-        return response.status_code, response.headers, response.content
 
     async def open(
         self,
@@ -176,20 +153,12 @@ class _AiohttpOpenStream:
         self.status_code = response.status
         self.headers: Mapping[str, str] = response.headers
 
-    async def aiter_lines(self) -> AsyncIterator[str]:
+    async def aiter_raw(self) -> AsyncIterator[bytes]:
         import aiohttp
 
         try:
-            async for raw in self._response.content:
-                yield raw.decode("utf-8", "replace").rstrip("\r\n")
-        except (TimeoutError, aiohttp.ClientError) as exc:
-            raise _aiohttp_failure(exc, self._timeouts) from exc
-
-    async def aread(self) -> bytes:
-        import aiohttp
-
-        try:
-            return await self._response.read()
+            async for chunk in self._response.content.iter_any():
+                yield chunk
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise _aiohttp_failure(exc, self._timeouts) from exc
 
@@ -210,7 +179,7 @@ class AiohttpBackend:
             keepalive_timeout=limits.keepalive_expiry or 5.0,
         )
         self._session = aiohttp.ClientSession(
-            connector=connector, auto_decompress=True, skip_auto_headers=("User-Agent",)
+            connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",)
         )
 
     def _timeout(self, timeouts: AttemptTimeouts) -> aiohttp.ClientTimeout:
@@ -220,28 +189,6 @@ class AiohttpBackend:
             sock_connect=timeouts.connect,
             sock_read=timeouts.read,
         )
-
-    async def send(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        content: bytes | None,
-        timeouts: AttemptTimeouts,
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        try:
-            async with self._session.request(
-                method,
-                url,
-                data=content,
-                headers=headers,
-                timeout=self._timeout(timeouts),
-                allow_redirects=False,
-            ) as response:
-                body = await response.read()
-                return response.status, response.headers, body
-        except (TimeoutError, self._aiohttp.ClientError) as exc:
-            raise _aiohttp_failure(exc, timeouts) from exc
 
     async def open(
         self,

@@ -9,6 +9,7 @@ errors. These exceptions cover the cases where no usable response exists::
     ├── RequestTimeout              a phase or the total deadline ran out
     │                               (also a builtin TimeoutError)
     ├── CircuitOpenError            the breaker is open: the endpoint is skipped fast
+    ├── ResponseTooLargeError       the decoded body passed ``max_response_bytes``
     └── StreamError                 a streamed body was cut or malformed
 
 Messages are redacted; they never contain a credential.
@@ -20,7 +21,14 @@ import builtins
 
 from graph_sitter.http.redaction import redact
 
-__all__ = ["CircuitOpenError", "NetworkError", "RequestTimeout", "StreamError", "TransportError"]
+__all__ = [
+    "CircuitOpenError",
+    "NetworkError",
+    "RequestTimeout",
+    "ResponseTooLargeError",
+    "StreamError",
+    "TransportError",
+]
 
 
 class TransportError(Exception):
@@ -88,3 +96,20 @@ class CircuitOpenError(TransportError):
 
 class StreamError(TransportError):
     """A streamed response was cut off or could not be decoded."""
+
+
+class ResponseTooLargeError(TransportError):
+    """The response body, once decoded, was larger than the transport accepts (not retried).
+
+    Attributes:
+        limit: The cap in bytes (``Transport(max_response_bytes=...)``).
+    """
+
+    def __init__(self, url: str, limit: int, *, attempts: int = 1) -> None:
+        super().__init__(
+            f"response from {url} is larger than {limit} bytes once decoded; reading stopped "
+            "(raise max_response_bytes or GRAPH_SITTER_MAX_RESPONSE_BYTES if it is expected)",
+            attempts=attempts,
+            request_sent=True,
+        )
+        self.limit = limit

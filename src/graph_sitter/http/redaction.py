@@ -2,7 +2,11 @@
 
 Two layers: secrets registered at runtime (API keys the providers were built with) are
 replaced wherever they appear, and well-known credential shapes (``Bearer ...``,
-``sk-...``, ``x-api-key: ...``) are masked even when nobody registered them.
+``sk-...``, ``x-api-key: ...``) are masked even when nobody registered them. URLs lose
+their userinfo (``http://user:pass@proxy`` -> ``http://[REDACTED]@proxy``) and the values
+of credential-like query parameters (``?key=``, ``token=``, ``api_key=``, ``sig=``, ...).
+Decoded bodies (an error body that echoes the token back) go through :func:`redact_data`,
+which applies :func:`redact` to every string inside.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ __all__ = [
     "RedactingFilter",
     "mask_secret",
     "redact",
+    "redact_data",
     "redact_headers",
     "register_secret",
 ]
@@ -31,14 +36,27 @@ SENSITIVE_HEADERS = frozenset(
 
 _PATTERNS = re.compile(
     r"(?i)(bearer\s+|x-api-key[\"']?\s*[:=]\s*[\"']?|api[-_]?key[\"']?\s*[:=]\s*[\"']?"
-    r"|token[\"']?\s*[:=]\s*[\"']?)([^\s\"',}]{6,})"
+    r"|token[\"']?\s*[:=]\s*[\"']?)([^\s\"',}&\[]{6,})"
     r"|\b(sk-[A-Za-z0-9_-]{8,})"
+)
+
+
+# `scheme://user:password@host`: everything between `//` and `@` (before any `/`, `?`, `#`).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@\"'<>]+@")
+# Query parameters whose values are credentials, in URLs and form bodies.
+_QUERY_SECRET = re.compile(
+    r"(?i)([?&;](?:[a-z0-9_-]*(?:key|token|secret|password|passwd|pwd|auth|signature|sig|"
+    r"credential|session)[a-z0-9_-]*|code)=)([^&#;\s\"'<>]+)"
 )
 
 
 def _mask_match(match: re.Match[str]) -> str:
     prefix = match.group(1)
     return REDACTED if prefix is None else prefix + REDACTED
+
+
+def _mask_value(match: re.Match[str]) -> str:
+    return match.group(1) + REDACTED
 
 
 _MIN_SECRET_LENGTH = 6
@@ -72,7 +90,41 @@ def redact(text: object) -> str:
     for secret in _secrets:
         if secret in value:
             value = value.replace(secret, REDACTED)
+    if "://" in value:
+        value = _USERINFO.sub(r"\1" + REDACTED + "@", value)
+    if "=" in value:
+        value = _QUERY_SECRET.sub(_mask_value, value)
     return _PATTERNS.sub(_mask_match, value)
+
+
+_SENSITIVE_KEYS = re.compile(
+    r"(?i)^(?:authorization|cookie|set-cookie|.*(?:token|secret|password|api[-_]?key).*)$"
+)
+
+
+def redact_data(value: Any) -> Any:
+    """A copy of decoded JSON-like data with every string passed through :func:`redact`.
+
+    Values under credential-like keys (``token``, ``api_key``, ``authorization``,
+    ``password``...) are replaced whole. Other types are returned unchanged.
+
+    Args:
+        value: A dict, list, tuple, string or scalar (e.g. an error body).
+    """
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {
+            key: (
+                REDACTED
+                if isinstance(key, str) and isinstance(item, str) and _SENSITIVE_KEYS.match(key)
+                else redact_data(item)
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return type(value)(redact_data(item) for item in value)
+    return value
 
 
 def mask_secret(secret: str | None) -> str | None:

@@ -9,21 +9,27 @@ and, for async calls, one pooled session per event loop.
 
 from __future__ import annotations
 
+import asyncio
 import json as _json
 import logging
+import math
+import os
 import random
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from graph_sitter.http import sleep as _sleep
 from graph_sitter.http._attempt import AttemptTimeouts, httpx_failure
+from graph_sitter.http._body import ACCEPT_ENCODING, BodyDecoder, LineSplitter
 from graph_sitter.http._call import AttemptFailure, CallState, Decision
+from graph_sitter.http._deadline import Watch, watch
 from graph_sitter.http.breaker import CircuitBreaker
 from graph_sitter.http.budget import RetryBudget
-from graph_sitter.http.errors import StreamError
+from graph_sitter.http.errors import ResponseTooLargeError, StreamError
 from graph_sitter.http.rate_limit import RateLimit, RateLimiter
 from graph_sitter.http.redaction import RedactingFilter, redact, redact_args, register_secret
 from graph_sitter.http.response import AsyncStreamResponse, Response, StreamResponse
@@ -35,11 +41,41 @@ if TYPE_CHECKING:
 
     from graph_sitter.http._backends import AsyncBackend, AsyncOpenStream, PerLoop
 
-__all__ = ["RetryEvent", "RetryHook", "Transport"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "MAX_RESPONSE_BYTES_ENV",
+    "RetryEvent",
+    "RetryHook",
+    "Transport",
+]
 
 logger = logging.getLogger("graph_sitter.http")
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""The default cap on a decoded response body (32 MiB)."""
+
+MAX_RESPONSE_BYTES_ENV = "GRAPH_SITTER_MAX_RESPONSE_BYTES"
+"""The environment variable that changes the default cap (a whole number of bytes)."""
+
+
+def _max_response_bytes(value: int | None, environ: Mapping[str, str]) -> int:
+    source = "max_response_bytes"
+    if value is None:
+        raw = environ.get(MAX_RESPONSE_BYTES_ENV, "").strip()
+        if not raw:
+            return DEFAULT_MAX_RESPONSE_BYTES
+        source = MAX_RESPONSE_BYTES_ENV
+        try:
+            value = int(raw.replace("_", ""))
+        except ValueError:
+            raise ValueError(
+                f"{MAX_RESPONSE_BYTES_ENV} must be a whole number of bytes, got {raw[:40]!r}"
+            ) from None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{source} must be a positive number of bytes, got {value!r}")
+    return value
 
 
 class _Default:
@@ -115,6 +151,11 @@ class Transport:
         async_backend: ``"auto"`` (aiohttp when installed), ``"aiohttp"`` or ``"httpx"``.
         on_retry: Hooks called with a :class:`RetryEvent` before each retry.
         rand: Uniform random source for jitter (injectable for tests).
+        max_response_bytes: The largest decoded body accepted (gzip/deflate inflated
+            bytes counted as they are read); a larger one raises
+            :class:`~graph_sitter.http.errors.ResponseTooLargeError`. Default:
+            ``GRAPH_SITTER_MAX_RESPONSE_BYTES``, else 32 MiB.
+        environ: The environment to read defaults from (tests inject one).
     """
 
     def __init__(
@@ -136,7 +177,12 @@ class Transport:
         async_backend: Literal["auto", "aiohttp", "httpx"] = "auto",
         on_retry: tuple[RetryHook, ...] = (),
         rand: Callable[[], float] = random.random,
+        max_response_bytes: int | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
+        self.max_response_bytes = _max_response_bytes(
+            max_response_bytes, os.environ if environ is None else environ
+        )
         for secret in secrets:
             register_secret(secret)
         _install_library_filters()
@@ -235,6 +281,8 @@ class Transport:
         timeout: Timeout | float | None,
     ) -> tuple[dict[str, str], bytes | None, CallState]:
         merged = {**self._headers, **headers} if headers else dict(self._headers)
+        if not any(k.lower() == "accept-encoding" for k in merged):
+            merged["accept-encoding"] = ACCEPT_ENCODING  # only what `BodyDecoder` decodes
         if json is not None:
             content = _json.dumps(json, separators=(",", ":"), ensure_ascii=False).encode()
             merged.setdefault("content-type", "application/json")
@@ -354,34 +402,79 @@ class Transport:
         hdrs, body, state = self._prepare(
             method, json, content, headers, idempotent, idempotency_key, timeout
         )
-        client = self._client
         while True:
             state.begin_attempt()
             _sleep.sleep(self._reserve(state, tokens))
             attempt = self._attempt_timeouts(state)
-            httpx_timeout = (
-                self._default_httpx_timeout
-                if attempt is self._default_attempt
-                else attempt.to_httpx()
-            )
+            guard = watch(state.remaining())
             try:
-                raw = client.request(method, url, content=body, headers=hdrs, timeout=httpx_timeout)
+                raw = self._open_sync(method, url, body, hdrs, attempt, guard)
+                try:
+                    data = self._read_sync(raw, url, state)
+                finally:
+                    raw.close()
             except self._httpx.TransportError as exc:
                 failure = httpx_failure(exc, attempt)
                 decision = state.on_failure(failure)
+                if guard is not None and guard.fired:
+                    self._give_up(method, url, state, "deadline")
+                    raise state.total_timeout() from exc
                 if not decision.retry:
                     self._give_up(method, url, state, decision.reason)
                     raise state.error_for(failure, url) from exc
                 self._before_retry(method, url, state, decision, None)
                 _sleep.sleep(decision.delay)
                 continue
-            decision = state.on_response(raw.status_code, raw.headers, raw.content)
+            finally:
+                if guard is not None:
+                    guard.cancel()
+            decision = state.on_response(raw.status_code, raw.headers, data)
             if not decision.retry:
                 if raw.status_code >= 400:
                     self._give_up(method, url, state, decision.reason)
-                return self._response(state, url, raw.status_code, raw.headers, raw.content)
+                return self._response(state, url, raw.status_code, raw.headers, data)
             self._before_retry(method, url, state, decision, raw.status_code)
             _sleep.sleep(decision.delay)
+
+    def _open_sync(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        hdrs: Mapping[str, str],
+        attempt: AttemptTimeouts,
+        guard: Watch | None,
+    ) -> httpx.Response:
+        """Send one attempt; return once the headers arrived (the body is still to read)."""
+        httpx_timeout = (
+            self._default_httpx_timeout if attempt is self._default_attempt else attempt.to_httpx()
+        )
+        request = self._client.build_request(
+            method,
+            url,
+            content=body,
+            headers=hdrs,
+            timeout=httpx_timeout,
+            extensions=None if guard is None else {"trace": guard.trace},
+        )
+        raw = self._client.send(request, stream=True)
+        if guard is not None:
+            guard.attach(raw.extensions.get("network_stream"))
+        return raw
+
+    def _read_sync(self, raw: httpx.Response, url: str, state: CallState) -> bytes:
+        """The whole decoded body, at most ``max_response_bytes``."""
+        decoder, chunks = _sync_chunks(raw, self.max_response_bytes, url)
+        parts: list[bytes] = []
+        try:
+            for chunk in chunks:
+                parts.extend(decoder.feed(chunk))
+            parts.extend(decoder.flush())
+        except (ResponseTooLargeError, StreamError) as exc:
+            exc.attempts = state.attempts
+            exc.retries_taken = state.attempts - 1
+            raise
+        return b"".join(parts)
 
     @contextmanager
     def stream(
@@ -404,49 +497,96 @@ class Transport:
         """
         url = self.url(path)
         hdrs, body, state = self._prepare(method, json, content, headers, idempotent, None, timeout)
-        client = self._client
         while True:
             state.begin_attempt()
             _sleep.sleep(self._reserve(state, tokens))
             attempt = self._attempt_timeouts(state)
-            request = client.build_request(
-                method, url, content=body, headers=hdrs, timeout=attempt.to_httpx()
-            )
+            guard = watch(state.remaining())
             try:
-                raw = client.send(request, stream=True)
-            except self._httpx.TransportError as exc:
-                failure = httpx_failure(exc, attempt)
-                decision = state.on_failure(failure)
-                if not decision.retry:
-                    self._give_up(method, url, state, decision.reason)
-                    raise state.error_for(failure, url) from exc
-                self._before_retry(method, url, state, decision, None)
-                _sleep.sleep(decision.delay)
-                continue
-            try:
-                error_body = b""
-                if raw.status_code >= 400:
-                    try:
-                        error_body = raw.read()
-                    except self._httpx.TransportError as exc:
-                        raise state.error_for(httpx_failure(exc, attempt), url) from exc
-                decision = state.on_response(raw.status_code, raw.headers, error_body)
-                if decision.retry:
-                    self._before_retry(method, url, state, decision, raw.status_code)
-                else:
-                    yield StreamResponse(
-                        raw.status_code,
-                        raw.headers,
-                        lines=_sync_lines(raw, attempt, state, url),
-                        read=raw.read,
-                        url=url,
-                        attempts=state.attempts,
-                        elapsed=_sleep.monotonic() - state.start,
-                    )
-                    return
+                try:
+                    raw = self._open_sync(method, url, body, hdrs, attempt, guard)
+                except self._httpx.TransportError as exc:
+                    failure = httpx_failure(exc, attempt)
+                    decision = state.on_failure(failure)
+                    if guard is not None and guard.fired:
+                        self._give_up(method, url, state, "deadline")
+                        raise state.total_timeout() from exc
+                    if not decision.retry:
+                        self._give_up(method, url, state, decision.reason)
+                        raise state.error_for(failure, url) from exc
+                    self._before_retry(method, url, state, decision, None)
+                    _sleep.sleep(decision.delay)
+                    continue
+                try:
+                    error_body = b""
+                    if raw.status_code >= 400:
+                        error_body = self._read_sync_guarded(raw, url, state, attempt, guard)
+                    decision = state.on_response(raw.status_code, raw.headers, error_body)
+                    if decision.retry:
+                        self._before_retry(method, url, state, decision, raw.status_code)
+                    else:
+                        yield StreamResponse(
+                            raw.status_code,
+                            raw.headers,
+                            lines=self._sync_lines(raw, attempt, state, url, guard),
+                            read=partial(self._read_sync_guarded, raw, url, state, attempt, guard),
+                            url=url,
+                            attempts=state.attempts,
+                            elapsed=_sleep.monotonic() - state.start,
+                        )
+                        return
+                finally:
+                    raw.close()
             finally:
-                raw.close()
+                if guard is not None:
+                    guard.cancel()
             _sleep.sleep(decision.delay)
+
+    def _read_sync_guarded(
+        self,
+        raw: httpx.Response,
+        url: str,
+        state: CallState,
+        attempt: AttemptTimeouts,
+        guard: Watch | None,
+    ) -> bytes:
+        try:
+            return self._read_sync(raw, url, state)
+        except self._httpx.TransportError as exc:
+            if guard is not None and guard.fired:
+                raise state.total_timeout() from exc
+            raise state.error_for(httpx_failure(exc, attempt), url) from exc
+
+    def _sync_lines(
+        self,
+        raw: httpx.Response,
+        attempt: AttemptTimeouts,
+        state: CallState,
+        url: str,
+        guard: Watch | None,
+    ) -> Callable[[], Iterator[str]]:
+        limit = self.max_response_bytes
+
+        def lines() -> Iterator[str]:
+            decoder, chunks = _sync_chunks(raw, limit, url)
+            splitter = LineSplitter()
+            try:
+                for chunk in chunks:
+                    for piece in decoder.feed(chunk):
+                        yield from splitter.feed(piece)
+                for piece in decoder.flush():
+                    yield from splitter.feed(piece)
+            except self._httpx.TransportError as exc:
+                if guard is not None and guard.fired:
+                    raise state.total_timeout() from exc
+                failure = httpx_failure(exc, attempt)
+                error = state.error_for(failure, url)
+                if failure.timed_out:
+                    raise error from exc
+                raise StreamError(f"stream from {url} was cut: {error}") from exc
+            yield from splitter.flush()
+
+        return lines
 
     def close(self) -> None:
         """Close the pooled connections (sync client; async sessions of other loops too)."""
@@ -486,7 +626,12 @@ class Transport:
             await _sleep.asleep(self._reserve(state, tokens))
             attempt = self._attempt_timeouts(state)
             try:
-                status, raw_headers, raw_body = await backend.send(method, url, hdrs, body, attempt)
+                async with _deadline(state):
+                    raw = await backend.open(method, url, hdrs, body, attempt)
+                    try:
+                        data = await self._read_async(raw, url, state)
+                    finally:
+                        await raw.aclose()
             except AttemptFailure as failure:
                 decision = state.on_failure(failure)
                 if not decision.retry:
@@ -495,13 +640,29 @@ class Transport:
                 self._before_retry(method, url, state, decision, None)
                 await _sleep.asleep(decision.delay)
                 continue
-            decision = state.on_response(status, raw_headers, raw_body)
+            except _DeadlineExceeded as exc:
+                self._give_up(method, url, state, "deadline")
+                raise state.total_timeout() from exc
+            decision = state.on_response(raw.status_code, raw.headers, data)
             if not decision.retry:
-                if status >= 400:
+                if raw.status_code >= 400:
                     self._give_up(method, url, state, decision.reason)
-                return self._response(state, url, status, raw_headers, raw_body)
-            self._before_retry(method, url, state, decision, status)
+                return self._response(state, url, raw.status_code, raw.headers, data)
+            self._before_retry(method, url, state, decision, raw.status_code)
             await _sleep.asleep(decision.delay)
+
+    async def _read_async(self, raw: AsyncOpenStream, url: str, state: CallState) -> bytes:
+        decoder = BodyDecoder(raw.headers, self.max_response_bytes, url)
+        parts: list[bytes] = []
+        try:
+            async for chunk in raw.aiter_raw():
+                parts.extend(decoder.feed(chunk))
+            parts.extend(decoder.flush())
+        except (ResponseTooLargeError, StreamError) as exc:
+            exc.attempts = state.attempts
+            exc.retries_taken = state.attempts - 1
+            raise
+        return b"".join(parts)
 
     @asynccontextmanager
     async def astream(
@@ -525,7 +686,8 @@ class Transport:
             await _sleep.asleep(self._reserve(state, tokens))
             attempt = self._attempt_timeouts(state)
             try:
-                raw = await backend.open(method, url, hdrs, body, attempt)
+                async with _deadline(state):
+                    raw = await backend.open(method, url, hdrs, body, attempt)
             except AttemptFailure as failure:
                 decision = state.on_failure(failure)
                 if not decision.retry:
@@ -534,13 +696,13 @@ class Transport:
                 self._before_retry(method, url, state, decision, None)
                 await _sleep.asleep(decision.delay)
                 continue
+            except _DeadlineExceeded as exc:
+                self._give_up(method, url, state, "deadline")
+                raise state.total_timeout() from exc
             try:
                 error_body = b""
                 if raw.status_code >= 400:
-                    try:
-                        error_body = await raw.aread()
-                    except AttemptFailure as failure:
-                        raise state.error_for(failure, url) from failure.__cause__
+                    error_body = await self._aread_guarded(raw, url, state)
                 decision = state.on_response(raw.status_code, raw.headers, error_body)
                 if decision.retry:
                     self._before_retry(method, url, state, decision, raw.status_code)
@@ -548,8 +710,8 @@ class Transport:
                     yield AsyncStreamResponse(
                         raw.status_code,
                         raw.headers,
-                        lines=_async_lines(raw, state, url),
-                        read=raw.aread,
+                        lines=self._async_lines(raw, state, url),
+                        read=partial(self._aread_guarded, raw, url, state),
                         url=url,
                         attempts=state.attempts,
                         elapsed=_sleep.monotonic() - state.start,
@@ -558,6 +720,50 @@ class Transport:
             finally:
                 await raw.aclose()
             await _sleep.asleep(decision.delay)
+
+    async def _aread_guarded(self, raw: AsyncOpenStream, url: str, state: CallState) -> bytes:
+        try:
+            async with _deadline(state):
+                return await self._read_async(raw, url, state)
+        except AttemptFailure as failure:
+            raise state.error_for(failure, url) from failure.__cause__
+        except _DeadlineExceeded as exc:
+            raise state.total_timeout() from exc
+
+    def _async_lines(
+        self, raw: AsyncOpenStream, state: CallState, url: str
+    ) -> Callable[[], AsyncIterator[str]]:
+        limit = self.max_response_bytes
+
+        async def lines() -> AsyncIterator[str]:
+            decoder = BodyDecoder(raw.headers, limit, url)
+            splitter = LineSplitter()
+            chunks = raw.aiter_raw()
+            try:
+                while True:
+                    # The deadline covers each wait for the network, never the caller's
+                    # work between lines (a timeout around a `yield` would cancel the caller).
+                    async with _deadline(state):
+                        chunk = await anext(chunks, None)
+                    pieces = decoder.feed(chunk) if chunk is not None else decoder.flush()
+                    for piece in pieces:
+                        for line in splitter.feed(piece):
+                            yield line
+                    if chunk is None:
+                        break
+            except AttemptFailure as failure:
+                error = state.error_for(failure, url)
+                if failure.timed_out:
+                    raise error from failure
+                raise StreamError(f"stream from {url} was cut: {error}") from failure
+            except _DeadlineExceeded as exc:
+                raise state.total_timeout() from exc
+            finally:
+                await chunks.aclose()  # type: ignore[attr-defined]
+            for line in splitter.flush():
+                yield line
+
+        return lines
 
     async def aclose(self) -> None:
         """Close the running loop's async session and the sync client."""
@@ -574,35 +780,43 @@ class Transport:
         return f"Transport(name={self.name!r}, base_url={redact(self.base_url)!r})"
 
 
-def _sync_lines(
-    raw: httpx.Response, attempt: AttemptTimeouts, state: CallState, url: str
-) -> Callable[[], Iterator[str]]:
-    import httpx
+def _sync_chunks(raw: httpx.Response, limit: int, url: str) -> tuple[BodyDecoder, Iterator[bytes]]:
+    """A decoder and the raw chunks it decodes (a body built in memory is already decoded)."""
+    if raw.is_stream_consumed:  # e.g. an `httpx.Response(content=...)` of a mock transport
+        return BodyDecoder({}, limit, url), iter((raw.content,))
+    return BodyDecoder(raw.headers, limit, url), raw.iter_raw()
 
-    def lines() -> Iterator[str]:
+
+class _DeadlineExceeded(Exception):
+    """The call's total deadline passed while awaiting the network (internal)."""
+
+
+class _deadline:  # used as `async with _deadline(state)`
+    """``asyncio.timeout`` for the call's remaining time, raising :class:`_DeadlineExceeded`.
+
+    A distinct exception keeps it apart from the builtin ``TimeoutError`` that
+    :class:`~graph_sitter.http.errors.RequestTimeout` also derives from.
+    """
+
+    __slots__ = ("_state", "_timeout")
+
+    def __init__(self, state: CallState) -> None:
+        self._state = state
+        self._timeout: asyncio.Timeout | None = None
+
+    async def __aenter__(self) -> None:
+        remaining = self._state.remaining()
+        if not math.isinf(remaining):
+            self._timeout = asyncio.timeout(max(remaining, 0.0))
+            await self._timeout.__aenter__()
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        timeout = self._timeout
+        if timeout is None:
+            return
         try:
-            yield from raw.iter_lines()
-        except httpx.TransportError as exc:
-            failure = httpx_failure(exc, attempt)
-            error = state.error_for(failure, url)
-            if failure.timed_out:
-                raise error from exc
-            raise StreamError(f"stream from {url} was cut: {error}") from exc
-
-    return lines
-
-
-def _async_lines(
-    raw: AsyncOpenStream, state: CallState, url: str
-) -> Callable[[], AsyncIterator[str]]:
-    async def lines() -> AsyncIterator[str]:
-        try:
-            async for line in raw.aiter_lines():
-                yield line
-        except AttemptFailure as failure:
-            error = state.error_for(failure, url)
-            if failure.timed_out:
-                raise error from failure
-            raise StreamError(f"stream from {url} was cut: {error}") from failure
-
-    return lines
+            await timeout.__aexit__(exc_type, exc, tb)
+        except TimeoutError as error:
+            if timeout.expired():
+                raise _DeadlineExceeded() from error
+            raise

@@ -117,6 +117,7 @@ class EchoEmulator(OpenAIEmulator):
         self.answered: Counter[str] = Counter()
         self.arrived: Counter[str] = Counter()
         self.generative = 0
+        self.holding = threading.Event()  # set when a request is held (arrived, never answered)
         self._plan_lock = threading.Lock()
         self._held = False
 
@@ -136,6 +137,7 @@ class EchoEmulator(OpenAIEmulator):
         response = super()._respond(request, route, params, fault)
         if self._held:
             response.delay += 3600.0
+            self.holding.set()
         return response
 
     def _reply_for(self, request: RecordedRequest, fault: Fault | None) -> Reply | None:

@@ -91,6 +91,9 @@ def test_sigkill_half_way_then_resume_requests_nothing_twice_and_loses_nothing(
             done_first.append(int(line.split()[1]))
         if len(done_first) == 15:
             break
+    # Kill only once a request is in flight (arrived, unanswered): the child sends the next
+    # items while it reports the last answers, so "done 15" alone does not guarantee one.
+    assert echo_emu.holding.wait(30), "the child sent no request after the 15th answer"
     os.kill(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
     first.stdout.close()

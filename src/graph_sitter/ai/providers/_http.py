@@ -41,6 +41,7 @@ from graph_sitter.http import (
     CircuitOpenError,
     RequestTimeout,
     Response,
+    ResponseTooLargeError,
     RetryEvent,
     ServerSentEvent,
     SSEDecoder,
@@ -51,7 +52,7 @@ from graph_sitter.http import (
 )
 from graph_sitter.http.retry import is_quota_exhausted
 
-__all__ = ["ChatCall", "HTTPProvider", "Parsed", "StreamState"]
+__all__ = ["ChatCall", "HTTPProvider", "Parsed", "StreamDecoder", "StreamState"]
 
 logger = logging.getLogger("graph_sitter.ai")
 
@@ -198,7 +199,7 @@ class HTTPProvider(AIProvider):
         request_id = response.request_id
         try:
             message, code = self._error_details(json.loads(response.content))
-        except (ValueError, AttributeError, TypeError, KeyError):
+        except (ValueError, AttributeError, TypeError, KeyError, RecursionError):
             message, code = response.text[:300] or f"HTTP {status}", None
         common: dict[str, Any] = {
             "provider": name,
@@ -256,6 +257,8 @@ class HTTPProvider(AIProvider):
                 provider=name,
                 retry_after=exc.retry_after,
             )
+        if isinstance(exc, ResponseTooLargeError):
+            return MalformedResponseError(f"{name}: {exc}", provider=name, attempts=exc.attempts)
         if isinstance(exc, StreamError):
             return ProviderUnavailableError(f"{name}: {exc}", provider=name, attempts=exc.attempts)
         return ProviderUnavailableError(
@@ -346,7 +349,7 @@ class HTTPProvider(AIProvider):
             raise self._fail(self._error_from_response(response), started, response.retries_taken)
         try:
             data = json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
             raise self._fail(
                 MalformedResponseError(
                     f"{self.provider_name} returned a body that is not JSON: "
@@ -364,6 +367,17 @@ class HTTPProvider(AIProvider):
             exc.status_code = response.status_code
             exc.request_id = response.request_id
             raise self._fail(exc, started, response.retries_taken) from None
+        except RecursionError:
+            raise self._fail(
+                MalformedResponseError(
+                    f"{self.provider_name} returned JSON nested too deeply to use",
+                    provider=self.provider_name,
+                    status_code=response.status_code,
+                    request_id=response.request_id,
+                ),
+                started,
+                response.retries_taken,
+            ) from None
         return self._success(parsed, data, response, started)
 
     def _success(
@@ -575,8 +589,7 @@ class HTTPProvider(AIProvider):
             prompt, system_prompt, model, temperature, max_tokens, tools, tool_choice, True, kwargs
         )
         started = time.perf_counter()
-        state = StreamState()
-        decoder = SSEDecoder()
+        decoder = StreamDecoder(self, call, started)
         try:
             with self._transport.stream(
                 "POST",
@@ -595,21 +608,17 @@ class HTTPProvider(AIProvider):
                     )
                     raise self._fail(self._error_from_response(full), started, full.retries_taken)
                 for line in response.iter_lines():
-                    event = decoder.feed(line)
-                    if event is not None:
-                        text = self._event_text(event, state, started)
-                        if text:
-                            yield text
-                    if state.done:
-                        break
-                event = decoder.flush()
-                if event is not None and not state.done:
-                    text = self._event_text(event, state, started)
+                    text = decoder.feed(line)
                     if text:
                         yield text
+                    if decoder.done:
+                        break
+                text = decoder.flush()
+                if text:
+                    yield text
         except TransportError as exc:
             raise self._fail(self._error_from_transport(exc), started, exc.retries_taken) from exc
-        self._stream_finished(state, call, started)
+        decoder.finish()
 
     async def astream_response(
         self,
@@ -627,8 +636,7 @@ class HTTPProvider(AIProvider):
             prompt, system_prompt, model, temperature, max_tokens, tools, tool_choice, True, kwargs
         )
         started = time.perf_counter()
-        state = StreamState()
-        decoder = SSEDecoder()
+        decoder = StreamDecoder(self, call, started)
         try:
             async with self._transport.astream(
                 "POST",
@@ -647,23 +655,24 @@ class HTTPProvider(AIProvider):
                     )
                     raise self._fail(self._error_from_response(full), started, full.retries_taken)
                 async for line in response.aiter_lines():
-                    event = decoder.feed(line)
-                    if event is not None:
-                        text = self._event_text(event, state, started)
-                        if text:
-                            yield text
-                    if state.done:
+                    text = decoder.feed(line)
+                    if text:
+                        yield text
+                    if decoder.done:
                         break
+                text = decoder.flush()
+                if text:
+                    yield text
         except TransportError as exc:
             raise self._fail(self._error_from_transport(exc), started, exc.retries_taken) from exc
-        self._stream_finished(state, call, started)
+        decoder.finish()
 
     def _event_text(self, event: ServerSentEvent, state: StreamState, started: float) -> str | None:
         try:
             return self._stream_event(event, state)
         except AIProviderError as exc:
             raise self._fail(exc, started, 0) from None
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
             raise self._fail(
                 MalformedResponseError(
                     f"{self.provider_name} sent a malformed stream event: {event.data[:120]!r}",
@@ -683,7 +692,7 @@ class HTTPProvider(AIProvider):
             raise self._error_from_response(response)
         try:
             models = self._parse_models(response.json())
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise MalformedResponseError(
                 f"{self.provider_name} returned an unexpected model list",
                 provider=self.provider_name,
@@ -744,3 +753,56 @@ class HTTPProvider(AIProvider):
         """Close this event loop's session and the sync connections."""
         super().close()
         await self._transport.aclose()
+
+
+class StreamDecoder:
+    """One streamed answer's decoding: SSE events, the vendor's event parser, the end check.
+
+    The sync and async stream loops of :class:`HTTPProvider` only read lines and feed them
+    here, so the two cannot drift apart (httpx's decoders work the same way).
+
+    Args:
+        provider: The provider whose ``_stream_event`` interprets events.
+        call: The request, for the model reported when the stream names none.
+        started: ``time.perf_counter()`` when the call began (for the stats).
+    """
+
+    __slots__ = ("_call", "_provider", "_sse", "_started", "state")
+
+    def __init__(self, provider: HTTPProvider, call: ChatCall, started: float) -> None:
+        self._provider = provider
+        self._call = call
+        self._started = started
+        self._sse = SSEDecoder()
+        self.state = StreamState()
+
+    @property
+    def done(self) -> bool:
+        """Whether the vendor's end marker arrived (later lines are ignored)."""
+        return self.state.done
+
+    def feed(self, line: str) -> str | None:
+        """Text carried by the event this line completes, if any."""
+        if self.state.done:
+            return None
+        event = self._sse.feed(line)
+        if event is None:
+            return None
+        return self._provider._event_text(event, self.state, self._started)
+
+    def flush(self) -> str | None:
+        """At the end of the body: the text of an event not closed by a blank line."""
+        if self.state.done:
+            return None
+        event = self._sse.flush()
+        if event is None:
+            return None
+        return self._provider._event_text(event, self.state, self._started)
+
+    def finish(self) -> None:
+        """Check the stream ended with its end marker and record the call's stats.
+
+        Raises:
+            ProviderUnavailableError: If the stream was cut before its end marker.
+        """
+        self._provider._stream_finished(self.state, self._call, self._started)

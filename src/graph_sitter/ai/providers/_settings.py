@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph_sitter.ai.errors import ProviderConfigurationError
-from graph_sitter.http import RetryPolicy, Timeout, Transport, register_secret
+from graph_sitter.http import RetryPolicy, Timeout, Transport, redact, register_secret
 
 __all__ = ["ProviderSettings", "resolve_settings"]
 
@@ -17,6 +18,7 @@ _TRANSPORT_OPTIONS = (
     "limits",
     "http_transport",
     "async_http_transport",
+    "max_response_bytes",
     "async_backend",
     "idempotency_header",
 )
@@ -27,10 +29,16 @@ class ProviderSettings:
     """Resolved connection settings of one provider (the key is hidden from ``repr``)."""
 
     api_key: str | None = field(repr=False)
-    base_url: str
+    base_url: str = field(repr=False)
     timeout: float
     max_retries: int
     retry: RetryPolicy | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"ProviderSettings(base_url={redact(self.base_url)!r}, timeout={self.timeout!r}, "
+            f"max_retries={self.max_retries!r})"
+        )
 
     def build_transport(
         self, *, name: str, headers: dict[str, str], on_retry: tuple[Any, ...], kw: dict[str, Any]
@@ -74,7 +82,7 @@ def resolve_settings(
     env = kw.pop("env", None)
     env_file = kw.pop("env_file", ".env")
     retry = kw.pop("retry", None)
-    if timeout is not None and not timeout > 0:
+    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
         raise ProviderConfigurationError(
             f"timeout must be a positive number of seconds, got {timeout!r}"
         )

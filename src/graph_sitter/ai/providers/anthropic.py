@@ -26,7 +26,7 @@ from graph_sitter.ai.providers._http import (
 )
 from graph_sitter.ai.providers._settings import resolve_settings
 from graph_sitter.ai.providers.openai import MODEL_PREFIXES as OPENAI_MODEL_PREFIXES
-from graph_sitter.http import ServerSentEvent
+from graph_sitter.http import ServerSentEvent, redact
 
 __all__ = ["DEFAULT_ANTHROPIC_BASE_URL", "AnthropicProvider"]
 
@@ -279,7 +279,8 @@ class AnthropicProvider(HTTPProvider):
 
     def __repr__(self) -> str:
         return (
-            f"<AnthropicProvider base_url={self._settings.base_url!r} model={self.default_model!r}>"
+            f"<AnthropicProvider base_url={redact(self._settings.base_url)!r} "
+            f"model={self.default_model!r}>"
         )
 
 

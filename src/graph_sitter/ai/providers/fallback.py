@@ -1,8 +1,8 @@
 """A fallback chain: an :class:`AIProvider` that tries several providers in order.
 
 A failure another provider can absorb (unavailable, circuit open, rate-limited past its
-retries or quota, timeout, 5xx) moves the request to the next provider; any other error
-(bad request, authentication, content filter, ...) is raised at once. The answer's
+retries or quota, timeout, 5xx, a malformed body) moves the request to the next provider;
+any other error (bad request, authentication, content filter, ...) is raised at once. The answer's
 ``metadata["providers_tried"]`` lists every provider tried, the successful one last, and
 ``metadata["fallback_errors"]`` the errors that caused each move.
 
@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 from graph_sitter.ai.errors import (
     AIProviderError,
+    MalformedResponseError,
     ModelNotFoundError,
     ProviderConfigurationError,
     ProviderRateLimitError,
@@ -38,6 +39,7 @@ logger = logging.getLogger("graph_sitter.ai")
 
 #: Errors that move a request to the next provider.
 ABSORBABLE_ERRORS: tuple[type[AIProviderError], ...] = (
+    MalformedResponseError,  # a garbled, oversized or too deeply nested body from one vendor
     ProviderUnavailableError,
     ProviderRateLimitError,
     ProviderTimeoutError,

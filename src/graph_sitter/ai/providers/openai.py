@@ -24,7 +24,7 @@ from graph_sitter.ai.providers._http import (
     estimate_tokens,
 )
 from graph_sitter.ai.providers._settings import resolve_settings
-from graph_sitter.http import ServerSentEvent
+from graph_sitter.http import ServerSentEvent, redact
 
 __all__ = ["DEFAULT_OPENAI_BASE_URL", "MODEL_PREFIXES", "OpenAIProvider"]
 
@@ -233,7 +233,8 @@ class OpenAIProvider(HTTPProvider):
         return [str(item["id"]) for item in data["data"]]
 
     def __repr__(self) -> str:
-        return f"<OpenAIProvider base_url={self._settings.base_url!r} model={self.default_model!r}>"
+        url = redact(self._settings.base_url)
+        return f"<OpenAIProvider base_url={url!r} model={self.default_model!r}>"
 
 
 def _int_or_none(value: Any) -> int | None:

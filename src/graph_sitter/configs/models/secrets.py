@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -37,7 +38,11 @@ _EXPECTED = {
     "int_parsing": "a whole number",
     "greater_than": "a positive number",
     "greater_than_equal": "a number >= 0",
+    "finite_number": "a finite positive number (not inf or nan)",
+    "single_line": "a single line (no newline, carriage return or NUL)",
+    "org_id": "a positive whole number (the organisation id)",
 }
+_CONTROL = ("\n", "\r", "\0")
 
 
 class ConfigurationError(ValueError):
@@ -91,17 +96,36 @@ class Secrets(BaseSettings):
         default=None,
         validation_alias=AliasChoices("codegen_base_url", "codegen_api_base_url"),
     )
-    codegen_timeout: float | None = Field(default=None, gt=0)
+    codegen_timeout: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     codegen_max_retries: int | None = Field(default=None, ge=0)
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
-    openai_timeout: float | None = Field(default=None, gt=0)
+    openai_timeout: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     openai_max_retries: int | None = Field(default=None, ge=0)
     anthropic_api_key: SecretStr | None = None
     anthropic_base_url: str | None = None
-    anthropic_timeout: float | None = Field(default=None, gt=0)
+    anthropic_timeout: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     anthropic_max_retries: int | None = Field(default=None, ge=0)
     log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _single_line(cls, value: Any) -> Any:
+        # A newline in a key or URL would become a forged header line (or a confusing
+        # error deep inside the HTTP client): refuse it here, naming the variable.
+        if isinstance(value, str) and any(c in value for c in _CONTROL):
+            raise PydanticCustomError("single_line", "contains a control character")
+        return value
+
+    @field_validator("codegen_org_id", mode="before")
+    @classmethod
+    def _org_id(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit() and int(text) > 0):
+            raise PydanticCustomError("org_id", "not a positive whole number")
+        return text
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -140,16 +164,19 @@ class Secrets(BaseSettings):
             ConfigurationError: Naming every invalid variable and what was expected.
         """
         given = {key: value for key, value in overrides.items() if value is not None}
+        dotenv: Path | None = None
+        if env_file is not None:
+            dotenv = Path(env_file)
+            if not dotenv.is_absolute():
+                dotenv = Path.cwd() / dotenv
+            dotenv = dotenv if dotenv.is_file() else None
+        if dotenv is not None:
+            _check_utf8(dotenv)
         token = _ENV.set(env)
         try:
-            if env_file is not None:
-                path = Path(env_file)
-                if not path.is_absolute():
-                    path = Path.cwd() / path
-                return cls(_env_file=path if path.is_file() else None, **given)  # type: ignore[call-arg]
-            return cls(_env_file=None, **given)  # type: ignore[call-arg]
+            return cls(_env_file=dotenv, **given)  # type: ignore[call-arg]
         except ValidationError as exc:
-            raise _configuration_error(exc) from None
+            raise _configuration_error(exc, env, dotenv) from None
         finally:
             _ENV.reset(token)
 
@@ -162,7 +189,33 @@ class Secrets(BaseSettings):
         return value if isinstance(value, str) else None
 
 
-def _configuration_error(exc: ValidationError) -> ConfigurationError:
+def _check_utf8(path: Path) -> None:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(
+            f"Invalid configuration: {path} is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} "
+            f"at offset {exc.start}). Save it as UTF-8."
+        ) from None
+    except OSError:
+        return  # unreadable: pydantic-settings skips it too
+
+
+def _dotenv_keys(path: Path | None) -> set[str]:
+    if path is None:
+        return set()
+    from dotenv import dotenv_values
+
+    return {key.upper() for key in dotenv_values(path)}
+
+
+def _configuration_error(
+    exc: ValidationError, env: Mapping[str, str] | None, dotenv: Path | None
+) -> ConfigurationError:
+    import os
+
+    environment = {key.upper() for key in (os.environ if env is None else env)}
+    in_dotenv = _dotenv_keys(dotenv)
     problems: list[str] = []
     names: list[str] = []
     for error in exc.errors():
@@ -173,7 +226,13 @@ def _configuration_error(exc: ValidationError) -> ConfigurationError:
         if field == "log_level":
             expected = "one of " + ", ".join(_LOG_LEVELS)
         shown = "" if field in _SECRET_FIELDS else f"={error.get('input')!r}"
-        problems.append(f"{name}{shown}: expected {expected}")
+        aliases = {name, field.upper()} | (
+            {"CODEGEN_API_BASE_URL"} if field == "codegen_base_url" else set()
+        )
+        where = ""
+        if dotenv is not None and aliases & in_dotenv and not aliases & environment:
+            where = f" (set in {dotenv})"
+        problems.append(f"{name}{shown}{where} is invalid, expected {expected}")
     return ConfigurationError(
         "Invalid configuration: " + "; ".join(problems) + ". Fix or unset the variable(s).",
         tuple(names),

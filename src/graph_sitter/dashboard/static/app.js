@@ -173,6 +173,7 @@
     $("kpi-cost").textContent = usd.format(t.cost_usd);
     const ledger = s.ledger;
     $("ledger-path").textContent = !ledger.enabled ? "off (GRAPH_SITTER_AI_USAGE=off)"
+      : ledger.reset_from ? `${ledger.path} (was corrupt: moved to ${ledger.reset_from}; a new ledger was started)`
       : ledger.exists ? ledger.path : `${ledger.path} (no requests recorded yet)`;
 
     const p = s.series.points;
