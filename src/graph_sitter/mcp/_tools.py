@@ -524,7 +524,10 @@ def _context_item(summary: Mapping[str, Any]) -> m.ContextItemOut:
 
 
 def _owner(node: Symbol | SourceFile) -> Symbol | None:
-    """The function or class a call sits in (methods of a class count as the method)."""
+    """The function or class a call sits in; None at module level (a variable's initialiser
+    included)."""
+    while isinstance(node, Symbol) and not isinstance(node, Function | Class):
+        node = node.parent
     return node if isinstance(node, Symbol) else None
 
 
