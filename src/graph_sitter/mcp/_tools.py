@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from graph_sitter.core.codebase import Codebase
-from graph_sitter.core.errors import CodebaseError
+from graph_sitter.core.errors import AmbiguousSymbolError, CodebaseError
 from graph_sitter.core.symbols import Class, Function, Import, SourceFile, Symbol
 from graph_sitter.mcp import _models as m
 from graph_sitter.mcp._fresh import DiskWatch, refresh_graph
@@ -199,7 +199,16 @@ class GraphTools:
 
     # -- lookups -----------------------------------------------------------------------
     def _symbol(self, name: str) -> Symbol:
-        sym = self.codebase.get_symbol(name)
+        try:
+            sym = self.codebase.get_symbol(name)
+        except AmbiguousSymbolError:
+            # `path::name` names the definition whose qualified name is exactly `name`
+            # (the module-level `digest`, not the method `HMAC.digest` of the same file).
+            wanted = name.split("::")[-1]
+            exact = [s for s in self.codebase.get_symbols(name) if s.qualified_name == wanted]
+            if len(exact) != 1:
+                raise
+            sym = exact[0]
         assert sym is not None
         return sym
 
