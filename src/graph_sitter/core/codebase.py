@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 from collections import Counter, OrderedDict
@@ -24,14 +25,17 @@ from graph_sitter.core._records import (
     FileIndex,
 )
 from graph_sitter.core._shift import Shift, is_identifier_swap, mentions, shift_index
-from graph_sitter.core.discover import DEFAULT_MAX_FILE_BYTES, Skipped, discover
+from graph_sitter.core.discover import DEFAULT_MAX_FILE_BYTES, Discovery, Skipped, discover
 from graph_sitter.core.edits import (
+    DiskStamp,
     Edit,
     EditError,
     EditValidationError,
     Transaction,
     apply_edits,
     check_inside,
+    probe_file,
+    read_with_stamp,
     unified_diff,
     write_atomically,
 )
@@ -113,29 +117,36 @@ class Codebase:
         kwargs: dict[str, Any] = {}
         if exclude_dirs is not None:
             kwargs["excluded_dirs"] = frozenset(exclude_dirs)
-        found = discover(
+        self._discover: Callable[[], Discovery] = lambda: discover(
             root,
             languages,
             respect_gitignore=respect_gitignore,
             max_file_bytes=max_file_bytes,
             **kwargs,
         )
+        found = self._discover()
         self.skipped: list[Skipped] = list(found.skipped)
+        self._stamps: dict[str, DiskStamp] = {}
+        sources = self._read_sources(found.files)
+        cache = default_cache_dir() if cache_dir is None else (cache_dir or None)
+        self._cache_dir = cache
+        self._init_graph(sources, languages, cache, workers, progress)
+
+    def _read_sources(self, files: Iterable[tuple[str, Language]]) -> list[tuple[str, str, bytes]]:
+        """Read files (noting their stamps); unreadable and binary ones go to `skipped`."""
         sources: list[tuple[str, str, bytes]] = []
-        for rel, lang in found.files:
+        for rel, lang in files:
             try:
-                with open(os.path.join(root, rel), "rb") as handle:
-                    content = handle.read()
+                content, stamp = read_with_stamp(os.path.join(self.root, rel))
             except OSError as exc:
                 self.skipped.append(Skipped(rel, f"unreadable ({exc.strerror or exc})"))
                 continue
             if b"\0" in content[:8192]:
                 self.skipped.append(Skipped(rel, "binary"))
                 continue
+            self._stamps[rel] = stamp
             sources.append((rel, lang.name, content))
-        cache = default_cache_dir() if cache_dir is None else (cache_dir or None)
-        self._cache_dir = cache
-        self._init_graph(sources, languages, cache, workers, progress)
+        return sources
 
     @classmethod
     def from_files(cls, files: Mapping[str, str | bytes], language: str | None = None) -> Codebase:
@@ -143,6 +154,7 @@ class Codebase:
         self = cls.__new__(cls)
         self.root = ""
         self.skipped = []
+        self._stamps = {}
         languages = (normalize_language(language),) if language else tuple(LANGUAGES.values())
         wanted = {lang.name for lang in languages}
         sources: list[tuple[str, str, bytes]] = []
@@ -397,6 +409,73 @@ class Codebase:
             parts.append(unified_diff(path, None, created))
         return "".join(parts)
 
+    def refresh(self) -> list[str]:
+        """Re-read the files added, changed or deleted on disk since the graph read them.
+
+        Pending edits are discarded (they describe the old content: make them again). Only
+        the files whose stat changed are read; a changed file is re-parsed and the files whose
+        resolution read it are re-indexed, as after a commit; added or deleted files re-resolve
+        the graph from the parsed files (nothing unchanged is re-parsed).
+
+        Returns:
+            The sorted paths (relative to the root) that were added, changed or deleted.
+        """
+        self._clear_edits()
+        if not self.root:
+            return []
+        found = self._discover()
+        on_disk = dict(found.files)
+        gone = [rel for rel in self._graph.file_index if rel not in on_disk]
+        to_read: list[tuple[str, Language]] = []
+        for rel, lang in found.files:
+            f = self._graph.file_index.get(rel)
+            if f is None:
+                to_read.append((rel, lang))
+                continue
+            status, stamp, _ = probe_file(
+                os.path.join(self.root, rel), self._stamps.get(rel), self._read_back(f)
+            )
+            if status == "same":
+                assert stamp is not None
+                self._stamps[rel] = stamp
+            elif status == "deleted":
+                gone.append(rel)
+            else:
+                to_read.append((rel, lang))
+        self.skipped = list(found.skipped)
+        sources = self._read_sources(to_read)
+        read = {rel for rel, _, _ in sources}
+        gone += [rel for rel, _ in to_read if rel not in read and rel in self._graph.file_index]
+        for rel in gone:
+            self._stamps.pop(rel, None)
+        parsed = parse_files(sources, cache_dir=self._cache_dir) if sources else []
+        self._by_kind = None
+        self._subclasses = None
+        added = [pf for pf in parsed if pf.path not in self._graph.file_index]
+        if not gone and not added:
+            changed = {self._graph.file_index[pf.path]: pf for pf in parsed}
+            self._graph.update(changed)
+            self._forget(set(changed))
+        else:
+            files = {pf.path: pf for pf in self._graph.files if pf.path not in gone}
+            files.update({pf.path: pf for pf in parsed})
+            self._set_files([files[p] for p in sorted(files)])
+        return sorted({*gone, *(pf.path for pf in parsed)})
+
+    def _read_back(self, f: int) -> Callable[[], bytes]:
+        """The bytes the graph read from disk for file `f` (its content in its own encoding)."""
+
+        def read_back() -> bytes:
+            pf = self._graph.files[f]
+            if pf.problem and pf.problem.startswith("not valid"):
+                return pf.content  # an undecodable file is kept as read
+            try:
+                return self._disk_bytes(pf.path, pf.content)
+            except EditError:
+                return b""  # cannot match: the file is treated as changed
+
+        return read_back
+
     def commit(self, validate: bool = True) -> None:
         """Apply pending edits: validate, write atomically, and update the graph in place.
 
@@ -414,6 +493,9 @@ class Codebase:
         disk = {path: self._disk_bytes(path, content) for path, content in new.items()}
         if self.root:
             write_atomically(self.root, disk)
+            for path in disk:
+                with contextlib.suppress(OSError):
+                    self._stamps[path] = DiskStamp.of(os.stat(os.path.join(self.root, path)))
         created = set(self._tx.created)
         edits = {path: list(e) for path, e in self._tx.edits.items()}
         self._clear_edits()

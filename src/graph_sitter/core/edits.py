@@ -15,7 +15,8 @@ import difflib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -23,13 +24,20 @@ from graph_sitter.core.errors import CodebaseError, PathOutsideCodebaseError
 
 __all__ = [
     "CommitError",
+    "DiskStamp",
     "Edit",
     "EditConflictError",
     "EditError",
     "EditValidationError",
     "Transaction",
     "apply_edits",
+    "probe_file",
+    "read_with_stamp",
 ]
+
+# A file modified this close to the moment its stat was taken may change again within the same
+# timestamp tick without its stat changing (coarse file-system clocks): its content is compared.
+_RACY_NS = 2_000_000_000
 
 
 class EditError(CodebaseError):
@@ -125,6 +133,63 @@ class Transaction:
     def clear(self) -> None:
         self.edits.clear()
         self.created.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class DiskStamp:
+    """What `stat` said about a file when the graph read (or wrote) it."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+    dev: int
+    racy: bool  # modified too close to the stat for the stat alone to prove it unchanged
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> DiskStamp:
+        racy = max(st.st_mtime_ns, st.st_ctime_ns) + _RACY_NS > time.time_ns()
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev, racy)
+
+    def matches(self, st: os.stat_result) -> bool:
+        return (self.size, self.mtime_ns, self.ctime_ns, self.ino, self.dev) == (
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ctime_ns,
+            st.st_ino,
+            st.st_dev,
+        )
+
+
+def read_with_stamp(path: str) -> tuple[bytes, DiskStamp]:
+    """A file's bytes and the stamp taken (from the open file) before reading them."""
+    with open(path, "rb") as handle:
+        stamp = DiskStamp.of(os.fstat(handle.fileno()))
+        return handle.read(), stamp
+
+
+def probe_file(
+    path: str, stamp: DiskStamp | None, expected: Callable[[], bytes]
+) -> tuple[str, DiskStamp | None, bytes | None]:
+    """Whether the file at `path` still holds `expected()` (what the graph read).
+
+    Returns `(status, stamp, content)`: status "same" (with a fresh stamp), "changed" (with
+    the new content and its stamp) or "deleted". The stat is compared first; the content is
+    read and compared only when the stat differs or cannot prove the file unchanged.
+    """
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "deleted", None, None
+    if stamp is not None and not stamp.racy and stamp.matches(st):
+        return "same", stamp, None
+    try:
+        content, fresh = read_with_stamp(path)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return "deleted", None, None
+    if content == expected():
+        return "same", fresh, None
+    return "changed", fresh, content
 
 
 def unified_diff(path: str, before: bytes | None, after: bytes) -> str:
