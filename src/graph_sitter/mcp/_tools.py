@@ -146,6 +146,8 @@ class GraphTools:
         self.watch = watch
         self.specs: dict[str, ToolSpec] = {s.name: s for s in (*_SPECS, *([_ASK_AI] if ai else []))}
         self._lock = threading.Lock()
+        self._index_of: object = None
+        self._index_cache: _SymbolIndex | None = None
         self._handlers: dict[str, Callable[[Any], tuple[BaseModel, str]]] = {
             "codebase_summary": self._summary,
             "find_symbol": self._find_symbol,
@@ -199,18 +201,35 @@ class GraphTools:
 
     # -- lookups -----------------------------------------------------------------------
     def _symbol(self, name: str) -> Symbol:
-        try:
-            sym = self.codebase.get_symbol(name)
-        except AmbiguousSymbolError:
-            # `path::name` names the definition whose qualified name is exactly `name`
-            # (the module-level `digest`, not the method `HMAC.digest` of the same file).
-            wanted = name.split("::")[-1]
-            exact = [s for s in self.codebase.get_symbols(name) if s.qualified_name == wanted]
-            if len(exact) != 1:
-                raise
-            sym = exact[0]
+        cb = self.codebase
+        if "::" in name:
+            # Look in that one file (cheaper than filtering every symbol by path).
+            path, qualified = name.split("::", 1)
+            source = cb.get_file(path)
+            assert source is not None
+            try:
+                sym = source.get_symbol(qualified)
+            except AmbiguousSymbolError:
+                # `path::name` names the definition whose qualified name is exactly `name`
+                # (the module-level `digest`, not the method `HMAC.digest` of the same file).
+                exact = [s for s in cb.get_symbols(name) if s.qualified_name == qualified]
+                if len(exact) != 1:
+                    raise
+                sym = exact[0]
+        else:
+            sym = cb.get_symbol(name)
         assert sym is not None
         return sym
+
+    def _index(self) -> _SymbolIndex:
+        """Every definition's names, kind and place, rebuilt when the graph changed (the
+        codebase drops its symbol collections on commit and refresh)."""
+        current = self.codebase._collect()
+        if self._index_of is not current:
+            self._index_cache = _SymbolIndex(self.codebase)
+            self._index_of = current
+        assert self._index_cache is not None
+        return self._index_cache
 
     def _summary(self, _: m.NoArgs) -> tuple[BaseModel, str]:
         cb = self.codebase
@@ -219,9 +238,8 @@ class GraphTools:
             stats = languages.setdefault(f.language, {"files": 0, "lines": 0, "symbols": 0})
             stats["files"] += 1
             stats["lines"] += f.line_count
-        for sym in _all_symbols(cb):
-            lang = sym.file.language
-            languages.setdefault(lang, {"files": 0, "lines": 0, "symbols": 0})["symbols"] += 1
+        for lang, count in self._index().per_language.items():
+            languages.setdefault(lang, {"files": 0, "lines": 0, "symbols": 0})["symbols"] += count
         skipped: dict[str, int] = {}
         for item in cb.skipped:
             reason = item.reason.split(" (")[0]
@@ -235,9 +253,8 @@ class GraphTools:
             problems=[m.Problem(file=p, problem=why) for p, why in cb.problems],
             skipped=dict(sorted(skipped.items())),
         )
-        lines = [
-            f"{result.root}: {result.files} files, {result.lines} lines, {result.symbols} symbols"
-        ]
+        total = f"{result.files} files, {result.lines} lines, {result.symbols} symbols"
+        lines = [f"{result.root}: {total}"]
         lines += [
             f"  {lang}: {s.files} files, {s.lines} lines, {s.symbols} symbols"
             for lang, s in result.languages.items()
@@ -249,29 +266,30 @@ class GraphTools:
     def _find_symbol(self, args: m.FindSymbolArgs) -> tuple[BaseModel, str]:
         if args.kind is not None and args.kind not in _KINDS:
             raise ToolError(f"Unknown kind {args.kind!r}; use one of: {', '.join(_KINDS)}.")
-        pool = [s for s in _all_symbols(self.codebase) if args.kind in (None, _kind(s))]
+        entries = self._index().entries
+        if args.kind is not None:
+            entries = [e for e in entries if e.row[2] == args.kind]
         query = args.name
         lowered = query.lower()
-        ranked: list[tuple[int, int, Symbol]] = []
-        for order, sym in enumerate(pool):
-            name, qualified = sym.name, sym.qualified_name
-            if query in (name, qualified):
+        ranked: list[tuple[int, int, int, _Entry]] = []
+        for order, e in enumerate(entries):
+            if query == e.row[0] or query == e.row[1]:
                 rank = 0
-            elif lowered in (name.lower(), qualified.lower()):
+            elif lowered == e.name or lowered == e.qualified:
                 rank = 1
-            elif name.lower().startswith(lowered):
+            elif e.name.startswith(lowered):
                 rank = 2
-            elif lowered in qualified.lower():
+            elif lowered in e.qualified:
                 rank = 3
             else:
                 continue
-            ranked.append((rank, order, sym))
+            ranked.append((rank, len(e.qualified), order, e))
         if not ranked:
-            names = sorted({s.name.lower() for s in pool})
+            names = sorted({e.name for e in entries})
             close = set(difflib.get_close_matches(lowered, names, n=args.limit, cutoff=0.6))
-            ranked = [(4, i, s) for i, s in enumerate(pool) if s.name.lower() in close]
-        ranked.sort(key=lambda item: (item[0], len(item[2].qualified_name), item[1]))
-        matches = [_ref(sym) for _, _, sym in ranked[: args.limit]]
+            ranked = [(4, len(e.qualified), i, e) for i, e in enumerate(entries) if e.name in close]
+        ranked.sort(key=lambda item: item[:3])
+        matches = [entry.ref for *_, entry in ranked[: args.limit]]
         result = m.FindSymbolResult(matches=matches, total=len(ranked))
         text = f"{len(ranked)} match(es) for {query!r}" + "".join(
             f"\n{r.kind} {r.qualified_name}  {r.file}:{r.line}" for r in matches
@@ -299,20 +317,21 @@ class GraphTools:
     def _find_usages(self, args: m.FindUsagesArgs) -> tuple[BaseModel, str]:
         sym = self._symbol(args.symbol)
         usages = sym.usages()
-        lines_of: dict[str, list[bytes]] = {}
         out: list[m.UsageOut] = []
+        contents: dict[str, bytes] = {}
         for usage in usages[: args.limit]:
-            path = usage.filepath
-            lines = lines_of.get(path)
-            if lines is None:
-                lines = lines_of[path] = usage.file.content_bytes.split(b"\n")
-            row, col = usage.start_point
-            raw = lines[row] if row < len(lines) else b""
+            content = contents.get(usage.filepath)
+            if content is None:
+                content = contents[usage.filepath] = usage.file.content_bytes
+            start = usage.start_byte
+            begin = content.rfind(b"\n", 0, start) + 1
+            end = content.find(b"\n", start)
+            raw = content[begin : end if end >= 0 else len(content)]
             out.append(
                 m.UsageOut(
-                    file=path,
-                    line=row + 1,
-                    column=len(raw[:col].decode("utf-8", "replace")) + 1,
+                    file=usage.filepath,
+                    line=usage.start_point[0] + 1,
+                    column=len(content[begin:start].decode("utf-8", "replace")) + 1,
                     kind=usage.kind,
                     context=raw.decode("utf-8", "replace").rstrip("\r"),
                 )
@@ -447,6 +466,32 @@ class GraphTools:
 
 
 # -- helpers -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    name: str  # lower-cased
+    qualified: str  # lower-cased
+    row: tuple[str, str, str, str, int]  # name, qualified name, kind, file, line
+
+    @property
+    def ref(self) -> m.SymbolRef:
+        name, qualified, kind, file, line = self.row
+        return m.SymbolRef(name=name, qualified_name=qualified, kind=kind, file=file, line=line)
+
+
+class _SymbolIndex:
+    """Lower-cased names of every definition, for `find_symbol`, and counts per language."""
+
+    def __init__(self, cb: Codebase) -> None:
+        self.entries: list[_Entry] = []
+        self.per_language: dict[str, int] = {}
+        for sym in _all_symbols(cb):
+            name, qualified = sym.name, sym.qualified_name
+            row = (name, qualified, _kind(sym), sym.filepath, sym.start_point[0] + 1)
+            self.entries.append(_Entry(name.lower(), qualified.lower(), row))
+            lang = sym.file.language
+            self.per_language[lang] = self.per_language.get(lang, 0) + 1
+
+
 def _ignore(_: object) -> None:
     return None
 
