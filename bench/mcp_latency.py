@@ -8,8 +8,9 @@ bench/graph_build.py). The server runs as a real process over stdio, driven by t
 `mcp` client. Prints a table of figure, anchor and ratio:
 
 * first answer, cold (empty graph cache) and warm (cache filled): from spawning the server to
-  the first `find_usages` result; anchor: the same with a minimal server of the same SDK (one
-  trivial tool, no graph), i.e. what Python plus the SDK cost before any graph work;
+  the first `find_usages` result; anchor: a minimal server of the same SDK (one trivial tool, no
+  graph) to its first answer, plus the graph build alone in a fresh process with the same cache
+  state, i.e. what the SDK and the graph cost without anything of the server's own;
 * p50/p99 of each tool over the protocol; anchor: the same calls in process on the same graph
   (`GraphTools.call` without the disk check), i.e. the graph work itself;
 * the disk check done before every call (stat scan of files and folders).
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -54,6 +56,24 @@ async def main():
 
 anyio.run(main)
 """
+
+
+BUILD = r"""
+import sys, time
+from graph_sitter import Codebase
+from graph_sitter.core.discover import DEFAULT_EXCLUDED_DIRS
+started = time.perf_counter()
+Codebase(sys.argv[1], cache_dir=sys.argv[2], exclude_dirs=DEFAULT_EXCLUDED_DIRS | set(EXCLUDE))
+print(time.perf_counter() - started)
+"""
+
+
+def build_seconds(root: str, cache: str) -> float:
+    code = BUILD.replace("EXCLUDE", repr(EXCLUDE))
+    out = subprocess.run(
+        [sys.executable, "-c", code, root, cache], capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -174,14 +194,17 @@ def main() -> None:
     floor = statistics.median(
         anyio.run(first_answer, floor_params, "ping", {}) for _ in range(args.repeat)
     )
-    colds = []
+    colds, cold_builds = [], []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as cache:
             colds.append(anyio.run(first_answer, server_params(root, cache), "find_usages", first))
+        with tempfile.TemporaryDirectory() as cache:
+            cold_builds.append(build_seconds(root, cache))
     with tempfile.TemporaryDirectory() as cache:
         params = server_params(root, cache)
         anyio.run(first_answer, params, "find_usages", first)  # fills the cache
         warms = [anyio.run(first_answer, params, "find_usages", first) for _ in range(args.repeat)]
+        warm_builds = [build_seconds(root, cache) for _ in range(args.repeat)]
         calls = tool_calls(symbols)
         over = anyio.run(protocol_latencies, params, calls, args.calls)
         direct, checks = in_process_latencies(root, cache, calls, args.calls)
@@ -199,9 +222,11 @@ def main() -> None:
             f"{base * scale:>8.1f}{unit:>2}{value / base:>8.1f}x"
         )
 
-    sdk = "minimal SDK server"
-    row("first answer, cold cache (median)", statistics.median(colds), sdk, floor, "s")
-    row("first answer, warm cache (median)", statistics.median(warms), sdk, floor, "s")
+    cold_build, warm_build = statistics.median(cold_builds), statistics.median(warm_builds)
+    anchor = "SDK server + graph build"
+    cold, warm = statistics.median(colds), statistics.median(warms)
+    row("first answer, cold cache (median)", cold, anchor, floor + cold_build, "s")
+    row("first answer, warm cache (median)", warm, anchor, floor + warm_build, "s")
     for name in calls:
         for label, q in (("p50", 0.5), ("p99", 0.99)):
             row(
@@ -211,6 +236,8 @@ def main() -> None:
                 percentile(direct[name], q),
                 "ms",
             )
+    print(f"{'  of which minimal SDK server':<38}{floor:>8.2f} s")
+    print(f"{'  of which graph build, cold / warm':<38}{cold_build:>8.2f} s / {warm_build:.2f} s")
     check = statistics.median(checks)
     print(f"{'disk check before each call (median)':<38}{check * 1000:>8.1f}ms")
     print("targets: first answer < 3 s cold, < 1 s warm; find_usages p50 < 20 ms")
