@@ -1,19 +1,18 @@
 """Freshness in process: after files change, are added and are deleted on disk, the next tool
-call answers exactly as a graph built from scratch would (core `refresh` and the MCP layer's
-own re-read); a same-size rewrite that keeps its modification time is still seen."""
+call answers exactly as a graph built from scratch would; a same-size rewrite that keeps its
+modification time is still seen."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import pytest
 from mcp_helpers import make_repo
 
 from graph_sitter import Codebase
 from graph_sitter.core.discover import DEFAULT_EXCLUDED_DIRS, DEFAULT_MAX_FILE_BYTES
 from graph_sitter.core.languages import LANGUAGES
-from graph_sitter.mcp import DiskWatch, GraphTools, ToolError, _fresh
+from graph_sitter.mcp import DiskWatch, GraphTools, ToolError
 
 SYMBOLS = ("py_scanstring", "JSONDecoder", "loads", "dumps", "JSONDecodeError", "first_string")
 
@@ -39,13 +38,8 @@ def answers(tools: GraphTools) -> dict[str, object]:
     return out
 
 
-@pytest.mark.parametrize("path", ["core", "layer"])
-def test_changes_on_disk_give_the_answers_of_a_fresh_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
-) -> None:
+def test_changes_on_disk_give_the_answers_of_a_fresh_build(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
-    if path == "layer":
-        monkeypatch.setattr("graph_sitter.mcp._tools.refresh_graph", _fresh.reread)
     watch = watch_for(repo)
     watch.snapshot()
     tools = GraphTools(Codebase(repo, cache_dir=""), watch=watch)
