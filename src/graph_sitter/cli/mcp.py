@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 
 import click
@@ -36,7 +37,11 @@ def mcp(
         raise click.ClickException(MISSING_EXTRA)
     from graph_sitter.mcp import server
 
+    # The SDK's models and then the graph live as long as the process: moving them out of the
+    # collector's generations keeps it from rescanning them while the graph loads and on calls.
+    gc.freeze()
     tools = server.load_tools(path, language=language, allow_edits=allow_edits, exclude=exclude)
+    gc.freeze()
     if http:
         server.serve_http(
             tools,
