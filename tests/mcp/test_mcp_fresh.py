@@ -91,4 +91,33 @@ def test_nothing_changed_reports_nothing(tmp_path: Path) -> None:
     watch.snapshot()
     assert not watch.check()
     (repo / "notes.txt").write_text("not source")  # the folder changed, no source file did
+    walks: list[int] = []
+    discover = watch._discover
+
+    def counting() -> list[str]:
+        walks.append(1)
+        return discover()
+
+    watch._discover = counting  # type: ignore[method-assign]
     assert not watch.check()
+    assert not watch.check()
+    assert len(walks) == 1  # the second check did not walk the tree again
+
+
+def test_language_and_exclude_options_hold_for_files_added_later(tmp_path: Path) -> None:
+    from graph_sitter.mcp.server import load_tools
+
+    root = tmp_path / "repo"
+    (root / "gen").mkdir(parents=True)
+    (root / "a.py").write_text("def used():\n    return 1\n")
+    (root / "b.ts").write_text("export const x = 1;\n")
+    (root / "gen" / "g.py").write_text("from a import used\nused()\n")
+    tools = load_tools(str(root), language="python", exclude=["gen"], ai=False)
+    summary = tools.call("codebase_summary", {})[0]
+    assert (summary["files"], list(summary["languages"])) == (1, ["python"])
+    (root / "gen" / "h.py").write_text("from a import used\nused()\n")
+    (root / "c.ts").write_text("export const y = 2;\n")
+    assert tools.watch is not None and not tools.watch.check()  # neither is tracked
+    (root / "d.py").write_text("from a import used\nused()\n")
+    usages = tools.call("find_usages", {"symbol": "used"})[0]["usages"]
+    assert {u["file"] for u in usages} == {"d.py"}

@@ -165,9 +165,14 @@ class DiskWatch:
         added: list[str] = []
         deleted: list[str] = []
         if dirs_changed or any(not os.path.exists(join(root, rel)) for rel in modified):
+            walked = self._walk_dirs()  # before discovering: a later change is seen next time
             now = set(self._discover())
             added = sorted(now - set(self._files))
             deleted = sorted(set(self._files) - now)
+            if not added and not deleted:
+                # Only other files came or went (notes, __pycache__): remember the folders as
+                # they are, or every later check would walk the tree again.
+                self._dirs = walked
         gone = set(deleted)
         return Changes(
             modified=tuple(sorted(set(modified) - gone)), added=tuple(added), deleted=tuple(deleted)
