@@ -23,9 +23,11 @@ from pydantic import BaseModel, ValidationError
 
 from graph_sitter.core.codebase import Codebase
 from graph_sitter.core.errors import AmbiguousSymbolError, CodebaseError
-from graph_sitter.core.symbols import Class, Function, Import, SourceFile, Symbol
+from graph_sitter.core.symbols import Class, Function, Import, Symbol
 from graph_sitter.mcp import _models as m
+from graph_sitter.mcp._calls import callees_of, callers_of, calls_inside, walk_calls
 from graph_sitter.mcp._fresh import DiskWatch, refresh_graph
+from graph_sitter.mcp._index import Entry, SymbolIndex, kind_of, ref_of
 
 __all__ = ["GraphTools", "ToolError", "ToolSpec"]
 
@@ -147,7 +149,7 @@ class GraphTools:
         self.specs: dict[str, ToolSpec] = {s.name: s for s in (*_SPECS, *([_ASK_AI] if ai else []))}
         self._lock = threading.Lock()
         self._index_of: object = None
-        self._index_cache: _SymbolIndex | None = None
+        self._index_cache: SymbolIndex | None = None
         self._handlers: dict[str, Callable[[Any], tuple[BaseModel, str]]] = {
             "codebase_summary": self._summary,
             "find_symbol": self._find_symbol,
@@ -221,12 +223,12 @@ class GraphTools:
         assert sym is not None
         return sym
 
-    def _index(self) -> _SymbolIndex:
+    def _index(self) -> SymbolIndex:
         """Every definition's names, kind and place, rebuilt when the graph changed (the
         codebase drops its symbol collections on commit and refresh)."""
         current = self.codebase._collect()
         if self._index_of is not current:
-            self._index_cache = _SymbolIndex(self.codebase)
+            self._index_cache = SymbolIndex(self.codebase)
             self._index_of = current
         assert self._index_cache is not None
         return self._index_cache
@@ -271,7 +273,7 @@ class GraphTools:
             entries = [e for e in entries if e.row[2] == args.kind]
         query = args.name
         lowered = query.lower()
-        ranked: list[tuple[int, int, int, _Entry]] = []
+        ranked: list[tuple[int, int, int, Entry]] = []
         for order, e in enumerate(entries):
             if query == e.row[0] or query == e.row[1]:
                 rank = 0
@@ -302,7 +304,7 @@ class GraphTools:
         decorators = sym.decorators if isinstance(sym, Function | Class) else []
         result = m.SymbolSourceResult(
             symbol=_full_name(sym),
-            kind=_kind(sym),
+            kind=kind_of(sym),
             source=sym.source,
             file=sym.filepath,
             start_line=sym.start_point[0] + 1,
@@ -359,9 +361,9 @@ class GraphTools:
                     external.append(label)
                     continue
                 if isinstance(target, Symbol):
-                    deps.append(_ref(target))
+                    deps.append(ref_of(target))
                     continue
-            deps.append(_ref(dep))
+            deps.append(ref_of(dep))
         result = m.SymbolDependenciesResult(
             symbol=_full_name(sym), dependencies=_unique(deps), external=sorted(set(external))
         )
@@ -374,10 +376,10 @@ class GraphTools:
 
     def _call_graph(self, args: m.CallGraphArgs) -> tuple[BaseModel, str]:
         sym = self._symbol(args.symbol)
-        callers = _walk_calls(sym, args.depth, _callers_of)
-        callees = _walk_calls(sym, args.depth, _callees_of)
+        callers = walk_calls(sym, args.depth, callers_of)
+        callees = walk_calls(sym, args.depth, callees_of)
         unresolved = sorted(
-            {call.name for call in _calls_inside(sym) if call.function_definition is None}
+            {call.name for call in calls_inside(sym) if call.function_definition is None}
         )
         result = m.CallGraphResult(
             symbol=_full_name(sym), callers=callers, callees=callees, unresolved_calls=unresolved
@@ -466,32 +468,9 @@ class GraphTools:
 
 
 # -- helpers -------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    name: str  # lower-cased
-    qualified: str  # lower-cased
-    row: tuple[str, str, str, str, int]  # name, qualified name, kind, file, line
-
-    @property
-    def ref(self) -> m.SymbolRef:
-        name, qualified, kind, file, line = self.row
-        return m.SymbolRef(name=name, qualified_name=qualified, kind=kind, file=file, line=line)
 
 
-class _SymbolIndex:
-    """Lower-cased names of every definition, for `find_symbol`, and counts per language."""
-
-    def __init__(self, cb: Codebase) -> None:
-        self.entries: list[_Entry] = []
-        self.per_language: dict[str, int] = {}
-        for sym in _all_symbols(cb):
-            name, qualified = sym.name, sym.qualified_name
-            row = (name, qualified, _kind(sym), sym.filepath, sym.start_point[0] + 1)
-            self.entries.append(_Entry(name.lower(), qualified.lower(), row))
-            lang = sym.file.language
-            self.per_language[lang] = self.per_language.get(lang, 0) + 1
-
-
+# -- helpers -------------------------------------------------------------------------------
 def _ignore(_: object) -> None:
     return None
 
@@ -514,36 +493,8 @@ def _check_identifier(name: str, language: str) -> None:
         raise ToolError(f"{name!r} is not a valid {language} identifier.")
 
 
-def _all_symbols(cb: Codebase) -> list[Symbol]:
-    return [
-        *cb.functions,
-        *cb.methods,
-        *cb.classes,
-        *cb.global_vars,
-        *cb.interfaces,
-        *cb.types,
-        *cb._collect().get("enum", []),
-    ]
-
-
-def _kind(sym: Symbol) -> str:
-    if isinstance(sym, Function) and sym.is_method:
-        return "method"
-    return sym.kind
-
-
 def _full_name(sym: Symbol) -> str:
     return f"{sym.filepath}::{sym.qualified_name}"
-
-
-def _ref(sym: Symbol) -> m.SymbolRef:
-    return m.SymbolRef(
-        name=sym.name,
-        qualified_name=sym.qualified_name,
-        kind=_kind(sym),
-        file=sym.filepath,
-        line=sym.start_point[0] + 1,
-    )
 
 
 def _unique(refs: Iterable[m.SymbolRef]) -> list[m.SymbolRef]:
@@ -575,79 +526,3 @@ def _context_item(summary: Mapping[str, Any]) -> m.ContextItemOut:
         shape=summary["shape"],
         tokens=summary["tokens"],
     )
-
-
-def _owner(node: Symbol | SourceFile) -> Symbol | None:
-    """The function or class a call sits in; None at module level (a variable's initialiser
-    included)."""
-    while isinstance(node, Symbol) and not isinstance(node, Function | Class):
-        node = node.parent
-    return node if isinstance(node, Symbol) else None
-
-
-def _callers_of(sym: Symbol) -> list[tuple[Symbol | None, str, int]]:
-    out: list[tuple[Symbol | None, str, int]] = []
-    for usage in sym.usages():
-        if usage.kind == "call":
-            out.append((_owner(usage.usage_symbol), usage.filepath, usage.start_point[0] + 1))
-    return out
-
-
-def _calls_inside(sym: Symbol) -> list[Any]:
-    if isinstance(sym, Function):
-        return sym.function_calls
-    if isinstance(sym, Class):
-        return [call for method in sym.methods for call in method.function_calls]
-    return []
-
-
-def _callees_of(sym: Symbol) -> list[tuple[Symbol | None, str, int]]:
-    out: list[tuple[Symbol | None, str, int]] = []
-    for call in _calls_inside(sym):
-        target = call.function_definition
-        if target is not None:
-            out.append((target, call.filepath, call.start_point[0] + 1))
-    return out
-
-
-def _walk_calls(
-    start: Symbol, depth: int, step: Callable[[Symbol], list[tuple[Symbol | None, str, int]]]
-) -> list[m.CallNode]:
-    nodes: dict[tuple[str, str], m.CallNode] = {}
-    seen = {(start.filepath, start.qualified_name)}
-    frontier = [start]
-    for level in range(1, depth + 1):
-        following: list[Symbol] = []
-        for sym in frontier:
-            for other, path, line in step(sym):
-                if other is None:
-                    key = (path, "<module>")
-                    node = nodes.get(key)
-                    if node is None:
-                        node = nodes[key] = m.CallNode(
-                            name="<module>",
-                            qualified_name="<module>",
-                            kind="module",
-                            file=path,
-                            line=1,
-                            depth=level,
-                            call_lines=[],
-                        )
-                    node.call_lines.append(line)
-                    continue
-                key = (other.filepath, other.qualified_name)
-                node = nodes.get(key)
-                if node is None and key not in seen:
-                    seen.add(key)
-                    node = nodes[key] = m.CallNode(
-                        **_ref(other).model_dump(), depth=level, call_lines=[]
-                    )
-                    following.append(other)
-                if node is not None and node.depth == level:
-                    node.call_lines.append(line)
-        frontier = following
-        if not frontier:
-            break
-    for node in nodes.values():
-        node.call_lines = sorted(set(node.call_lines))
-    return list(nodes.values())
