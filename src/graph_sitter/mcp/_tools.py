@@ -118,8 +118,8 @@ _SPECS = (
 
 _ASK_AI = ToolSpec(
     "ask_ai",
-    "Ask the configured AI provider about a symbol, with the graph context `graph_context` "
-    "shows (the same path as `codebase.ai`).",
+    "Ask the configured AI provider about a symbol through `codebase.ai` (its context is "
+    "what `graph_context` shows with max_tokens=6000, the session's default budget).",
     m.AskAIArgs,
     m.AskAIResult,
 )
