@@ -3,6 +3,7 @@ tool error and the server keeps answering; TypeScript symbols; the package's pub
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from mcp_helpers import run
 import graph_sitter.mcp
 from graph_sitter import Codebase
 from graph_sitter.mcp import GraphTools, ToolError
-from graph_sitter.mcp.server import build_server
+from graph_sitter.mcp.server import LazyTools, build_server
 from mcp import Client
 
 TS = {
@@ -74,3 +75,45 @@ def test_public_names() -> None:
     exported = graph_sitter.mcp.__all__
     assert exported == sorted(exported)
     assert all(hasattr(graph_sitter.mcp, name) for name in exported)
+
+
+def test_the_handshake_does_not_wait_for_the_graph() -> None:
+    gate = threading.Event()
+
+    def load() -> GraphTools:
+        assert gate.wait(30)
+        return GraphTools(Codebase.from_files(TS))
+
+    lazy = LazyTools(load)
+    lazy.start()
+
+    async def main() -> None:
+        async with Client(build_server(lazy)) as client:
+            listed = await client.list_tools()  # answered while the graph is still building
+            assert "find_usages" in [t.name for t in listed.tools]
+            assert lazy.wait(0) is None
+            gate.set()
+            usages = await client.call_tool("find_usages", {"symbol": "total"})
+            assert not usages.is_error
+
+    run(main)
+
+
+def test_a_graph_that_cannot_be_built_is_a_tool_error(caplog: pytest.LogCaptureFixture) -> None:
+    def load() -> GraphTools:
+        raise PermissionError("no access to /repo")
+
+    lazy = LazyTools(load)
+    lazy.start()
+
+    async def main() -> None:
+        async with Client(build_server(lazy)) as client:
+            for _ in range(2):
+                failed = await client.call_tool("find_usages", {"symbol": "total"})
+                assert failed.is_error
+                assert getattr(failed.content[0], "text", "") == (
+                    "The code graph could not be built: PermissionError: no access to /repo"
+                )
+
+    run(main)
+    assert any("building the graph failed" in r.message for r in caplog.records)

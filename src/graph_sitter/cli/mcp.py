@@ -35,13 +35,22 @@ def mcp(
     """Serve the code graph of PATH to coding agents (Model Context Protocol, stdio by default)."""
     if importlib.util.find_spec("mcp") is None:
         raise click.ClickException(MISSING_EXTRA)
-    from graph_sitter.mcp import server
+    from graph_sitter.mcp import GraphTools, server
 
-    # The SDK's models and then the graph live as long as the process: moving them out of the
-    # collector's generations keeps it from rescanning them while the graph loads and on calls.
+    # The SDK's models, then the graph, live as long as the process: freezing them keeps the
+    # collector from rescanning them while the graph loads and on every call.
     gc.freeze()
-    tools = server.load_tools(path, language=language, allow_edits=allow_edits, exclude=exclude)
-    gc.freeze()
+    ai = server.ai_available()
+
+    def load() -> GraphTools:
+        tools = server.load_tools(
+            path, language=language, allow_edits=allow_edits, exclude=exclude, ai=ai
+        )
+        gc.freeze()
+        return tools
+
+    # Built in the background: the handshake is answered at once, the first call waits.
+    tools = server.LazyTools(load, ai=ai)
     if http:
         server.serve_http(
             tools,

@@ -29,7 +29,7 @@ from graph_sitter.mcp._calls import callees_of, callers_of, calls_inside, walk_c
 from graph_sitter.mcp._fresh import DiskWatch, refresh_graph
 from graph_sitter.mcp._index import Entry, SymbolIndex, kind_of, ref_of
 
-__all__ = ["GraphTools", "ToolError", "ToolSpec"]
+__all__ = ["GraphTools", "ToolError", "ToolSpec", "tool_specs"]
 
 logger = logging.getLogger("graph_sitter.mcp")
 
@@ -125,6 +125,11 @@ _ASK_AI = ToolSpec(
 )
 
 
+def tool_specs(ai: bool = False) -> dict[str, ToolSpec]:
+    """The tools offered, by name, in listing order (`ask_ai` last, when `ai`)."""
+    return {spec.name: spec for spec in (*_SPECS, *([_ASK_AI] if ai else []))}
+
+
 class GraphTools:
     """The tools over one codebase.
 
@@ -146,7 +151,7 @@ class GraphTools:
         self.codebase = codebase
         self.allow_edits = allow_edits
         self.watch = watch
-        self.specs: dict[str, ToolSpec] = {s.name: s for s in (*_SPECS, *([_ASK_AI] if ai else []))}
+        self.specs = tool_specs(ai)
         self._lock = threading.Lock()
         self._index_of: object = None
         self._index_cache: SymbolIndex | None = None

@@ -5,6 +5,8 @@ Each tool advertises its arguments (`inputSchema`) and result (`outputSchema`) a
 a call returns `structuredContent` plus the same answer as readable text. Tool failures come
 back as results with `isError` and one clear message; the server never exits on bad input.
 Graph work runs in a worker thread, one call at a time, so the event loop stays responsive.
+With :class:`LazyTools` the graph is built in the background: `initialize` and `tools/list` are
+answered at once (agents time out slow handshakes) and the first call waits for the graph.
 Logs go to stderr (on stdio, stdout is the protocol).
 """
 
@@ -13,8 +15,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterable
-from typing import Any
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 
 import anyio
 import anyio.to_thread
@@ -27,9 +30,18 @@ from graph_sitter.core.codebase import Codebase
 from graph_sitter.core.discover import DEFAULT_EXCLUDED_DIRS, DEFAULT_MAX_FILE_BYTES
 from graph_sitter.core.languages import LANGUAGES, normalize_language
 from graph_sitter.mcp._fresh import DiskWatch
-from graph_sitter.mcp._tools import GraphTools, ToolError
+from graph_sitter.mcp._tools import GraphTools, ToolError, ToolSpec, tool_specs
 
-__all__ = ["SERVER_NAME", "build_server", "load_tools", "serve_http", "serve_stdio"]
+__all__ = [
+    "SERVER_NAME",
+    "LazyTools",
+    "Tools",
+    "ai_available",
+    "build_server",
+    "load_tools",
+    "serve_http",
+    "serve_stdio",
+]
 
 logger = logging.getLogger("graph_sitter.mcp")
 
@@ -39,6 +51,67 @@ _INSTRUCTIONS = (
     "path::Qualified.name. Files changed on disk are re-read before each call. Edits are dry "
     "runs unless apply=true and the server was started with --allow-edits."
 )
+
+
+class Tools(Protocol):
+    """What the server needs: the tools' specs and a way to call them."""
+
+    @property
+    def specs(self) -> Mapping[str, ToolSpec]: ...
+
+    def call(
+        self, name: str, arguments: Mapping[str, Any] | None
+    ) -> tuple[dict[str, Any], str]: ...
+
+
+def ai_available() -> bool:
+    """Whether a provider has credentials (then `ask_ai` is offered)."""
+    from graph_sitter.ai.providers import get_available_providers
+
+    return bool(get_available_providers())
+
+
+class LazyTools:
+    """Tools whose graph is built in a background thread; a call waits until it is ready.
+
+    Args:
+        load: Builds the tools (e.g. `lambda: load_tools(path, ai=ai)`).
+        ai: Whether `load` offers `ask_ai` (the listing is known before the graph is).
+    """
+
+    def __init__(self, load: Callable[[], GraphTools], *, ai: bool = False) -> None:
+        self._load = load
+        self.specs: Mapping[str, ToolSpec] = tool_specs(ai)
+        self._ready = threading.Event()
+        self._tools: GraphTools | None = None
+        self._error: str | None = None
+        self._started = False
+
+    def start(self) -> None:
+        """Start building (once; the serve functions call it when the transport is ready)."""
+        if not self._started:
+            self._started = True
+            threading.Thread(target=self._run, name="graph-sitter-build", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._tools = self._load()
+        except Exception as exc:  # reported by every call; the server keeps running
+            logger.exception("building the graph failed")
+            self._error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self._ready.set()
+
+    def wait(self, timeout: float | None = None) -> GraphTools | None:
+        """The tools once built (None on failure or timeout)."""
+        self._ready.wait(timeout)
+        return self._tools
+
+    def call(self, name: str, arguments: Mapping[str, Any] | None) -> tuple[dict[str, Any], str]:
+        tools = self.wait()
+        if tools is None:
+            raise ToolError(f"The code graph could not be built: {self._error}")
+        return tools.call(name, arguments)
 
 
 def load_tools(
@@ -74,9 +147,7 @@ def load_tools(
     watch.snapshot()
     codebase = Codebase(root, language, exclude_dirs=excluded)
     if ai is None:
-        from graph_sitter.ai.providers import get_available_providers
-
-        ai = bool(get_available_providers())
+        ai = ai_available()
     logger.info(
         "graph of %s: %d files; edits %s; ask_ai %s",
         root,
@@ -87,7 +158,7 @@ def load_tools(
     return GraphTools(codebase, allow_edits=allow_edits, watch=watch, ai=ai)
 
 
-def _tool_listing(tools: GraphTools) -> list[types.Tool]:
+def _tool_listing(tools: Tools) -> list[types.Tool]:
     listed = []
     for spec in tools.specs.values():
         listed.append(
@@ -107,7 +178,7 @@ def _tool_listing(tools: GraphTools) -> list[types.Tool]:
     return listed
 
 
-def build_server(tools: GraphTools) -> Server[Any]:
+def build_server(tools: Tools) -> Server[Any]:
     """The low-level MCP server answering `tools/list` and `tools/call` with `tools`."""
     listing = _tool_listing(tools)
     limiter = anyio.CapacityLimiter(1)
@@ -142,23 +213,30 @@ def build_server(tools: GraphTools) -> Server[Any]:
     )
 
 
+def _start(tools: Tools) -> None:
+    if isinstance(tools, LazyTools):
+        tools.start()
+
+
 def _error(message: str) -> types.CallToolResult:
     return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
 
 
-def serve_stdio(tools: GraphTools) -> None:
+def serve_stdio(tools: Tools) -> None:
     """Serve over stdin/stdout until the client closes stdin."""
 
     async def main() -> None:
         server = build_server(tools)
         async with stdio_server() as (read_stream, write_stream):
+            # Started once fd 1 is diverted to stderr: nothing the build prints reaches the wire.
+            _start(tools)
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
     anyio.run(main)
 
 
 def serve_http(
-    tools: GraphTools,
+    tools: Tools,
     host: str = "127.0.0.1",
     port: int = 8765,
     on_listening: Callable[[str], None] | None = None,
@@ -179,10 +257,12 @@ def serve_http(
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(128)  # connections made once the URL is announced wait in the backlog
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     url = f"http://{shown}:{bound}/mcp"
     if on_listening is not None:
         on_listening(url)
+    _start(tools)
     config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
