@@ -26,6 +26,7 @@ from graph_sitter.cli import dashboard as dashboard_cmd
 from graph_sitter.cli import demo as demo_cmd
 from graph_sitter.cli import emulator as emulator_cmd
 from graph_sitter.cli import graph as graph_cmds
+from graph_sitter.cli import mcp as mcp_cmd
 from graph_sitter.cli import providers as providers_cmd
 from graph_sitter.cli import repair as repair_cmd
 from graph_sitter.cli import usage as usage_cmd
@@ -54,6 +55,7 @@ cli.add_command(demo_cmd.demo)
 cli.add_command(emulator_cmd.emulator)
 cli.add_command(graph_cmds.symbols)
 cli.add_command(graph_cmds.usages)
+cli.add_command(mcp_cmd.mcp)
 cli.add_command(providers_cmd.providers)
 cli.add_command(repair_cmd.repair)
 cli.add_command(usage_cmd.usage)
