@@ -1,5 +1,6 @@
 """The code graph: `Codebase`, its symbol views, edits and errors (imports tree-sitter)."""
 
+from graph_sitter.core.calls import Argument
 from graph_sitter.core.codebase import Codebase
 from graph_sitter.core.edits import CommitError, EditConflictError, EditError, EditValidationError
 from graph_sitter.core.errors import (
@@ -11,6 +12,7 @@ from graph_sitter.core.errors import (
     SymbolNotFoundError,
     UnsupportedLanguageError,
 )
+from graph_sitter.core.expression import SourceText
 from graph_sitter.core.symbols import (
     Attribute,
     Class,
@@ -26,9 +28,11 @@ from graph_sitter.core.symbols import (
     TypeAlias,
     Usage,
 )
+from graph_sitter.core.usages import UsageKind, UsageType
 
 __all__ = [
     "AmbiguousSymbolError",
+    "Argument",
     "Attribute",
     "Class",
     "Codebase",
@@ -48,9 +52,12 @@ __all__ = [
     "Parameter",
     "PathOutsideCodebaseError",
     "SourceFile",
+    "SourceText",
     "Symbol",
     "SymbolNotFoundError",
     "TypeAlias",
     "UnsupportedLanguageError",
     "Usage",
+    "UsageKind",
+    "UsageType",
 ]

@@ -153,7 +153,8 @@ def call_nodes(cb: Codebase, f: int, start: int, end: int) -> list[ts.Node]:
     cursor = ts.QueryCursor(_call_query(tree.language))
     cursor.set_byte_range(start, end)
     nodes = cursor.captures(tree.root_node).get("call", ())
-    return sorted((n for n in nodes if start <= n.start_byte < end), key=lambda n: n.start_byte)
+    inside = (n for n in nodes if start <= n.start_byte < end)
+    return sorted(inside, key=lambda n: (n.start_byte, -n.end_byte))  # outer call first
 
 
 # ----------------------------------------------------------------------------- decorators

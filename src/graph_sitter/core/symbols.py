@@ -451,17 +451,21 @@ class Symbol:
 
     # -- edits (queued; applied by `Codebase.commit`) -------------------------------------
     def edit(self, new_source: str, *, extended: bool = False) -> None:
-        """Replace `source` (or `extended_source` with `extended=True`) with `new_source`."""
-        start = self._source_start()
-        if extended or start == self._rec.start:
-            _edit_ops().edit(self._cb, self, new_source, extended)
-            return
-        ops = _edit_ops()  # decorated: replace from the first decorator
+        """Replace `source` (or `extended_source` with `extended=True`) with `new_source`.
+
+        The text may be dedented, or as `source` gives it (first line bare, later lines
+        with the file's indentation, e.g. `sym.edit(sym.source.replace(a, b))`).
+        """
+        ops = _edit_ops()
         content = self._content
+        start = self._rec.ext_start if extended else self._source_start()
+        new_source = _undo_file_indent(new_source, ops.indent_at(content, start).decode())
+        if extended or start == self._rec.start:
+            ops.edit(self._cb, self, new_source, extended)
+            return
         text = ops.reindent(new_source, ops.indent_at(content, start), first=False)
-        self.file.edit_range(
-            start, self._rec.end, text.replace("\n", ops.newline_of(content).decode())
-        )
+        newline = ops.newline_of(content).decode()
+        self.file.edit_range(start, self._rec.end, text.replace("\n", newline))
 
     def replace(self, old: str, new: str) -> int:
         """Replace every occurrence of `old` inside this definition; return how many."""
@@ -709,6 +713,20 @@ class Import(Symbol):
     @property
     def is_external(self) -> bool:
         return self.resolved_symbol is None
+
+
+def _undo_file_indent(text: str, indent: str) -> str:
+    """`text` as `source` gives it (later lines carry the file's `indent`) -> dedented."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    rest = [line for line in lines[1:] if line.strip()]
+    if not indent or not rest or not all(line.startswith(indent) for line in rest):
+        return text
+    first = lines[0].rstrip()
+    depth = len(rest[0]) - len(rest[0].lstrip())
+    opens_block = first.endswith((":", "{", "(", "[", "=>"))
+    if depth > len(indent) if opens_block else depth >= len(indent):
+        return "\n".join([lines[0], *(line[len(indent) :] for line in lines[1:])])
+    return text
 
 
 def _edit_ops() -> Any:

@@ -389,7 +389,12 @@ def dependencies_of(
             frontier = nxt
             found.extend(nxt)
     graph = cb._graph
-    found.sort(key=lambda k: (graph.files[k[0]].path, graph.files[k[0]].index.defs[k[1]].start))
+
+    def position(key: SymKey) -> tuple[str, int, int]:
+        rec = graph.files[key[0]].index.defs[key[1]]
+        return (graph.files[key[0]].path, rec.start, rec.name_start)
+
+    found.sort(key=position)
     return [cb._symbol(kf, kd) for kf, kd in found]
 
 
