@@ -127,6 +127,9 @@ def test_usage_fields(py: Codebase) -> None:
     assert statement.match == "tax_for" and statement.match.start_point == (0, 26)
     module_level = next(u for u in tax_for.usages if u.start_point[0] == 10)
     assert module_level.usage_symbol == py.get_symbol("TOTAL")
+    chained = tax_for.usages(UsageType.CHAINED)[0]
+    assert chained.match == "rates.tax_for"  # the member access, as upstream
+    assert chained.start_point == (8, 21)  # the name itself
     in_print = next(u for u in tax_for.usages if u.start_point[0] == 11)
     assert in_print.usage_symbol == py.get_file("billing/report.py")
 

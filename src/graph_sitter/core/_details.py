@@ -157,6 +157,17 @@ def call_nodes(cb: Codebase, f: int, start: int, end: int) -> list[ts.Node]:
     return sorted(inside, key=lambda n: (n.start_byte, -n.end_byte))  # outer call first
 
 
+def chain_start(cb: Codebase, f: int, start: int, end: int) -> int:
+    """Start of `obj.name` when `start..end` is the `name` of a member access, else `start`."""
+    node = cb._tree(f).root_node.descendant_for_byte_range(start, end)
+    parent = node.parent if node is not None else None
+    if parent is not None and parent.type in ("attribute", "member_expression"):
+        member = parent.child_by_field_name("attribute") or parent.child_by_field_name("property")
+        if member is not None and member.start_byte == start and member.end_byte == end:
+            return parent.start_byte
+    return start
+
+
 # ----------------------------------------------------------------------------- decorators
 _DEFINITIONS = (
     "function_definition",

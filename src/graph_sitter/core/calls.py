@@ -26,8 +26,23 @@ Point = tuple[int, int]
 CALL_TYPES = ("call", "call_expression", "new_expression")
 _ARG_LISTS = ("argument_list", "arguments")
 _AWAIT = ("await", "await_expression")
-_PASS_THROUGH = ("parenthesized_expression", "array", "list", "tuple")
-_ARROWS = ("arrow_function", "lambda")
+_PASS_THROUGH = (
+    "parenthesized_expression",
+    "array",
+    "list",
+    "tuple",
+    "ternary_expression",
+    "conditional_expression",
+)
+_ARROWS = ("arrow_function", "lambda", "function_expression")
+_SCOPES = (
+    "function_declaration",
+    "function_definition",
+    "method_definition",
+    "class_declaration",
+    "class_definition",
+    "generator_function_declaration",
+)
 
 
 class FunctionCall:
@@ -347,8 +362,9 @@ def _awaited(node: ts.Node) -> bool:
 
 
 def _enclosing_arrow(node: ts.Node) -> ts.Node | None:
+    """The callback a `return` belongs to (through `if` blocks and the like), if any."""
     current = node.parent
-    while current is not None and current.type in ("statement_block", "return_statement"):
+    while current is not None and current.type not in _ARROWS and current.type not in _SCOPES:
         current = current.parent
     return current if current is not None and current.type in _ARROWS else None
 

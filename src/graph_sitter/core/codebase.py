@@ -205,6 +205,7 @@ class Codebase:
         self._trees: OrderedDict[int, ts.Tree] = OrderedDict()
         self._line_cache: dict[int, list[int]] = {}
         self._by_kind: dict[str, list[Any]] | None = None
+        self._views: dict[tuple[int, int], tuple[Any, Any]] = {}
         self._subclasses: dict[tuple[int, int], list[tuple[int, int]]] | None = None
 
     def __repr__(self) -> str:
@@ -548,8 +549,14 @@ class Codebase:
 
     # ------------------------------------------------------------------ view support
     def _symbol(self, f: int, d: int) -> Any:
+        # One view per definition while its record lives, so `a is b` holds as upstream.
         rec = self._graph.files[f].index.defs[d]
-        return VIEW_BY_KIND.get(rec.kind, Symbol)(self, f, d)
+        known = self._views.get((f, d))
+        if known is not None and known[0] is rec:
+            return known[1]
+        view = VIEW_BY_KIND.get(rec.kind, Symbol)(self, f, d)
+        self._views[(f, d)] = (rec, view)
+        return view
 
     def _symbols_of(self, f: int, kinds: tuple[str, ...] | None, top: bool) -> list[Any]:
         defs = self._graph.files[f].index.defs

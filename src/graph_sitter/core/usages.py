@@ -206,11 +206,17 @@ class Usage:
 
     @property
     def match(self) -> SourceText:
-        """The name at the usage (for an import statement: the imported name), editable."""
+        """The text at the usage, editable: the name; `obj.name` for a member reached
+        through a chain (as upstream); for an import statement, the imported name."""
         if self.is_import:
             span = self._imported_name_span()
             if span is not None:
                 return SourceText(self._cb, self._uf, *span)
+        elif _ref_at(self._cb, self._uf, self._start) is None:  # a member of a chain
+            from graph_sitter.core import _details
+
+            start = _details.chain_start(self._cb, self._uf, self._start, self._end)
+            return SourceText(self._cb, self._uf, start, self._end)
         return SourceText(self._cb, self._uf, self._start, self._end)
 
     @property
