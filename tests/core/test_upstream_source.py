@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from graph_sitter import Codebase
-from graph_sitter.core import SourceText, SymbolNotFoundError
+from graph_sitter.core import FunctionCall, SourceText, SymbolNotFoundError
 
 PY = (
     "import functools\n"
@@ -195,3 +195,22 @@ def test_file_lookups_return_none(py: Codebase, ts: Codebase) -> None:
     with pytest.raises(SymbolNotFoundError):
         py.get_function("missing")
     assert py.get_function("missing", optional=True) is None
+
+
+def test_global_var_value() -> None:
+    cb = Codebase.from_files(
+        {
+            "settings.py": "TIMEOUT = 30\nclient = make_client(TIMEOUT)\nA = B = 'x'\nname: str\n",
+            "config.ts": "export const page = new Page();\nlet retries = 3;\n",
+        }
+    )
+    timeout = cb.get_symbol("TIMEOUT").value  # type: ignore[union-attr]
+    assert timeout == "30" and timeout.source == "30"
+    client = cb.get_symbol("client").value  # type: ignore[union-attr]
+    assert isinstance(client, FunctionCall) and client.name == "make_client"
+    assert [a.value for a in client.args] == ["TIMEOUT"]
+    assert cb.get_symbol("A").value == cb.get_symbol("B").value == "'x'"  # type: ignore[union-attr]
+    assert cb.get_symbol("name").value is None  # type: ignore[union-attr]
+    page = cb.get_symbol("page").value  # type: ignore[union-attr]
+    assert isinstance(page, FunctionCall) and page.source == "new Page()"
+    assert cb.get_symbol("retries").value == "3"  # type: ignore[union-attr]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
-from graph_sitter.core.calls import CALL_TYPES
+from graph_sitter.core.calls import CALL_TYPES, FunctionCall
 from graph_sitter.core.expression import SourceText
 from graph_sitter.core.symbols import Parameter
 from graph_sitter.core.usages import UsageKind
@@ -166,6 +166,29 @@ def chain_start(cb: Codebase, f: int, start: int, end: int) -> int:
         if member is not None and member.start_byte == start and member.end_byte == end:
             return parent.start_byte
     return start
+
+
+def assigned_value(cb: Codebase, f: int, start: int, end: int) -> FunctionCall | SourceText | None:
+    """The right-hand side of the assignment or declarator at `start..end`."""
+    node: ts.Node | None = cb._node_for(f, start, end)
+    while node is not None and node.type not in ("assignment", "variable_declarator"):
+        if node.type in ("expression_statement", "lexical_declaration", "variable_declaration"):
+            node = next(
+                (c for c in node.named_children if c.type in ("assignment", "variable_declarator")),
+                None,
+            )
+        else:
+            node = node.parent
+    if node is None:
+        return None
+    value = node.child_by_field_name("right") or node.child_by_field_name("value")
+    while value is not None and value.type == "assignment":  # `a = b = 3`
+        value = value.child_by_field_name("right")
+    if value is None:
+        return None
+    if value.type in CALL_TYPES:
+        return FunctionCall(cb, f, value.start_byte, value.end_byte)
+    return SourceText(cb, f, value.start_byte, value.end_byte)
 
 
 # ----------------------------------------------------------------------------- decorators

@@ -649,6 +649,14 @@ class GlobalVar(Symbol):
 
     __slots__ = ()
 
+    @property
+    def value(self) -> FunctionCall | SourceText | None:
+        """The assigned value: a `FunctionCall` when it is a call, else its text; None for a
+        bare annotation (`x: int`)."""
+        from graph_sitter.core import _details
+
+        return _details.assigned_value(self._cb, self._f, self._rec.start, self._rec.end)
+
 
 class Attribute(Symbol):
     """A class-level variable."""
