@@ -214,3 +214,25 @@ def test_global_var_value() -> None:
     page = cb.get_symbol("page").value  # type: ignore[union-attr]
     assert isinstance(page, FunctionCall) and page.source == "new Page()"
     assert cb.get_symbol("retries").value == "3"  # type: ignore[union-attr]
+
+
+def test_typescript_decorated_member_extends_over_its_decorators() -> None:
+    src = (
+        "class Panel {\n"
+        "  // Refresh on click.\n"
+        "  @HostListener('click')\n"
+        "  @Debounce(100)\n"
+        "  refresh() { return reload(); }\n"
+        "  close() {}\n"
+        "}\n"
+    )
+    cb = Codebase.from_files({"panel.ts": src})
+    refresh = cb.get_function("Panel.refresh")
+    assert refresh.extended_source.startswith("// Refresh on click.\n  @HostListener('click')")
+    assert refresh.source.startswith("@HostListener('click')\n  @Debounce(100)\n  refresh()")
+    calls = refresh.function_calls
+    assert [c.name for c in calls] == ["HostListener", "Debounce", "reload"]
+    assert all(c.parent_function == refresh for c in calls)
+    refresh.remove()  # decorators and comment go with it
+    cb.commit()
+    assert cb.get_file("panel.ts").content == "class Panel {\n  close() {}\n}\n"
