@@ -8,7 +8,6 @@ syntax tree, re-parsed on demand and kept in a small cache.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import tree_sitter as ts
@@ -25,6 +24,7 @@ from graph_sitter.core._records import (
 )
 from graph_sitter.core.calls import Argument, FunctionCall
 from graph_sitter.core.expression import SourceText
+from graph_sitter.core.parameters import Parameter
 from graph_sitter.core.usages import QueryList, Usage, UsageKind, UsageType
 
 if TYPE_CHECKING:
@@ -52,38 +52,6 @@ __all__ = [
 
 Point = tuple[int, int]
 ATTRIBUTE = "attribute"
-
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """One parameter of a function.
-
-    `type`, `default` and `source` are `SourceText`: strings that also carry `.source`,
-    their position and `edit()`.
-    """
-
-    name: str
-    index: int
-    type: str | None
-    default: str | None
-    source: str
-    kind: str  # "positional" | "variadic" (*args) | "keyword_variadic" (**kwargs) | "self"
-    is_optional: bool = False  # has a default, is `*args`/`**kwargs`/`...rest`, or TS `x?`
-    decorators: tuple[str, ...] = ()  # TypeScript parameter decorators
-
-    @property
-    def is_variadic(self) -> bool:
-        """`*args`, `**kwargs` or `...rest`."""
-        return self.kind in ("variadic", "keyword_variadic")
-
-    @property
-    def is_typed(self) -> bool:
-        return self.type is not None
-
-    @property
-    def value(self) -> str | None:
-        """The default value (upstream's name for `default`)."""
-        return self.default
 
 
 class SourceFile:
