@@ -172,6 +172,10 @@ def test_structure_helpers(py: Codebase, ts: Codebase) -> None:
     assert normalise.parent_symbol == lookup
     point = py.get_class("Point")
     assert point.get_attribute("y") is not None and point.get_attribute("z") is None
+    outer = Codebase.from_files({"o.py": "class Outer:\n    class Inner:\n        pass\n"})
+    inner = outer.get_class("Outer").get_nested_class("Inner")  # type: ignore[union-attr]
+    assert inner is not None and inner.qualified_name == "Outer.Inner"
+    assert outer.get_class("Outer").get_nested_class("Nope") is None  # type: ignore[union-attr]
     assert point.parent_class_names == ["Base"]  # keyword arguments are not bases
     assert py.get_function("Point.norm").parent_symbol == py.get_function("Point.norm")
     assert point.parent_symbol == point

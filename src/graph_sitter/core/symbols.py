@@ -575,6 +575,10 @@ class Class(Symbol):
     def add_decorator(self, src: str) -> bool:
         return _edit_ops().add_decorator(self._cb, self, src)
 
+    def get_nested_class(self, name: str) -> Class | None:
+        """The class called `name` defined directly in this one, else None."""
+        return next((c for c in self.nested_classes if c.name == name), None)
+
     def get_attribute(self, name: str) -> Attribute | None:
         """The class-level variable called `name`, else None."""
         return next((a for a in self.attributes if a.name == name), None)
