@@ -84,6 +84,8 @@ class QueryList(list[T]):
         self._query = query
 
     def __call__(self, *args: Any, **kwargs: Any) -> QueryList[T]:
+        if not args and not kwargs:  # `usages()`: the answer at hand, not a second query
+            return QueryList(self, self._query)
         return QueryList(self._query(*args, **kwargs), self._query)
 
 
