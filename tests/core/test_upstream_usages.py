@@ -251,3 +251,30 @@ def test_python_usage_kinds() -> None:
         UsageKind.BODY,
     ]
     assert [u.usage_kind for u in cb.get_function("register").usages] == [UsageKind.DECORATOR]
+
+
+def test_reexported_imports_are_used() -> None:
+    """An import that another module imports in turn is used: a script deleting imports
+    without usages must not delete a package's re-exports."""
+    cb = Codebase.from_files(
+        {
+            "billing/rates.py": "def tax_for(amount):\n    return amount\n",
+            "billing/__init__.py": "from billing.rates import tax_for\n",
+            "app.py": "from billing import tax_for\n\ndef run():\n    return tax_for(1)\n",
+            "src/fmt.ts": "export function fmt() {}\n",
+            "src/index.ts": "export { fmt } from './fmt';\n",
+            "src/use.ts": "import { fmt } from './index';\nfmt();\n",
+        }
+    )
+    reexport = cb.get_file("billing/__init__.py").get_import("tax_for")
+    assert reexport is not None
+    (usage,) = reexport.usages
+    assert usage.filepath == "app.py" and usage.usage_type is UsageType.DIRECT
+    assert usage.usage_symbol == cb.get_file("app.py").get_import("tax_for")
+    assert reexport.symbol_usages == [cb.get_file("app.py").get_import("tax_for")]
+    # The definition still counts the import statement that reaches it through the package.
+    tax_for = cb.get_function("tax_for")
+    assert reexport in tax_for.symbol_usages(UsageType.DIRECT)
+    assert cb.get_file("app.py").get_import("tax_for") in tax_for.symbol_usages(UsageType.INDIRECT)
+    barrel = cb.get_file("src/index.ts").imports[0]
+    assert [u.filepath for u in barrel.usages] == ["src/use.ts"]

@@ -251,7 +251,7 @@ class Usage:
         defs = graph.files[self._uf].index.defs
         candidates = [i for i, r in enumerate(defs) if r.kind == IMPORT and r.start == self._start]
         for i in candidates:
-            if graph._final(self._uf, i) == self._key:
+            if self._key in (graph._final(self._uf, i), graph.import_hop(self._uf, i)):
                 return i
         return candidates[0] if candidates else None
 
@@ -299,7 +299,11 @@ def usage_type_of(cb: Codebase, key: SymKey, uf: int, start: int, flags: int) ->
     graph = cb._graph
     if flags & IMPORT_FLAG:
         for i, rec in enumerate(graph.files[uf].index.defs):
-            if rec.kind == IMPORT and rec.start == start and graph._final(uf, i) == key:
+            if rec.kind != IMPORT or rec.start != start:
+                continue
+            if graph.import_hop(uf, i) == key:
+                return UsageType.DIRECT  # an import naming the import binding itself
+            if graph._final(uf, i) == key:
                 source = _import_source_file(cb, uf, i)
                 return UsageType.DIRECT if source == key[0] else UsageType.INDIRECT
         return UsageType.DIRECT
