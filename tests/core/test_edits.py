@@ -29,8 +29,9 @@ def after(files: dict[str, str], action, path: str | None = None) -> str:  # typ
 
 def test_edit_replaces_source_and_fixes_indentation() -> None:
     src = "class A:\n    @property\n    def f(self):\n        return 1\n"
+    # `source` includes the decorators (as upstream), so `edit` replaces them too.
     out = after({"a.py": src}, lambda cb: cb.get_function("A.f").edit(
-        "def f(self):\n    x = 2\n    return x"
+        "@property\ndef f(self):\n    x = 2\n    return x"
     ))  # fmt: skip
     assert out == "class A:\n    @property\n    def f(self):\n        x = 2\n        return x\n"
     out = after(

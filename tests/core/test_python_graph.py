@@ -58,7 +58,8 @@ def test_function_details(cb: Codebase) -> None:
     assert item.decorators == ["@dataclass"]
     assert item.docstring == "One line of an order."
     assert item.extended_source.startswith("@dataclass\nclass Item:")
-    assert item.source.startswith("class Item:")
+    assert item.source.startswith("@dataclass\nclass Item:")  # decorators included, as upstream
+    assert item.definition_source.startswith("class Item:")
     assert [m.name for m in item.methods] == ["subtotal"]
     assert [a.name for a in item.attributes] == ["name", "unit_price", "quantity"]
 
@@ -121,7 +122,7 @@ def test_method_usages_via_self_and_inheritance(cb: Codebase) -> None:
     # `item.subtotal()` on an untyped loop variable is not resolved (documented heuristic).
     assert subtotal.usages() == []
     label_user = cb.get_function("Order.Status.label")
-    assert label_user.dependencies == [cb.get_class("Order.Status").attributes[0]]
+    assert label_user.resolved_dependencies == [cb.get_class("Order.Status").attributes[0]]
 
 
 def test_calls_and_dependencies(cb: Codebase) -> None:
@@ -137,7 +138,7 @@ def test_calls_and_dependencies(cb: Codebase) -> None:
         ("src/shop/pricing.py", "apply_tax(total)"),
     ]
     assert sites[1].parent_function == cb.get_function("total_price")
-    deps = cb.get_function("total_price").dependencies
+    deps = cb.get_function("total_price").resolved_dependencies
     assert cb.get_function("apply_tax") in deps
     assert cb.get_class("Order") in deps  # models.Order in the annotation
 

@@ -196,12 +196,12 @@ def render_symbol(symbol: Symbol | SourceFile) -> str:
 
 
 def _plain_source(symbol: Symbol) -> str:
-    """``source`` (the definition alone) dedented as a top-level block."""
+    """``definition_source`` (the definition alone) dedented as a top-level block."""
     row = symbol.start_point[0]
     lines = symbol.file.content.splitlines()
     first = lines[row] if 0 <= row < len(lines) else ""
     indent = first[: len(first) - len(first.lstrip())]
-    return textwrap.dedent(indent + symbol.source)
+    return textwrap.dedent(indent + symbol.definition_source)
 
 
 def _signature(symbol: Symbol) -> str:
@@ -310,7 +310,7 @@ def _candidates(target: Symbol) -> list[_Candidate]:
             definition = call.function_definition
             if isinstance(definition, Symbol):
                 called.add(definition)
-    for index, dep in enumerate(target.dependencies):
+    for index, dep in enumerate(target.resolved_dependencies):
         if dep == target or _is_within(dep, target):
             continue
         if isinstance(parent, Class) and dep.parent == parent and dep.kind == "attribute":
@@ -408,7 +408,7 @@ def dedented_source(symbol: Symbol) -> str:
     indentation; this puts the first line's indentation back and dedents the whole.
     """
     extended = symbol.extended_source
-    row = symbol.start_point[0] - (extended.count("\n") - symbol.source.count("\n"))
+    row = symbol.start_point[0] - (extended.count("\n") - symbol.definition_source.count("\n"))
     lines = symbol.file.content.splitlines()
     first = lines[row] if 0 <= row < len(lines) else ""
     indent = first[: len(first) - len(first.lstrip())]

@@ -42,7 +42,7 @@ def pick_target(cb: Codebase) -> Function:
             or fn.end_point[0] - fn.start_point[0] > 60
         ):
             continue
-        score = len(fn.usages()) + 3 * len(fn.dependencies)
+        score = len(fn.usages()) + 3 * len(fn.resolved_dependencies)
         if best is None or score > best[0]:
             best = (score, fn)
     if best is None:
@@ -179,7 +179,8 @@ def demo(path: str | None) -> None:
     render(summary, console)
     console.print(
         f"\n[bold]Target:[/bold] {escape(fn.filepath)}::{escape(fn.qualified_name)} "
-        f"({_count(len(fn.usages()), 'usage')}, {_count(len(fn.dependencies), 'dependency')})"
+        f"({_count(len(fn.usages()), 'usage')}, "
+        f"{_count(len(fn.resolved_dependencies), 'dependency')})"
     )
     items = ", ".join(f"{item.role} {item.name}" for item in context.items[:8]) or "none"
     console.print(f"[bold]Graph context ({context.tokens} tokens):[/bold] {escape(items)}")

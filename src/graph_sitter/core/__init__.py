@@ -1,5 +1,6 @@
 """The code graph: `Codebase`, its symbol views, edits and errors (imports tree-sitter)."""
 
+from graph_sitter.core.calls import Argument
 from graph_sitter.core.codebase import Codebase, FileList
 from graph_sitter.core.edits import CommitError, EditConflictError, EditError, EditValidationError
 from graph_sitter.core.errors import (
@@ -14,6 +15,7 @@ from graph_sitter.core.errors import (
     UnsupportedLanguageError,
 )
 from graph_sitter.core.exports import Export, ExportStatement
+from graph_sitter.core.expression import Expression
 from graph_sitter.core.imports import ImportResolution, ImportStatement, ImportType
 from graph_sitter.core.symbols import (
     Attribute,
@@ -31,9 +33,11 @@ from graph_sitter.core.symbols import (
     Usage,
 )
 from graph_sitter.core.text import Flag, SourceText
+from graph_sitter.core.usages import UsageKind, UsageType
 
 __all__ = [
     "AmbiguousSymbolError",
+    "Argument",
     "Attribute",
     "ChangedOnDiskError",
     "Class",
@@ -47,6 +51,7 @@ __all__ = [
     "Enum",
     "Export",
     "ExportStatement",
+    "Expression",
     "FileList",
     "FileNotFoundInCodebaseError",
     "Flag",
@@ -68,4 +73,6 @@ __all__ = [
     "TypeAlias",
     "UnsupportedLanguageError",
     "Usage",
+    "UsageKind",
+    "UsageType",
 ]

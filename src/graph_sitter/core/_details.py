@@ -1,4 +1,5 @@
-"""Details read from a file's syntax tree on demand: parameters, docstrings, calls."""
+"""Details read from a file's syntax tree on demand: parameters, decorators, docstrings,
+calls, and where a usage sits (`UsageKind`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
-from graph_sitter.core.symbols import FunctionCall, Parameter, SourceFile, point_of
+from graph_sitter.core.calls import CALL_TYPES, FunctionCall
+from graph_sitter.core.expression import Expression
+from graph_sitter.core.symbols import Parameter
+from graph_sitter.core.usages import UsageKind
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
@@ -30,11 +34,15 @@ def parameters(cb: Codebase, f: int, node: ts.Node, is_method: bool) -> list[Par
     pf = cb._graph.files[f]
     content, enc = pf.content, "utf-8"
     params = node.child_by_field_name("parameters")
+    if params is None and node.type == "arrow_function":
+        params = node.child_by_field_name("parameter")  # `x => ...`
+        if params is not None and params.type == "identifier":
+            return [_parameter(cb, f, params, params, "positional", 0)]
     if params is None:
         return []
     out: list[Parameter] = []
     for child in params.named_children:
-        if child.type in ("comment", "keyword_separator", "positional_separator"):
+        if child.type in ("comment", "keyword_separator", "positional_separator", "decorator"):
             continue
         kind = _PARAM_KINDS.get(child.type, "positional")
         name_node: ts.Node | None = child.child_by_field_name("name")
@@ -50,25 +58,46 @@ def parameters(cb: Codebase, f: int, node: ts.Node, is_method: bool) -> list[Par
         if name_node is not None and name_node.type in _PARAM_KINDS:
             kind = _PARAM_KINDS[name_node.type]
             name_node = name_node.named_children[0] if name_node.named_children else name_node
-        type_node = child.child_by_field_name("type")
-        default = child.child_by_field_name("value")
         name = _text(content, name_node, enc) or _text(content, child, enc) or ""
         if not out and is_method and name in ("self", "cls", "this"):
             kind = "self"
-        type_text = _text(content, type_node, enc)
-        if type_text is not None:
-            type_text = type_text.lstrip(":").strip()
-        out.append(
-            Parameter(
-                name=name.lstrip("*"),
-                index=len(out),
-                type=type_text,
-                default=_text(content, default, enc),
-                source=_text(content, child, enc) or "",
-                kind=kind,
-            )
-        )
+        out.append(_parameter(cb, f, child, name_node, kind, len(out)))
     return out
+
+
+def _parameter(
+    cb: Codebase, f: int, child: ts.Node, name_node: ts.Node | None, kind: str, index: int
+) -> Parameter:
+    content = cb._graph.files[f].content
+    type_node = child.child_by_field_name("type")
+    default = child.child_by_field_name("value")
+    name = _text(content, name_node) or _text(content, child) or ""
+    type_text: str | None = None
+    if type_node is not None:
+        start = type_node.start_byte
+        if content[start : start + 1] == b":":  # TS type_annotation includes the colon
+            start += 1
+            while content[start : start + 1] in (b" ", b"\t"):
+                start += 1
+        type_text = Expression(cb, f, start, type_node.end_byte)
+    return Parameter(
+        name=name.lstrip("*").lstrip("."),
+        index=index,
+        type=type_text,
+        default=Expression(cb, f, default.start_byte, default.end_byte) if default else None,
+        source=Expression(cb, f, child.start_byte, child.end_byte),
+        kind=kind,
+        is_optional=(
+            default is not None
+            or kind in ("variadic", "keyword_variadic")
+            or child.type == "optional_parameter"
+        ),
+        decorators=tuple(
+            Expression(cb, f, c.start_byte, c.end_byte)
+            for c in child.children
+            if c.type == "decorator"
+        ),
+    )
 
 
 def docstring(cb: Codebase, f: int, node: ts.Node) -> str | None:
@@ -107,10 +136,10 @@ def _clean(value: str) -> str:
     return inspect.cleandoc(value)
 
 
+# ----------------------------------------------------------------------------- calls
 @cache
 def _call_query(language: ts.Language) -> ts.Query:
-    names = {"call", "call_expression", "new_expression"}
-    patterns = [f"({n}) @call" for n in sorted(names) if _has_node(language, n)]
+    patterns = [f"({n}) @call" for n in CALL_TYPES if _has_node(language, n)]
     return ts.Query(language, "\n".join(patterns))
 
 
@@ -118,46 +147,166 @@ def _has_node(language: ts.Language, name: str) -> bool:
     return language.id_for_node_kind(name, True) is not None
 
 
-def calls_within(cb: Codebase, f: int, start: int, end: int) -> list[FunctionCall]:
+def call_nodes(cb: Codebase, f: int, start: int, end: int) -> list[ts.Node]:
+    """Call expression nodes starting inside `start..end`, in source order."""
     tree = cb._tree(f)
     cursor = ts.QueryCursor(_call_query(tree.language))
     cursor.set_byte_range(start, end)
-    nodes = sorted(cursor.captures(tree.root_node).get("call", ()), key=lambda n: n.start_byte)
-    return [make_call(cb, f, node) for node in nodes if start <= node.start_byte < end]
+    nodes = cursor.captures(tree.root_node).get("call", ())
+    inside = (n for n in nodes if start <= n.start_byte < end)
+    return sorted(inside, key=lambda n: (n.start_byte, -n.end_byte))  # outer call first
 
 
-def make_call(cb: Codebase, f: int, node: ts.Node) -> FunctionCall:
-    pf = cb._graph.files[f]
-    callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
-    name_node = callee
-    while name_node is not None and name_node.type in ("attribute", "member_expression"):
-        name_node = name_node.child_by_field_name("attribute") or name_node.child_by_field_name(
-            "property"
-        )
-    name = _text(pf.content, name_node) or ""
-    target = None
-    if name_node is not None:
-        key = cb._graph.resolved_refs[f].get(name_node.start_byte)
-        if key is not None:
-            target = cb._symbol(key[0], key[1])
-    lines = cb._line_starts(f)
-    return FunctionCall(
-        file=SourceFile(cb, f),
-        name=name,
-        source=_text(pf.content, node) or "",
-        start_byte=node.start_byte,
-        end_byte=node.end_byte,
-        start_point=point_of(lines, node.start_byte),
-        end_point=point_of(lines, node.end_byte),
-        function_definition=target,
-        parent_function=cb._owner_view(f, node.start_byte),
+def chain_start(cb: Codebase, f: int, start: int, end: int) -> int:
+    """Start of `obj.name` when `start..end` is the `name` of a member access, else `start`."""
+    node = cb._tree(f).root_node.descendant_for_byte_range(start, end)
+    parent = node.parent if node is not None else None
+    if parent is not None and parent.type in ("attribute", "member_expression"):
+        member = parent.child_by_field_name("attribute") or parent.child_by_field_name("property")
+        if member is not None and member.start_byte == start and member.end_byte == end:
+            return parent.start_byte
+    return start
+
+
+def assigned_value(cb: Codebase, f: int, start: int, end: int) -> FunctionCall | Expression | None:
+    """The right-hand side of the assignment or declarator at `start..end`."""
+    node: ts.Node | None = cb._node_for(f, start, end)
+    while node is not None and node.type not in ("assignment", "variable_declarator"):
+        if node.type in ("expression_statement", "lexical_declaration", "variable_declaration"):
+            node = next(
+                (c for c in node.named_children if c.type in ("assignment", "variable_declarator")),
+                None,
+            )
+        else:
+            node = node.parent
+    if node is None:
+        return None
+    value = node.child_by_field_name("right") or node.child_by_field_name("value")
+    while value is not None and value.type == "assignment":  # `a = b = 3`
+        value = value.child_by_field_name("right")
+    if value is None:
+        return None
+    if value.type in CALL_TYPES:
+        return FunctionCall(cb, f, value.start_byte, value.end_byte)
+    return Expression(cb, f, value.start_byte, value.end_byte)
+
+
+# ----------------------------------------------------------------------------- decorators
+_DEFINITIONS = (
+    "function_definition",
+    "class_definition",
+    "function_declaration",
+    "generator_function_declaration",
+    "class_declaration",
+    "abstract_class_declaration",
+    "method_definition",
+    "abstract_method_signature",
+    "public_field_definition",
+)
+
+
+def definition_node(cb: Codebase, f: int, start: int, end: int) -> ts.Node:
+    node = cb._node_for(f, start, end)
+    probe: ts.Node | None = node
+    while probe is not None and probe.start_byte == start and probe.type not in _DEFINITIONS:
+        probe = probe.parent
+    return probe if probe is not None and probe.type in _DEFINITIONS else node
+
+
+def decorator_nodes(cb: Codebase, f: int, start: int, end: int) -> list[ts.Node]:
+    """Decorators of the definition at `start..end`, in source order (both languages)."""
+    node = definition_node(cb, f, start, end)
+    found: list[ts.Node] = [c for c in node.children if c.type == "decorator"]
+    parent = node.parent
+    if parent is not None and parent.type in ("decorated_definition", "export_statement"):
+        found = [c for c in parent.children if c.type == "decorator"] + found
+    elif parent is not None and parent.type == "class_body":
+        # TypeScript method decorators are the method's preceding siblings.
+        before: list[ts.Node] = []
+        prev = node.prev_sibling
+        while prev is not None and prev.type in ("decorator", "comment"):
+            if prev.type == "decorator":
+                before.append(prev)
+            prev = prev.prev_sibling
+        found = list(reversed(before)) + found
+    return sorted(found, key=lambda n: n.start_byte)
+
+
+def decorators(cb: Codebase, f: int, start: int, end: int) -> list[Expression]:
+    return [Expression(cb, f, n.start_byte, n.end_byte) for n in decorator_nodes(cb, f, start, end)]
+
+
+def source_start(cb: Codebase, f: int, start: int, end: int) -> int:
+    """Where `source` begins: the first decorator, else the definition itself."""
+    found = decorator_nodes(cb, f, start, end)
+    return min(start, found[0].start_byte) if found else start
+
+
+# ----------------------------------------------------------------------------- usage kinds
+_SUBCLASS_PARENTS = ("class_heritage", "extends_clause", "implements_clause", "extends_type_clause")
+_PARAMETERS = (
+    "typed_parameter",
+    "typed_default_parameter",
+    "default_parameter",
+    "required_parameter",
+    "optional_parameter",
+)
+_BODIES = ("block", "statement_block", "class_body", "module", "program")
+
+
+def usage_kind_at(cb: Codebase, f: int, start: int, end: int) -> UsageKind:
+    """Where the reference at `start..end` sits, innermost context first."""
+    node: ts.Node | None = cb._tree(f).root_node.descendant_for_byte_range(start, end)
+    child: ts.Node | None = None
+    while node is not None:
+        kind = node.type
+        if kind in ("type_arguments", "type_parameter") or (
+            kind == "generic_type" and child is not None and child.type != "identifier"
+        ):
+            return UsageKind.GENERIC
+        if kind == "decorator":
+            return UsageKind.DECORATOR
+        if kind in _SUBCLASS_PARENTS:
+            return UsageKind.SUBCLASS
+        if (
+            kind == "argument_list"
+            and node.parent is not None
+            and node.parent.type == "class_definition"
+        ):
+            return UsageKind.SUBCLASS
+        if kind in _PARAMETERS and child is not None:
+            if _is_field(node, "value", child):
+                return UsageKind.DEFAULT_VALUE
+            if _is_field(node, "type", child):
+                return UsageKind.TYPED_PARAMETER
+        if child is not None and _is_field(node, "return_type", child):
+            return UsageKind.RETURN_TYPE
+        if kind == "type_alias_declaration" or kind == "type_alias_statement":
+            return UsageKind.TYPE_DEFINITION
+        if (
+            kind in ("export_statement", "export_clause")
+            and node.child_by_field_name("declaration") is None
+        ):
+            return UsageKind.EXPORTED_SYMBOL
+        if kind == "type_annotation":
+            holder = node.parent
+            if holder is not None and holder.type in _PARAMETERS:
+                return UsageKind.TYPED_PARAMETER
+            if holder is not None and _is_field(holder, "return_type", node):
+                return UsageKind.RETURN_TYPE
+            return UsageKind.TYPE_ANNOTATION
+        if child is not None and kind == "assignment" and _is_field(node, "type", child):
+            return UsageKind.TYPE_ANNOTATION
+        if kind in _BODIES or kind in _DEFINITIONS:
+            return UsageKind.BODY
+        child, node = node, node.parent
+    return UsageKind.BODY
+
+
+def _is_field(node: ts.Node, field: str, child: ts.Node) -> bool:
+    value = node.child_by_field_name(field)
+    return (
+        value is not None
+        and value.start_byte == child.start_byte
+        and value.end_byte == child.end_byte
     )
-
-
-def call_at(cb: Codebase, f: int, callee_start: int, callee_end: int) -> FunctionCall | None:
-    """The call expression whose callee name sits at the given range."""
-    tree = cb._tree(f)
-    node = tree.root_node.descendant_for_byte_range(callee_start, callee_end)
-    while node is not None and node.type not in ("call", "call_expression", "new_expression"):
-        node = node.parent
-    return make_call(cb, f, node) if node is not None else None

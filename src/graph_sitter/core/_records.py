@@ -34,7 +34,7 @@ SUPER_HEAD = 2
 INSTANCE_HEAD = 3  # head is an index into `FileIndex.local_ctors`: an instance of that class
 
 # Bump when extraction output changes, so stale cache entries are never read.
-EXTRACTOR_VERSION = 9
+EXTRACTOR_VERSION = 10
 
 
 @dataclass(slots=True)

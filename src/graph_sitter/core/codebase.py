@@ -12,7 +12,7 @@ from typing import Any
 
 import tree_sitter as ts
 
-from graph_sitter.core import _details
+from graph_sitter.core import _details, calls
 from graph_sitter.core._lookup import NameIndex, split_address
 from graph_sitter.core._records import (
     CLASS,
@@ -75,9 +75,6 @@ from graph_sitter.core.symbols import (
     SourceFile,
     Symbol,
     TypeAlias,
-    Usage,
-    point_of,
-    usage_kind,
 )
 
 __all__ = ["Codebase", "FileList"]
@@ -262,6 +259,7 @@ class Codebase:
         self._line_cache: dict[int, list[int]] = {}
         self._by_kind: dict[str, list[Any]] | None = None
         self._name_index: NameIndex | None = None
+        self._views: dict[tuple[int, int], tuple[Any, Any]] = {}
         self._subclasses: dict[tuple[int, int], list[tuple[int, int]]] | None = None
 
     def _read_config(self, path: str) -> bytes | None:
@@ -743,8 +741,14 @@ class Codebase:
 
     # ------------------------------------------------------------------ view support
     def _symbol(self, f: int, d: int) -> Any:
+        # One view per definition while its record lives, so `a is b` holds as upstream.
         rec = self._graph.files[f].index.defs[d]
-        return VIEW_BY_KIND.get(rec.kind, Symbol)(self, f, d)
+        known = self._views.get((f, d))
+        if known is not None and known[0] is rec:
+            return known[1]
+        view = VIEW_BY_KIND.get(rec.kind, Symbol)(self, f, d)
+        self._views[(f, d)] = (rec, view)
+        return view
 
     def _symbols_of(self, f: int, kinds: tuple[str, ...] | None, top: bool) -> list[Any]:
         defs = self._graph.files[f].index.defs
@@ -797,54 +801,17 @@ class Codebase:
                     best, best_size = d, size
         return self._symbol(f, best) if best >= 0 else SourceFile(self, f)
 
-    def _usages_of(self, f: int, d: int) -> list[Usage]:
-        records = sorted(set(self._graph.iter_usages((f, d))))
-        out = []
-        for uf, start, end, flags, owner in records:
-            pf = self._graph.files[uf]
-            lines = self._line_starts(uf)
-            out.append(
-                Usage(
-                    file=SourceFile(self, uf),
-                    start_byte=start,
-                    end_byte=end,
-                    start_point=point_of(lines, start),
-                    end_point=point_of(lines, end),
-                    kind=usage_kind(flags),
-                    usage_symbol=self._symbol(uf, owner) if owner >= 0 else SourceFile(self, uf),
-                    match=bytes(pf.content[start:end]).decode("utf-8", "replace"),
-                )
-            )
-        return out
-
-    def _dependencies_of(self, f: int, d: int) -> list[Symbol]:
-        pf = self._graph.files[f]
-        rec = pf.index.defs[d]
-        lo, hi = rec.ext_start, rec.end
-        if rec.kind == IMPORT:
-            return []
-        inside = {i for i, r in enumerate(pf.index.defs) if lo <= r.start and r.end <= hi}
-        seen: dict[tuple[int, int], None] = {}
-        resolved = self._graph.resolved_refs[f]
-        for start in sorted(resolved):
-            if lo <= start < hi:
-                key = resolved[start]
-                if key[0] == f and key[1] in inside:
-                    continue
-                seen.setdefault(key, None)
-        return [self._symbol(kf, kd) for kf, kd in seen]
-
     def _call_sites(self, f: int, d: int) -> list[Any]:
         out = []
         for uf, start, end, flags, _ in sorted(set(self._graph.iter_usages((f, d)))):
             if flags & REF_CALL:
-                call = _details.call_at(self, uf, start, end)
+                call = calls.call_at(self, uf, start, end)
                 if call is not None:
                     out.append(call)
         return out
 
     def _calls_within(self, f: int, start: int, end: int) -> list[Any]:
-        return _details.calls_within(self, f, start, end)
+        return calls.calls_in_range(self, f, start, end)
 
     def _parameters(self, f: int, node: ts.Node, is_method: bool) -> list[Parameter]:
         return _details.parameters(self, f, node, is_method)

@@ -270,6 +270,42 @@ class Graph:
             return ("file", target_file)
         return self.member(("file", target_file), rec.imported_name, depth + 1)
 
+    def import_hop(self, f: int, d: int) -> SymKey | None:
+        """The import binding that `from m import name` names in `m`, when `name` is itself
+        imported there (a re-export), else None."""
+        rec = self.files[f].index.defs[d]
+        name = rec.imported_name
+        if rec.kind != IMPORT or name in (None, "*", "default"):
+            return None
+        target: Target | None
+        if self.files[f].language == "python":
+            target = self._python_module(f, rec.module or "")
+            src = self.file_of_target(target) if target is not None else None
+            hop = self.module_defs(src).get(name) if src is not None else None
+        else:
+            from graph_sitter.core.languages import typescript
+
+            path = typescript.resolve_module(
+                self.files[f].path, rec.module or "", self.file_index.__contains__
+            )
+            src = self.file_index.get(path) if path is not None else None
+            hop = None
+            if src is not None:
+                self._note(src)
+                hop = self.files[src].index.exports.get(name)
+                if hop is None:
+                    hop = next(
+                        (
+                            i
+                            for i, r in enumerate(self.files[src].index.defs)
+                            if r.kind == IMPORT and r.is_reexport and r.name == name
+                        ),
+                        None,
+                    )
+        if src is None or hop is None or self.files[src].index.defs[hop].kind != IMPORT:
+            return None
+        return (src, hop)
+
     # ----------------------------------------------------------------- namespaces
     def member(self, ns: Target, name: str, depth: int = 0) -> Target | None:
         """Look `name` up in a namespace target (module, file or class)."""
@@ -656,6 +692,9 @@ class Graph:
                 final = self._final(f, d)
                 if final is not None:
                     self._add(final, (f, rec.start, rec.end, 8, rec.parent))
+                hop = self.import_hop(f, d)
+                if hop is not None and hop != final:  # an import naming another import
+                    self._add(hop, (f, rec.start, rec.end, 8, rec.parent))
         for head, is_self, owner, components, last_call in index.chains:
             ns: Target | None
             if is_self == INSTANCE_HEAD:

@@ -8,7 +8,6 @@ syntax tree, re-parsed on demand and kept in a small cache.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import tree_sitter as ts
@@ -21,13 +20,14 @@ from graph_sitter.core._records import (
     IMPORT,
     INTERFACE,
     NAMESPACE,
-    REF_CALL,
-    REF_TYPE,
-    REF_WRITE,
     TYPE_ALIAS,
     DefRecord,
 )
+from graph_sitter.core.calls import Argument, FunctionCall
+from graph_sitter.core.expression import Expression
+from graph_sitter.core.parameters import Parameter
 from graph_sitter.core.text import Flag, SourceText
+from graph_sitter.core.usages import QueryList, Usage, UsageKind, UsageType
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
@@ -35,9 +35,11 @@ if TYPE_CHECKING:
     from graph_sitter.core.imports import ImportResolution, ImportStatement, ImportType
 
 __all__ = [
+    "Argument",
     "Attribute",
     "Class",
     "Enum",
+    "Expression",
     "Function",
     "FunctionCall",
     "GlobalVar",
@@ -45,26 +47,16 @@ __all__ = [
     "Interface",
     "Parameter",
     "SourceFile",
+    "SourceText",
     "Symbol",
     "TypeAlias",
     "Usage",
+    "UsageKind",
+    "UsageType",
 ]
 
 Point = tuple[int, int]
 ATTRIBUTE = "attribute"
-_IMPORT_FLAG = 8
-
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """One parameter of a function."""
-
-    name: str
-    index: int
-    type: str | None
-    default: str | None
-    source: str
-    kind: str  # "positional" | "variadic" (*args) | "keyword_variadic" (**kwargs) | "self"
 
 
 class SourceFile:
@@ -175,6 +167,8 @@ class SourceFile:
         """Every import binding of the file, nested ones included, in source order."""
         return self._symbols((IMPORT,), top=False)
 
+    # Lookups on a file return None for a missing name, as upstream's do; `optional=False`
+    # raises `SymbolNotFoundError` instead. An ambiguous name always raises.
     def _get(self, kinds: tuple[str, ...], label: str, name: str, optional: bool) -> Any:
         if IMPORT in kinds:
             found = [s for s in self._symbols(kinds, top=False) if s.name == name]
@@ -185,17 +179,17 @@ class SourceFile:
             found = [self._cb._symbol(f, d) for f, d in keys]
         return self._cb._pick(found, label, name, optional, self._symbols(kinds, top=False))
 
-    def get_function(self, name: str, optional: bool = False) -> Function | None:
+    def get_function(self, name: str, optional: bool = True) -> Function | None:
         return self._get((FUNCTION,), "function", name, optional)
 
-    def get_class(self, name: str, optional: bool = False) -> Class | None:
+    def get_class(self, name: str, optional: bool = True) -> Class | None:
         return self._get((CLASS,), "class", name, optional)
 
-    def get_symbol(self, name: str, optional: bool = False) -> Symbol | None:
+    def get_symbol(self, name: str, optional: bool = True) -> Symbol | None:
         kinds = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM, NAMESPACE)
         return self._get(kinds, "symbol", name, optional)
 
-    def get_global_var(self, name: str, optional: bool = False) -> GlobalVar | None:
+    def get_global_var(self, name: str, optional: bool = True) -> GlobalVar | None:
         return self._get((GLOBAL_VAR,), "global variable", name, optional)
 
     def add_import(
@@ -232,8 +226,22 @@ class SourceFile:
         pf = self._pf
         self._cb._queue(pf.path, Edit(0, len(pf.content), new_content.encode("utf-8"), "edit"))
 
-    def get_import(self, name: str, optional: bool = False) -> Import | None:
-        return self._get((IMPORT,), "import", name, optional)
+    def get_import(self, name: str, optional: bool = True) -> Import | None:
+        """An import binding by local name (alias if any), or by imported name."""
+        found = [s for s in self._symbols((IMPORT,), top=False) if s.name == name]
+        if not found:
+            found = [s for s in self._symbols((IMPORT,), top=False) if s.imported_name == name]
+        pool = self._symbols((IMPORT,), top=False)
+        return self._cb._pick(found, "import", name, optional, pool)
+
+    @property
+    def function_calls(self) -> list[FunctionCall]:
+        """Every call in the file, in source order (module code and definitions alike)."""
+        return self._cb._calls_within(self._f, 0, len(self._pf.content))
+
+    @property
+    def parent_symbol(self) -> SourceFile:
+        return self
 
     # -- upstream read-side names (TypeScript exports; empty for Python) -------------------
     @property
@@ -363,8 +371,24 @@ class Symbol:
 
     @property
     def source(self) -> str:
-        """The definition itself (for a decorated function: from `def`, without decorators)."""
+        """The definition with its decorators (as upstream), without leading comments or
+        TypeScript's `export`; see `definition_source` for the definition alone."""
+        return self._decode(self._source_start(), self._rec.end)
+
+    @property
+    def definition_source(self) -> str:
+        """The definition alone: from `def`/`class`/the name, without decorators."""
         return self._decode(self._rec.start, self._rec.end)
+
+    def _source_start(self) -> int:
+        rec = self._rec
+        if rec.kind == IMPORT or rec.kind == GLOBAL_VAR:
+            return rec.start
+        if rec.ext_start == rec.start and self._cb._graph.files[self._f].language == "python":
+            return rec.start  # nothing above the definition: no decorator to look for
+        from graph_sitter.core import _details
+
+        return _details.source_start(self._cb, self._f, rec.start, rec.end)
 
     @property
     def extended_source(self) -> str:
@@ -435,22 +459,82 @@ class Symbol:
         export = self.export
         return export.name if export is not None else None
 
-    def usages(self) -> list[Usage]:
-        """Every place that refers to this symbol, through scopes and imports, in file order."""
-        return self._cb._usages_of(self._f, self._d)
+    @property
+    def parent_symbol(self) -> Symbol | SourceFile:
+        """The top-level symbol holding this one (itself when top-level); a method of a
+        top-level class is its own parent symbol, as upstream."""
+        from graph_sitter.core import usages
+
+        return usages.parent_symbol_of(self)
 
     @property
-    def dependencies(self) -> list[Symbol]:
-        """Symbols this definition uses (each once, in order of first use)."""
-        return self._cb._dependencies_of(self._f, self._d)
+    def usages(self) -> QueryList[Usage]:
+        """Every place that refers to this symbol, through scopes and imports, in file order.
+
+        Also callable: `usages()` is the same list, `usages(UsageType.DIRECT | ...)` keeps
+        the usages of those types.
+        """
+        from graph_sitter.core import usages
+
+        def query(usage_types: UsageType | None = None) -> list[Usage]:
+            return usages.usages_of(self._cb, self._f, self._d, usage_types)
+
+        return QueryList(query(), query)
+
+    @property
+    def symbol_usages(self) -> QueryList[Symbol | SourceFile]:
+        """The symbols that use this one (top-level symbols, methods of top-level classes,
+        imports; the file for module code), each once; callable with `usage_types`."""
+        from graph_sitter.core import usages
+
+        def query(usage_types: UsageType | None = None) -> list[Symbol | SourceFile]:
+            return usages.symbol_usages_of(self._cb, self._f, self._d, usage_types)
+
+        return QueryList(query(), query)
+
+    @property
+    def dependencies(self) -> QueryList[Symbol]:
+        """What this definition needs, upstream's way (default `UsageType.DIRECT`): the
+        definitions and import bindings it names; callable as
+        `dependencies(usage_types=..., max_depth=...)`. Sorted by file, then position.
+        See `resolved_dependencies` for imports followed to their definitions."""
+        from graph_sitter.core import usages
+
+        def query(
+            usage_types: UsageType | None = UsageType.DIRECT, max_depth: int | None = None
+        ) -> list[Symbol]:
+            return usages.dependencies_of(self._cb, self._f, self._d, usage_types, max_depth)
+
+        return QueryList(query(), query)
+
+    @property
+    def resolved_dependencies(self) -> list[Symbol]:
+        """Definitions this one uses, imports followed to what they denote (each once, in
+        order of first use; external names left out)."""
+        from graph_sitter.core import usages
+
+        return usages.resolved_dependencies_of(self._cb, self._f, self._d)
 
     def _node(self) -> ts.Node:
         return self._cb._node_for(self._f, self._rec.start, self._rec.end)
 
     # -- edits (queued; applied by `Codebase.commit`) -------------------------------------
     def edit(self, new_source: str, *, extended: bool = False) -> None:
-        """Replace `source` (or `extended_source` with `extended=True`) with `new_source`."""
-        _edit_ops().edit(self._cb, self, new_source, extended)
+        """Replace `source` (or `extended_source` with `extended=True`) with `new_source`.
+
+        The text may be dedented, or as `source` gives it (first line bare, later lines
+        with the file's indentation, e.g. `sym.edit(sym.source.replace(a, b))`).
+        """
+        ops = _edit_ops()
+        content = self._content
+        start = self._rec.ext_start if extended else self._source_start()
+        new_source = _undo_file_indent(new_source, ops.indent_at(content, start).decode())
+        if extended or start == self._rec.start:
+            ops.edit(self._cb, self, new_source, extended)
+            return
+        text = ops.reindent(new_source, ops.indent_at(content, start), first=False)
+        newline = ops.newline_of(content).decode()
+        self.file.edit_range(start, self._rec.end, text.replace("\n", newline))
 
     def replace(self, old: str, new: str) -> int:
         """Replace every occurrence of `old` inside this definition; return how many."""
@@ -476,13 +560,19 @@ class Symbol:
         """Move this top-level definition to `file` with its imports; update importers."""
         _edit_ops().move_to_file(self._cb, self, file)
 
-    def _decorators(self) -> list[str]:
-        node = self._node()
-        parent = node.parent
-        holder = parent if parent is not None and parent.type == "decorated_definition" else node
-        return [
-            self._decode(c.start_byte, c.end_byte) for c in holder.children if c.type == "decorator"
-        ]
+    def _decorators(self) -> list[Expression]:
+        from graph_sitter.core import _details
+
+        return _details.decorators(self._cb, self._f, self._rec.start, self._rec.end)
+
+    @property
+    def decorators(self) -> list[Expression]:
+        """Decorators in source order, e.g. `["@property"]` (strings with `.source`)."""
+        return self._decorators()
+
+    @property
+    def is_decorated(self) -> bool:
+        return bool(self._decorators())
 
 
 class Function(Symbol):
@@ -502,13 +592,21 @@ class Function(Symbol):
         return any(child.type == "async" for child in node.children)
 
     @property
-    def decorators(self) -> list[str]:
-        """Decorator sources, e.g. `["@property"]`."""
-        return self._decorators()
-
-    @property
     def parameters(self) -> list[Parameter]:
         return self._cb._parameters(self._f, self._node(), self.is_method)
+
+    def get_parameter(self, name: str) -> Parameter | None:
+        """The parameter called `name`, else None."""
+        return next((p for p in self.parameters if p.name == name), None)
+
+    @property
+    def nested_functions(self) -> list[Function]:
+        """Functions defined directly inside this one, in source order."""
+        return [
+            self._cb._symbol(self._f, d)
+            for d in self._cb._graph.children(self._f, self._d)
+            if self._cb._graph.files[self._f].index.defs[d].kind == FUNCTION
+        ]
 
     def set_docstring(self, text: str) -> None:
         _edit_ops().set_docstring(self._cb, self, text)
@@ -536,8 +634,8 @@ class Function(Symbol):
 
     @property
     def function_calls(self) -> list[FunctionCall]:
-        """Every call made inside this function's body, resolved or not."""
-        return self._cb._calls_within(self._f, self._rec.start, self._rec.end)
+        """Every call inside this function (decorators, defaults and body), resolved or not."""
+        return self._cb._calls_within(self._f, self._source_start(), self._rec.end)
 
 
 class Class(Symbol):
@@ -570,11 +668,6 @@ class Class(Symbol):
         return self._members(CLASS)
 
     @property
-    def decorators(self) -> list[str]:
-        """Decorator sources, e.g. `["@property"]`."""
-        return self._decorators()
-
-    @property
     def docstring(self) -> SourceText | None:
         """The docstring (a `str` with `.source` and `.text`); see `core.comments`."""
         return _comments().docstring_of(self)
@@ -584,6 +677,24 @@ class Class(Symbol):
 
     def add_decorator(self, src: str) -> bool:
         return _edit_ops().add_decorator(self._cb, self, src)
+
+    def get_nested_class(self, name: str) -> Class | None:
+        """The class called `name` defined directly in this one, else None."""
+        return next((c for c in self.nested_classes if c.name == name), None)
+
+    def get_attribute(self, name: str) -> Attribute | None:
+        """The class-level variable called `name`, else None."""
+        return next((a for a in self.attributes if a.name == name), None)
+
+    @property
+    def function_calls(self) -> list[FunctionCall]:
+        """Every call inside the class (decorators, bases, attributes and methods)."""
+        return self._cb._calls_within(self._f, self._source_start(), self._rec.end)
+
+    @property
+    def call_sites(self) -> list[FunctionCall]:
+        """Calls constructing this class anywhere in the codebase (`Cls()`, `new Cls()`)."""
+        return self._cb._call_sites(self._f, self._d)
 
     @property
     def superclasses(self) -> list[Class]:
@@ -598,6 +709,11 @@ class Class(Symbol):
         return self._cb._superclass_names(self._f, self._d)
 
     @property
+    def parent_class_names(self) -> list[str]:
+        """Upstream's name for `superclass_names`."""
+        return self.superclass_names
+
+    @property
     def subclasses(self) -> list[Class]:
         """Classes of this codebase deriving directly from this one."""
         return self._cb._subclasses_of(self._f, self._d)
@@ -607,6 +723,14 @@ class GlobalVar(Symbol):
     """A module-level variable."""
 
     __slots__ = ()
+
+    @property
+    def value(self) -> FunctionCall | Expression | None:
+        """The assigned value: a `FunctionCall` when it is a call, else its text; None for a
+        bare annotation (`x: int`)."""
+        from graph_sitter.core import _details
+
+        return _details.assigned_value(self._cb, self._f, self._rec.start, self._rec.end)
 
 
 class Attribute(Symbol):
@@ -744,41 +868,18 @@ class Import(Symbol):
         return Flag(self._rec.is_type_only)
 
 
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """One place where a symbol is used."""
-
-    file: SourceFile
-    start_byte: int
-    end_byte: int
-    start_point: Point
-    end_point: Point
-    kind: str  # "reference" | "call" | "write" | "type" | "import"
-    usage_symbol: Symbol | SourceFile  # the innermost definition containing the usage
-    match: str  # the text at the usage: a name, or the import statement
-
-    @property
-    def filepath(self) -> str:
-        return self.file.filepath
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionCall:
-    """A call expression."""
-
-    file: SourceFile
-    name: str
-    source: str
-    start_byte: int
-    end_byte: int
-    start_point: Point
-    end_point: Point
-    function_definition: Symbol | None  # what the callee resolves to, when it does
-    parent_function: Symbol | SourceFile
-
-    @property
-    def filepath(self) -> str:
-        return self.file.filepath
+def _undo_file_indent(text: str, indent: str) -> str:
+    """`text` as `source` gives it (later lines carry the file's `indent`) -> dedented."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    rest = [line for line in lines[1:] if line.strip()]
+    if not indent or not rest or not all(line.startswith(indent) for line in rest):
+        return text
+    first = lines[0].rstrip()
+    depth = len(rest[0]) - len(rest[0].lstrip())
+    opens_block = first.endswith((":", "{", "(", "[", "=>"))
+    if depth > len(indent) if opens_block else depth >= len(indent):
+        return "\n".join([lines[0], *(line[len(indent) :] for line in lines[1:])])
+    return text
 
 
 def _comments() -> Any:
@@ -803,18 +904,6 @@ def _edit_ops() -> Any:
     from graph_sitter.core import _edit_ops as ops
 
     return ops
-
-
-def usage_kind(flags: int) -> str:
-    if flags & _IMPORT_FLAG:
-        return "import"
-    if flags & REF_CALL:
-        return "call"
-    if flags & REF_WRITE:
-        return "write"
-    if flags & REF_TYPE:
-        return "type"
-    return "reference"
 
 
 def point_of(line_starts: list[int], offset: int) -> Point:

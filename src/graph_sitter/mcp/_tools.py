@@ -306,11 +306,11 @@ class GraphTools:
     def _symbol_source(self, args: m.SymbolArgs) -> tuple[BaseModel, str]:
         sym = self._symbol(args.symbol)
         doc = sym.docstring if isinstance(sym, Function | Class) else None
-        decorators = sym.decorators if isinstance(sym, Function | Class) else []
+        decorators = [str(d) for d in sym.decorators] if isinstance(sym, Function | Class) else []
         result = m.SymbolSourceResult(
             symbol=_full_name(sym),
             kind=kind_of(sym),
-            source=sym.source,
+            source=sym.definition_source,
             file=sym.filepath,
             start_line=sym.start_point[0] + 1,
             end_line=sym.end_point[0] + 1,
@@ -511,7 +511,7 @@ def _unique(refs: Iterable[m.SymbolRef]) -> list[m.SymbolRef]:
 
 def _signature(sym: Symbol) -> str:
     """Header lines up to the body (`def f(...) -> T:`, `class K(B):`, `function f() {`)."""
-    text = textwrap.dedent(" " * sym.start_point[1] + sym.source)
+    text = textwrap.dedent(" " * sym.start_point[1] + sym.definition_source)
     if not isinstance(sym, Function | Class):
         return text.splitlines()[0] if text else ""
     head: list[str] = []

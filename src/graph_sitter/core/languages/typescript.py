@@ -215,6 +215,10 @@ class _Defs:
         else:
             ns = ne = start
         base = start if ext_base is None else ext_base
+        if ext_base is None and node.parent is not None and node.parent.type == "class_body":
+            prev = node.prev_sibling  # a member's decorators are its preceding siblings
+            while prev is not None and prev.type == "decorator":
+                base, prev = prev.start_byte, prev.prev_sibling
         exported = self.exported.get(base)
         ext = exported[0] if exported is not None else self.ambient.get(base, base)
         record = DefRecord(

@@ -1,0 +1,85 @@
+"""`Expression`: a piece of source that is still a `str`, but knows where it sits.
+
+Upstream graph-sitter hands out node objects where we hand out text (decorators, parameter
+types and defaults, call arguments, usage matches). An `Expression` is both: it compares,
+hashes, formats and slices like the string it holds, and it adds `source`, `filepath`,
+`start_point`/`end_point` and queued edits (`edit`, `remove`) over its byte range.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core.symbols import SourceFile
+
+__all__ = ["Expression"]
+
+Point = tuple[int, int]
+
+
+class Expression(str):
+    """Text of a byte range `start_byte..end_byte` of a file, usable as a plain `str`.
+
+    Equality and hashing are those of the text (two equal texts at different places compare
+    equal, as strings do); use `filepath` and `start_byte` to tell places apart.
+    """
+
+    _cb: Codebase
+    _f: int
+    start_byte: int
+    end_byte: int
+
+    def __new__(cls, cb: Codebase, f: int, start: int, end: int) -> Expression:
+        content = cb._graph.files[f].content
+        self = super().__new__(cls, bytes(content[start:end]).decode("utf-8", "replace"))
+        self._cb = cb
+        self._f = f
+        self.start_byte = start
+        self.end_byte = end
+        return self
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {str(self)!r} at {self.filepath}:{self.start_point[0] + 1}>"
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        return (str, (str(self),))  # pickles (and copies) as the plain text
+
+    @property
+    def source(self) -> str:
+        """The text itself, as a plain `str`."""
+        return str(self)
+
+    @property
+    def file(self) -> SourceFile:
+        from graph_sitter.core.symbols import SourceFile
+
+        return SourceFile(self._cb, self._f)
+
+    @property
+    def filepath(self) -> str:
+        return str(self._cb._graph.files[self._f].path)
+
+    @property
+    def start_point(self) -> Point:
+        return _point(self._cb, self._f, self.start_byte)
+
+    @property
+    def end_point(self) -> Point:
+        return _point(self._cb, self._f, self.end_byte)
+
+    def edit(self, new_text: str) -> None:
+        """Queue replacing this text with `new_text` (applied on `commit()`)."""
+        self.file.edit_range(self.start_byte, self.end_byte, new_text)
+
+    def remove(self) -> None:
+        """Queue deleting this text (only this range: no surrounding commas or lines)."""
+        self.edit("")
+
+
+def _point(cb: Codebase, f: int, offset: int) -> Point:
+    starts = cb._line_starts(f)
+    row = bisect_right(starts, offset) - 1
+    return (row, offset - starts[row])
