@@ -99,8 +99,11 @@ def test_function_calls_on_file_class_and_function() -> None:
 def test_call_sites_of_functions_and_classes() -> None:
     cb = py()
     audit_sites = cb.get_function("Service.audit").call_sites
-    # `Service().audit('x')` is a method of a value built inline: not followed (see docs).
-    assert [(c.source, c.start_point) for c in audit_sites] == [("self.audit(key)", (16, 40))]
+    # `Service().audit('x')`: a method of an instance built inline is followed to its class.
+    assert [(c.source, c.start_point) for c in audit_sites] == [
+        ("self.audit(key)", (16, 40)),
+        ("Service().audit('x')", (23, 4)),
+    ]
     assert [c.source for c in cb.get_class("Service").call_sites] == ["Service()"]
     assert [c.source for c in cb.get_function("fetch").call_sites] == ["fetch(key, timeout=5)"]
 

@@ -215,7 +215,7 @@ class GraphTools:
             source = cb.get_file(path)
             assert source is not None
             try:
-                sym = source.get_symbol(qualified)
+                sym = source.get_symbol(qualified, optional=False)
             except AmbiguousSymbolError:
                 # `path::name` names the definition whose qualified name is exactly `name`
                 # (the module-level `digest`, not the method `HMAC.digest` of the same file).
