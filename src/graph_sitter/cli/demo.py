@@ -211,7 +211,7 @@ def demo(path: str | None) -> None:
         f"({_count(len(fn.usages()), 'usage')}, {_count(len(fn.dependencies), 'dependency')})"
     )
     items = ", ".join(f"{item.role} {item.name}" for item in context.items[:8]) or "none"
-    console.print(f"[bold]Graph context ({context.tokens} tokens):[/bold] {escape(items)}")
+    console.print(f"[bold]Graph context ({context.tokens:,} tokens):[/bold] {escape(items)}")
 
     from graph_sitter.ai import codebase_ai, usage
 
