@@ -137,7 +137,7 @@ def progress_updates(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str
 
     def update(self: Progress, task_id: TaskID, **kwargs: Any) -> None:
         original(self, task_id, **kwargs)
-        task = self._tasks[task_id]
+        task = next(t for t in self.tasks if t.id == task_id)
         seen.append((str(task.description), task.completed))
 
     monkeypatch.setattr(Progress, "update", update)
