@@ -84,5 +84,11 @@ def test_demo_fits_an_80_column_terminal(tmp_path: Path) -> None:
     assert re.search(r"│ lines\s+│\s+\d{1,3}(,\d{3})+ │", text), text  # e.g. 21,072, whole
     assert "retries: 2," in text
     assert "OpenAI: 3 attempts, failed → Anthropic: 1 attempt, answered" in text
+    assert "(emulated answer)" in text  # the answer panel shows the answer
+    # the ledger shows the injected outage: OpenAI's 3 failed attempts, then Anthropic's answer
+    # (columns: provider, reqs, attempts, failed, retries)
+    assert re.search(r"┃ provider\s+┃ reqs ┃ attempts ┃ failed ┃ retries ┃", text), text
+    assert re.search(r"│ OpenAI\s+│\s+1 │\s+3 │\s+3 │\s+2 │", text), text
+    assert re.search(r"│ Anthropic\s+│\s+1 │\s+1 │\s+0 │\s+0 │", text), text
     # one title line per table: a title never wraps onto a second line
     assert sum("Usage (from the ledger)" in line for line in lines) == 1

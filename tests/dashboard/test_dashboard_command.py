@@ -61,4 +61,4 @@ def test_warns_in_one_line_when_not_bound_to_loopback(tmp_path: Path) -> None:
         assert proc.stderr is not None
         lines = proc.stderr.read().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("warning: binding to 0.0.0.0:")
+    assert lines[0].startswith("Warning: binding to 0.0.0.0:")

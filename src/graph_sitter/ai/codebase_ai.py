@@ -1182,7 +1182,9 @@ def map_targets(
         targets: Symbols, files or strings.
         concurrency: Requests in flight at once (default the session's, 8).
         **kwargs: ``callback`` (called with a :class:`~graph_sitter.ai.batch.BatchEvent`
-            after each item, in this thread), ``batch_id`` (default derived from the
+            after each item, in this thread), ``on_prepared`` (called as
+            ``on_prepared(done, total)`` while the requests and their graph context are
+            built, before any is sent), ``batch_id`` (default derived from the
             prompt, provider, model and temperature), ``resume`` (default ``True``),
             ``return_exceptions`` (put errors in the list instead of raising),
             ``item_retries``, ``journal`` (a path, or ``False`` for none), and the options
@@ -1207,13 +1209,17 @@ def map_targets(
     context = kwargs.pop("context", None)
     model = kwargs.pop("model", None)
     provider_name = kwargs.pop("provider", None)
+    on_prepared: Callable[[int, int], None] | None = kwargs.pop("on_prepared", None)
     provider = session.provider(provider_name)
+    listed = list(targets)
     items: list[_Prepared] = []
-    for target in targets:
+    for target in listed:
         prepared = _prepare_ask(
             session, prompt, target, context, model, provider_name, dict(kwargs), "map"
         )
         items.append(_finalise_system(prepared, provider))
+        if on_prepared is not None:
+            on_prepared(len(items), len(listed))
     tools_for = _supports_tools(provider)
     batch_items = [
         BatchItem(

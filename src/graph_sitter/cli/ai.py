@@ -398,6 +398,12 @@ def ai_map(
         preparing = f"Preparing {len(targets):,} requests (graph context)"
         task = bar.progress.add_task(preparing, total=len(targets))
 
+        def on_prepared(done: int, total: int) -> None:
+            if done < total:
+                bar.progress.update(task, completed=done)
+            else:  # every request is ready: the same bar now counts the answers
+                bar.progress.update(task, description="ai-map", completed=0)
+
         def on_event(event: BatchEvent) -> None:
             report.record(event)
             bar.progress.update(task, description="ai-map", completed=event.done)
@@ -409,6 +415,7 @@ def ai_map(
                 targets,
                 concurrency=concurrency,
                 callback=on_event,
+                on_prepared=on_prepared,
                 return_exceptions=True,
                 resume=not restart,
                 journal=journal,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from graph_sitter.cli._output import warn
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
@@ -35,10 +37,9 @@ def dashboard(host: str, port: int, ledger: Path | None, refresh: float, no_vali
     from graph_sitter.dashboard import DashboardServer, is_loopback
 
     if not is_loopback(host):
-        click.echo(
-            f"warning: binding to {host}: the dashboard has no authentication and anyone who "
-            "can reach this address can read it",
-            err=True,
+        warn(
+            f"binding to {host}: the dashboard has no authentication and anyone who "
+            "can reach this address can read it"
         )
     with DashboardServer(
         host, port, ledger_path=ledger, refresh_seconds=refresh, validate=not no_validate

@@ -8,6 +8,7 @@ Anthropic; with real credentials it uses the real providers, exactly as a user's
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 import time
@@ -15,13 +16,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
 from graph_sitter.cli._build import build_progress, check_not_empty, load_codebase
-from graph_sitter.cli._tables import print_table
+from graph_sitter.cli._tables import Col, make_table, print_table
 from graph_sitter.cli.analyze import default_target, render, summarize
 from graph_sitter.core.codebase import Codebase
 from graph_sitter.core.symbols import Function
@@ -63,7 +65,7 @@ def emulated_vendors(console: Console) -> Iterator[dict[str, str]]:
     with OpenAIEmulator(api_key=key) as openai, AnthropicEmulator(api_key=key) as anthropic:
         outage = HTTPError(503, "The server is overloaded (injected outage).")
         openai.queue_fault(outage, path="*/chat/completions", times=3)
-        anthropic.queue_reply(reply)
+        anthropic.queue_reply(reply, path="*/messages")
         console.print(
             Panel.fit(
                 f"No AI credentials found: using the bundled [bold]emulators[/bold] "
@@ -87,26 +89,53 @@ def _has_credentials() -> bool:
     return bool(get_available_providers())
 
 
-def _usage_table(summary: dict[str, Any]) -> Table:
-    """Per provider: requests reaching it, its attempts and how many failed (the outage)."""
-    table = Table(
-        title="Usage (from the ledger)", caption="per provider: every attempt, failed ones too"
+def _usage_table(summary: dict[str, Any], width: int, order: list[str]) -> Table:
+    """Per provider: requests reaching it, its attempts and how many failed (the outage).
+
+    Providers in ``order`` (the order they were tried) come first.
+    """
+    groups = sorted(
+        summary["by_provider"].items(),
+        key=lambda item: order.index(item[0]) if item[0] in order else len(order),
     )
-    columns = ("provider", "reqs", "attempts", "failed", "retries", "tokens", "USD")
-    for col in (*columns, "p50 ms"):
-        table.add_column(col, justify="left" if col == "provider" else "right")
-    for name, row in summary["by_provider"].items():
-        table.add_row(
-            name,
-            str(row["requests"]),
-            str(row.get("attempts", row["requests"])),
-            str(row["errors"]),
-            str(row["retries"]),
-            str(row["total_tokens"]),
-            f"{row['cost_usd']:.6f}",
-            f"{row['latency_ms']['p50']:.1f}",
+    rows = [
+        (
+            escape(name),
+            f"{row['requests']:,}",
+            f"{row.get('attempts', row['requests']):,}",
+            f"{row['errors']:,}",
+            f"{row['retries']:,}",
+            f"{row['total_tokens']:,}",
+            f"${row['cost_usd']:.4f}",
+            f"{row['latency_ms']['p50']:,.1f}",
         )
-    return table
+        for name, row in groups
+    ]
+    return make_table(
+        [Col("provider"), Col("reqs", numeric=True), Col("attempts", numeric=True),
+         Col("failed", numeric=True), Col("retries", numeric=True),
+         Col("tokens", numeric=True), Col("cost", numeric=True),
+         Col("p50 ms", numeric=True, drop=1)],
+        rows,
+        width=width,
+        title="Usage (from the ledger)",
+        caption="per provider: every attempt, failed ones too",
+        table_box=box.HEAVY_HEAD,
+    )  # fmt: skip
+
+
+def answer_text(response: AIResponse) -> str:
+    """The answer: the ``answer`` tool's argument when the model used it, else the text."""
+    for call in response.tool_calls:
+        function = call.get("function") or {}
+        if function.get("name") != "answer":
+            continue
+        arguments = function.get("arguments")
+        with contextlib.suppress(ValueError):
+            arguments = json.loads(arguments) if isinstance(arguments, str) else arguments
+        if isinstance(arguments, dict) and isinstance(arguments.get("answer"), str):
+            return str(arguments["answer"])
+    return response.content
 
 
 def _count(n: int, noun: str) -> str:
@@ -183,7 +212,7 @@ def demo(path: str | None) -> None:
         f"{_count(len(fn.resolved_dependencies), 'dependency')})"
     )
     items = ", ".join(f"{item.role} {item.name}" for item in context.items[:8]) or "none"
-    console.print(f"[bold]Graph context ({context.tokens} tokens):[/bold] {escape(items)}")
+    console.print(f"[bold]Graph context ({context.tokens:,} tokens):[/bold] {escape(items)}")
 
     from graph_sitter.ai import codebase_ai, usage
 
@@ -205,7 +234,7 @@ def demo(path: str | None) -> None:
         tried, retries = attempts_line(response, before, _chain_counters(chain))
         console.print(
             Panel(
-                escape(response.content),
+                escape(answer_text(response)),
                 title=escape(
                     f"answer from {response.provider_name} ({response.model})"
                     + (" (emulator)" if emulated else "")
@@ -216,5 +245,6 @@ def demo(path: str | None) -> None:
         console.print(f"[bold]Providers tried:[/bold] {escape(tried)}", highlight=False)
         ledger = codebase_ai.get_session(cb).ledger()
         summary = ledger.summary() if ledger is not None else usage.summary()
-        print_table(console, _usage_table(summary))
+        order = list(response.metadata.get("providers_tried") or [])
+        print_table(console, _usage_table(summary, console.width, order))
         codebase_ai.close(cb)

@@ -11,6 +11,7 @@ from DEBUG up; otherwise the log is shown from ``LOG_LEVEL`` (default ERROR) up.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import sys
@@ -82,14 +83,34 @@ def _usage_hint(exc: click.UsageError) -> str:
     return f" (see '{ctx.command_path} --help')" if ctx is not None else ""
 
 
+_OUTPUT_ERRORS = "graph_sitter.cli.output"
+
+
+def _output_errors(exc: UnicodeError) -> tuple[str | bytes, int]:
+    """File names that are not UTF-8 (kept as surrogates) print as their own bytes; any other
+    character the stream's encoding cannot represent prints as a backslash escape."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    try:
+        return codecs.lookup_error("surrogateescape")(exc)
+    except UnicodeEncodeError:
+        return codecs.lookup_error("backslashreplace")(exc)
+
+
+def _never_fail_on_output() -> None:
+    codecs.register_error(_OUTPUT_ERRORS, _output_errors)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors=_OUTPUT_ERRORS)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (errors print one line unless --debug)."""
     args, debug = split_debug(sys.argv[1:] if argv is None else argv)
     if debug:
         args.insert(0, DEBUG_FLAG)
-    if argv is None and isinstance(sys.stdout, io.TextIOWrapper):
-        # File names that are not UTF-8 (kept as surrogates) print as their own bytes.
-        sys.stdout.reconfigure(errors="surrogateescape")
+    if argv is None:  # a real process: output never fails on a character (ASCII locales)
+        _never_fail_on_output()
     try:
         level = _output.log_level(os.environ, debug=debug)
     except click.UsageError as exc:

@@ -7,7 +7,9 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
+
+from graph_sitter.cli._tables import Col, make_table, print_table
 
 
 @click.group()
@@ -22,7 +24,8 @@ def _dump(data: Any) -> None:
 @providers.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--no-validate", is_flag=True, help="Do not call the vendors to check keys.")
-def status(as_json: bool, no_validate: bool) -> None:
+@click.option("--wide", is_flag=True, help="Every column, even past the terminal's width.")
+def status(as_json: bool, no_validate: bool, wide: bool) -> None:
     """Credentials, validation and live statistics per provider (secrets masked)."""
     from graph_sitter.ai.providers import get_provider_status
 
@@ -30,19 +33,27 @@ def status(as_json: bool, no_validate: bool) -> None:
     if as_json:
         _dump(data)
         return
-    table = Table(title="AI providers")
-    for col in ("provider", "credentials", "valid", "available", "error"):
-        table.add_column(col)
-    for name, entry in data.items():
-        valid = entry["validation_result"]
-        table.add_row(
-            name,
+    console = Console()
+    rows = [
+        (
+            escape(name),
             "yes" if entry["has_credentials"] else "no",
-            "-" if valid is None else ("yes" if valid else "no"),
+            "-" if entry["validation_result"] is None
+            else ("yes" if entry["validation_result"] else "no"),
             "yes" if entry["is_available"] else "no",
-            entry["error"] or "",
+            escape(entry["error"] or ""),
         )
-    Console().print(table)
+        for name, entry in data.items()
+    ]  # fmt: skip
+    table = make_table(
+        [Col("provider"), Col("credentials"), Col("valid"), Col("available"),
+         Col("error", min_width=20, drop=1)],
+        rows,
+        width=console.width,
+        title="AI providers",
+        wide=wide,
+    )  # fmt: skip
+    print_table(console, table, wide=wide)
 
 
 @providers.command()
@@ -56,19 +67,27 @@ def compare(as_json: bool, no_validate: bool) -> None:
     if as_json:
         _dump(data)
         return
-    table = Table(title="Provider comparison")
-    for col in ("provider", "priority", "credentials", "available"):
-        table.add_column(col)
-    for name, entry in data["providers"].items():
-        table.add_row(
-            name,
+    console = Console()
+    rows = [
+        (
+            escape(name),
             str(entry["priority"]),
             "yes" if entry["has_credentials"] else "no",
             "yes" if entry["is_available"] else "no",
         )
-    Console().print(table)
+        for name, entry in data["providers"].items()
+    ]
+    table = make_table(
+        [Col("provider"), Col("priority", numeric=True), Col("credentials"), Col("available")],
+        rows,
+        width=console.width,
+        title="Provider comparison",
+    )
+    print_table(console, table)
     summary = data["summary"]
-    Console().print(f"recommended: {summary['recommended_provider'] or 'none (no credentials)'}")
+    console.print(
+        f"recommended: {escape(summary['recommended_provider'] or 'none (no credentials)')}"
+    )
 
 
 @providers.command()

@@ -8,10 +8,11 @@ import re
 from typing import Any
 
 import click
-from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from graph_sitter.cli._tables import Col, make_table, print_table
 
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -48,24 +49,40 @@ def _group_row(name: str, group: dict[str, Any]) -> list[str]:
         f"{group['errors']:,}",
         f"{group['prompt_tokens']:,}",
         f"{group['completion_tokens']:,}",
-        f"${group['cost_usd']:.4f}",
+        f"${group['cost_usd']:,.4f}",
         f"{latency['p50']:.0f}",
         f"{latency['p95']:.0f}",
     ]
 
 
-def _table(first: str, groups: dict[str, Any], caption: str | None = None) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, caption=caption)
-    table.add_column(first, no_wrap=True)
-    for col in ("reqs", "cached", "attempts", "failed", "tok in", "tok out", "cost", "p50", "p95"):
-        table.add_column(col, justify="right")
-    for name, group in groups.items():
-        table.add_row(*_group_row(name, group))
-    return table
+# Dropped first when the terminal is narrow (highest first); counts of attempts stay.
+_COLUMNS = (
+    Col("reqs", numeric=True),
+    Col("cached", numeric=True, drop=4),
+    Col("attempts", numeric=True),
+    Col("failed", numeric=True),
+    Col("tok in", numeric=True, drop=2),
+    Col("tok out", numeric=True, drop=1),
+    Col("cost", numeric=True),
+    Col("p50", numeric=True, drop=3),
+    Col("p95", numeric=True),
+)
 
 
-def render(data: dict[str, Any], console: Console) -> None:
-    """Totals, then one table per provider and per model."""
+def _table(
+    first: str, groups: dict[str, Any], *, width: int, wide: bool, caption: str | None = None
+) -> Table:
+    return make_table(
+        [Col(first, min_width=12), *_COLUMNS],
+        [_group_row(name, group) for name, group in groups.items()],
+        width=width,
+        caption=caption,
+        wide=wide,
+    )
+
+
+def render(data: dict[str, Any], console: Console, *, wide: bool = False) -> None:
+    """Totals, then one table per provider and per model (``wide``: every column)."""
     since = data["since"]
     when = (
         "all time"
@@ -89,25 +106,28 @@ def render(data: dict[str, Any], console: Console) -> None:
         f"{data.get('attempts', 0):,} vendor attempts, {data.get('failed_attempts', 0):,} "
         "of them failed), "
         f"{data['total_tokens']:,} tokens ({data['prompt_tokens']:,} in, "
-        f"{data['completion_tokens']:,} out), ${data['cost_usd']:.4f}, latency "
+        f"{data['completion_tokens']:,} out), ${data['cost_usd']:,.4f}, latency "
         f"mean {latency['mean']:.0f} ms / p50 {latency['p50']:.0f} ms / "
         f"p95 {latency['p95']:.0f} ms",
         highlight=False,
     )
-    console.print(_table("provider", data["by_provider"]))
+    width = console.width
+    print_table(console, _table("provider", data["by_provider"], width=width, wide=wide), wide=wide)
     caption = (
         "per provider and model: attempts (failed: failed attempts); "
         "p50/p95: attempt latency in ms; cost: estimated, in USD"
     )
-    console.print(_table("model", data["by_model"], caption))
+    by_model = _table("model", data["by_model"], width=width, wide=wide, caption=caption)
+    print_table(console, by_model, wide=wide)
 
 
 @click.command()
 @click.option(
     "--since", "since_text", metavar="WHEN", help="Only requests since: 1h, 24h, 7d, or ISO date."
 )
+@click.option("--wide", is_flag=True, help="Every column, even past the terminal's width.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def usage(since_text: str | None, as_json: bool) -> None:
+def usage(since_text: str | None, wide: bool, as_json: bool) -> None:
     """Tokens, cost and latency per provider and model, from the local usage ledger."""
     from graph_sitter.ai.usage import default_ledger_path, summary
 
@@ -121,4 +141,4 @@ def usage(since_text: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
-    render(data, Console())
+    render(data, Console(), wide=wide)

@@ -435,6 +435,8 @@ def parse_files(
             empty = FileIndex(language, 0)
             results[i] = ParsedFile(path, language, content, encoding, digest, empty, problem)
             misses.append((i, path, content, digest))
+        if progress is not None and done and done % 64 == 0 and cached is not None:
+            progress(done, total)  # a warm cache: the count moves while files are read
     if progress is not None:
         progress(done, total)
     miss_bytes = sum(len(m[2]) for m in misses)
