@@ -81,6 +81,9 @@ class AnthropicProvider(HTTPProvider):
     """
 
     provider_name: ClassVar[str] = "Anthropic"
+    supports_tools = True
+    supports_streaming = True
+    supports_shared_limits: ClassVar[bool] = True
     env_vars: ClassVar[tuple[str, ...]] = ("ANTHROPIC_API_KEY",)
     models_path = "/v1/models"
     model_prefixes = ("claude-",)

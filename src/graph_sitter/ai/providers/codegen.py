@@ -86,6 +86,7 @@ class CodegenProvider(AIProvider):
     """
 
     provider_name: ClassVar[str] = "Codegen"
+    supports_system_prompt = False  # prepended to the agent prompt
     env_vars: ClassVar[tuple[str, ...]] = (
         "CODEGEN_ORG_ID",
         "CODEGEN_TOKEN",

@@ -42,6 +42,7 @@ __all__ = [
     "get_provider_comparison",
     "get_provider_status",
     "get_recommended_provider",
+    "provider_class",
     "register_provider",
     "validate_provider_credentials",
 ]
@@ -217,6 +218,20 @@ def _spec(name: str) -> ProviderSpec:
             return spec
     known = ", ".join(s.name for s in _specs())
     raise ProviderConfigurationError(f"unknown AI provider {name!r}; known providers: {known}")
+
+
+def provider_class(name: str) -> type[AIProvider] | None:
+    """The :class:`AIProvider` subclass registered as ``name``, to read its capabilities.
+
+    ``None`` when ``name`` is unknown or registered as a factory rather than a class.
+    """
+    try:
+        target = _spec(name).load()
+    except ProviderConfigurationError:
+        return None
+    if isinstance(target, type) and issubclass(target, AIProvider):
+        return target
+    return None
 
 
 def _values(

@@ -50,6 +50,9 @@ class OpenAIProvider(HTTPProvider):
     """
 
     provider_name: ClassVar[str] = "OpenAI"
+    supports_tools = True
+    supports_streaming = True
+    supports_shared_limits: ClassVar[bool] = True
     env_vars: ClassVar[tuple[str, ...]] = (
         "OPENAI_API_KEY",
         "OPENAI_BASE_URL",
