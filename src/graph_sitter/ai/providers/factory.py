@@ -423,23 +423,34 @@ def _validate(
     if not _configured(spec, values):
         return False, "no credentials configured"
     key = (spec.name, _fingerprint(values))
-    now = time.monotonic()
+    if not force:
+        cached = _cached_validation(key)
+        if cached is not None:
+            return cached
+    # The check is a network call: made outside the registry lock, so a slow vendor never
+    # holds up another provider's creation or check. Concurrent checks of the same
+    # credentials may both run; the result recorded is the latest.
+    try:
+        provider = _probe(spec, {"env": env, "env_file": env_file, **kw})
+    except AIProviderError as exc:
+        return False, str(exc)
+    try:
+        valid = provider.validate_credentials(force=True)
+        error = provider.last_validation_error
+    finally:
+        provider.close()
+    if valid or error == "credentials rejected":
+        with _registry.lock:
+            _registry.validations[key] = (valid, error, time.monotonic())
+    return valid, error
+
+
+def _cached_validation(key: tuple[str, str]) -> tuple[bool, str | None] | None:
     with _registry.lock:
         cached = _registry.validations.get(key)
-        if not force and cached is not None and now - cached[2] < VALIDATION_TTL:
-            return cached[0], cached[1]
-        try:
-            provider = _probe(spec, {"env": env, "env_file": env_file, **kw})
-        except AIProviderError as exc:
-            return False, str(exc)
-        try:
-            valid = provider.validate_credentials(force=True)
-            error = provider.last_validation_error
-        finally:
-            provider.close()
-        if valid or error == "credentials rejected":
-            _registry.validations[key] = (valid, error, time.monotonic())
-        return valid, error
+    if cached is not None and time.monotonic() - cached[2] < VALIDATION_TTL:
+        return cached[0], cached[1]
+    return None
 
 
 @overload
