@@ -17,6 +17,7 @@ from graph_sitter.ai.cache import canonical_json, content_hash, request_key
 from graph_sitter.ai.request import (
     NOT_GIVEN,
     AIRequest,
+    CallOptions,
     NotGiven,
     build_request,
     effective_request,
@@ -106,25 +107,11 @@ def map_targets(
         session.options.item_retries if isinstance(item_retries, NotGiven) else item_retries
     )
     chosen = session.provider(provider)
+    call = CallOptions(
+        context, model, provider, temperature, max_tokens, cache, max_context_tokens, extra
+    )
     requests = [
-        for_provider(
-            build_request(
-                session,
-                "map",
-                prompt,
-                target,
-                context=context,
-                model=model,
-                provider=provider,
-                temperature=temperature,
-                max_tokens=max_tokens,
-                cache=cache,
-                max_context_tokens=max_context_tokens,
-                extra=extra,
-            ),
-            chosen,
-        )
-        for target in targets
+        for_provider(build_request(session, "map", prompt, t, call), chosen) for t in targets
     ]
     batch_items = [
         BatchItem(

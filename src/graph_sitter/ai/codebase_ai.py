@@ -28,6 +28,7 @@ from graph_sitter.ai.providers.base import AIProvider, AIResponse
 from graph_sitter.ai.request import (
     ANSWER_TOOL,
     NOT_GIVEN,
+    CallOptions,
     NotGiven,
     build_context,
     build_request,
@@ -130,20 +131,10 @@ def _ask(
     extra: dict[str, Any],
 ) -> tuple[AIResponse, str]:
     session = get_session(cb)
-    request = build_request(
-        session,
-        "ask",
-        prompt,
-        target,
-        context=context,
-        model=model,
-        provider=provider,
-        temperature=temperature,
-        max_tokens=max_tokens,
-        cache=cache,
-        max_context_tokens=max_context_tokens,
-        extra=extra,
+    call = CallOptions(
+        context, model, provider, temperature, max_tokens, cache, max_context_tokens, extra
     )
+    request = build_request(session, "ask", prompt, target, call)
     response, answer = send(session, for_provider(request, session.provider(provider)))
     session.remember(response)
     return response, answer
@@ -272,20 +263,10 @@ def edit(
     if not isinstance(target, Symbol):
         raise TypeError(f"ai_edit needs a symbol (function, method or class), got {target!r}")
     session = get_session(cb)
-    request = build_request(
-        session,
-        "edit",
-        prompt,
-        target,
-        context=context,
-        model=model,
-        provider=provider,
-        temperature=temperature,
-        max_tokens=max_tokens,
-        cache=cache,
-        max_context_tokens=max_context_tokens,
-        extra=extra,
+    call = CallOptions(
+        context, model, provider, temperature, max_tokens, cache, max_context_tokens, extra
     )
+    request = build_request(session, "edit", prompt, target, call)
     chosen = session.provider(provider)
     checked: dict[str, str] = {}
 

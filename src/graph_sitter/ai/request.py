@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from graph_sitter.ai import context as _context
+from graph_sitter.ai._sentinel import NOT_GIVEN, NotGiven
 from graph_sitter.ai.cache import content_hash
 from graph_sitter.ai.providers.base import AIProvider
 from graph_sitter.ai.providers.fallback import FallbackProvider
@@ -29,6 +30,7 @@ __all__ = [
     "FORCE_ANSWER",
     "NOT_GIVEN",
     "AIRequest",
+    "CallOptions",
     "NotGiven",
     "Operation",
     "build_context",
@@ -42,21 +44,6 @@ __all__ = [
 
 Operation = Literal["ask", "edit", "map"]
 
-
-class NotGiven:
-    """The type of :data:`NOT_GIVEN`: an argument left out, as opposed to ``None``."""
-
-    __slots__ = ()
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-#: An argument left out: the session's option applies (``None`` is a value of its own).
-NOT_GIVEN: Final = NotGiven()
 
 #: The tool every chat request is forced to call: its one argument is the answer.
 ANSWER_TOOL: dict[str, Any] = {
@@ -176,28 +163,42 @@ def build_context(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CallOptions:
+    """What a caller of ``ask``/``edit``/``map`` chose; a left-out value is the session's.
+
+    Attributes:
+        context: Explicit context (``None``: graph context for a symbol target).
+        model: The model (``None``: the session's, else each provider's default).
+        provider: A provider name (``None``: the session's, else by credentials).
+        temperature: Sampling temperature.
+        max_tokens: Cap on generated tokens (``None``: the provider's default).
+        cache: ``True``, ``"always"`` or ``False``.
+        max_context_tokens: Context budget (``None``: the session's).
+        extra: Vendor parameters passed through (part of the cache key).
+    """
+
+    context: Any = None
+    model: str | None = None
+    provider: str | None = None
+    temperature: float | NotGiven = NOT_GIVEN
+    max_tokens: int | NotGiven | None = NOT_GIVEN
+    cache: bool | str | NotGiven = NOT_GIVEN
+    max_context_tokens: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
 def build_request(
-    session: Session,
-    operation: Operation,
-    prompt: str,
-    target: Any,
-    *,
-    context: Any = None,
-    model: str | None = None,
-    provider: str | None = None,
-    temperature: float | NotGiven = NOT_GIVEN,
-    max_tokens: int | NotGiven | None = NOT_GIVEN,
-    cache: bool | str | NotGiven = NOT_GIVEN,
-    max_context_tokens: int | None = None,
-    extra: Mapping[str, Any] | None = None,
+    session: Session, operation: Operation, prompt: str, target: Any, call: CallOptions
 ) -> AIRequest:
-    """The request for one call; arguments left out take the session's options.
+    """The request for one call; options the caller left out take the session's.
 
     ``edit`` asks for a replacement of the symbol ``target`` (shown apart from the
     context); ``ask`` and ``map`` ask about ``target`` with its context.
     """
     options = session.options
-    ctx = build_context(session, target, context, max_context_tokens)
+    temperature, max_tokens, cache = call.temperature, call.max_tokens, call.cache
+    ctx = build_context(session, target, call.context, call.max_context_tokens)
     if operation == "edit":
         user = _template("edit.txt").substitute(
             context_section=_context_section(dataclasses.replace(ctx, target=None)),
@@ -219,14 +220,14 @@ def build_request(
         operation=operation,
         system=system,
         user=user,
-        provider_name=provider,
-        model=model or options.model,
+        provider_name=call.provider,
+        model=call.model or options.model,
         temperature=float(
             options.temperature if isinstance(temperature, NotGiven) else temperature
         ),
         max_tokens=options.max_tokens if isinstance(max_tokens, NotGiven) else max_tokens,
         tools=options.use_tools is not False,
-        extra=dict(extra or {}),
+        extra=dict(call.extra),
         target_hash=_target_hash(target),
         context=ctx,
         cache_mode=options.cache if isinstance(cache, NotGiven) else cache,
