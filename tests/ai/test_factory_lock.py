@@ -15,7 +15,7 @@ def test_a_slow_validation_does_not_block_creating_another_provider(
     openai_emu: OpenAIEmulator, anthropic_emu: AnthropicEmulator
 ) -> None:
     # OpenAI's credential check hangs (the server holds its answer); meanwhile Anthropic
-    # must be created and validated without waiting for it.
+    # must be created and its credentials checked without waiting for it.
     openai_emu.queue_fault(SlowFirstByte(delay=30.0), path="*/models")
     slow_env = {
         "OPENAI_API_KEY": API_KEY,
@@ -39,13 +39,15 @@ def test_a_slow_validation_does_not_block_creating_another_provider(
         def create() -> None:
             env = {"ANTHROPIC_API_KEY": API_KEY, "ANTHROPIC_BASE_URL": anthropic_emu.base_url}
             created.append(create_ai_provider("anthropic", env=env, env_file=None))
+            created.append(validate_provider_credentials("anthropic", env=env, env_file=None))
             done.set()
 
         threading.Thread(target=create, daemon=True).start()
         assert done.wait(timeout=10.0), "creating Anthropic waited for OpenAI's slow check"
         assert slow.is_alive()  # the other check really was still in flight
-        provider = created[0]
+        provider, valid = created
         assert isinstance(provider, AnthropicProvider)
+        assert valid is True
         provider.close()
     finally:
         openai_emu.stop()  # ends the held answer: the slow check fails and returns
