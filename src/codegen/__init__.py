@@ -18,6 +18,7 @@ from codegen._api import RateLimits
 from codegen.agent import Agent
 from codegen.events import ProgressCallback, StatusCallback, StatusChange, TaskProgress
 from codegen.exceptions import (
+    AgentTimeoutError,
     APIError,
     AuthenticationError,
     AuthorizationError,
@@ -43,6 +44,7 @@ __all__ = [
     "Agent",
     "AgentRun",
     "AgentTask",
+    "AgentTimeoutError",
     "Artifacts",
     "AuthenticationError",
     "AuthorizationError",

@@ -30,6 +30,7 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 from codegen.exceptions import (
+    AgentTimeoutError,
     APIError,
     AuthenticationError,
     CodegenError,
@@ -39,7 +40,6 @@ from codegen.exceptions import (
     PlanLimitError,
     RateLimitError,
     ServerError,
-    TimeoutError,
     ValidationError,
 )
 from graph_sitter.http import (
@@ -193,7 +193,7 @@ def error_from_response(response: Response) -> CodegenError:
 def error_from_transport(exc: TransportError) -> CodegenError:
     """Map a transport exception (no usable response) to the SDK's exception."""
     if isinstance(exc, RequestTimeout):
-        return TimeoutError(
+        return AgentTimeoutError(
             f"Codegen request timed out: {exc}", timeout_duration=exc.timeout_duration
         )
     if isinstance(exc, CircuitOpenError):

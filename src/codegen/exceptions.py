@@ -14,11 +14,13 @@
     ├── NetworkError                    no usable response (connection refused, reset, cut)
     │   └── RunCreationUnknownError     a create request may have reached the server and no run
     │                                   tagged with its client_request_id was found (yet)
-    ├── TimeoutError                    a deadline ran out: timeout_duration (and task_id,
+    ├── AgentTimeoutError               a deadline ran out: timeout_duration (and task_id,
     │                                   task_status when waiting for a run); builtins.TimeoutError
     └── TaskError                       the run ended in a failure status: task_id, task_status
 
-``AuthorizationError`` is another name of ``AuthenticationError`` (codegen 0.57's spelling).
+``AuthorizationError`` is another name of ``AuthenticationError`` (codegen 0.57's spelling), and
+``TimeoutError`` of ``AgentTimeoutError`` (the public spelling, fixed by the API; the class is
+named so as not to shadow the built-in it derives from).
 
 Messages say what happened and what to do next. They never contain the token: every message
 passes through :func:`graph_sitter.http.redact`.
@@ -33,6 +35,7 @@ from graph_sitter.http import redact, redact_data
 
 __all__ = [
     "APIError",
+    "AgentTimeoutError",
     "AuthenticationError",
     "AuthorizationError",
     "CodegenError",
@@ -183,7 +186,7 @@ class RunCreationUnknownError(NetworkError):
         self.client_request_id = client_request_id
 
 
-class TimeoutError(CodegenError, builtins.TimeoutError):  # the public name is fixed (API.md)
+class AgentTimeoutError(CodegenError, builtins.TimeoutError):
     """A deadline ran out (an HTTP call's, or ``wait_for_completion``'s).
 
     Attributes:
@@ -204,6 +207,11 @@ class TimeoutError(CodegenError, builtins.TimeoutError):  # the public name is f
         self.timeout_duration = timeout_duration
         self.task_id = task_id
         self.task_status = task_status
+
+
+#: The public name of :class:`AgentTimeoutError` (``from codegen.exceptions import
+#: TimeoutError``; the same class).
+TimeoutError = AgentTimeoutError
 
 
 class TaskError(CodegenError):

@@ -11,7 +11,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from codegen.events import ProgressCallback, StatusCallback, StatusChange, TaskProgress
-from codegen.exceptions import APIError, NetworkError, RateLimitError, TaskError, TimeoutError
+from codegen.exceptions import (
+    AgentTimeoutError,
+    APIError,
+    NetworkError,
+    RateLimitError,
+    TaskError,
+)
 from codegen.models import AgentRun, Artifacts, LogEntry, PullRequest, status_kind
 from graph_sitter.http import sleep as _sleep
 
@@ -310,7 +316,7 @@ class Task:
 
         Raises:
             TaskError: The run ended in a failure status (``task_id``, ``task_status``).
-            TimeoutError: The deadline passed first (``timeout_duration``).
+            AgentTimeoutError: The deadline passed first (``timeout_duration``).
             CodegenError: A non-transient error (authentication, not found...).
         """
         if not timeout > 0 or not poll_interval > 0:
@@ -329,7 +335,7 @@ class Task:
                 raise self._timeout(timeout)
             try:
                 self._refresh(remaining)
-            except (RateLimitError, NetworkError, TimeoutError, APIError) as exc:
+            except (RateLimitError, NetworkError, AgentTimeoutError, APIError) as exc:
                 if clock() >= deadline:
                     raise self._timeout(timeout) from exc
                 transient = not isinstance(exc, APIError) or isinstance(exc, RateLimitError)
@@ -375,7 +381,7 @@ class Task:
         if remaining > 0:
             try:
                 fresh = self._read_logs(logs_seen or 0, None, False, remaining)
-            except (APIError, NetworkError, TimeoutError) as exc:
+            except (APIError, NetworkError, AgentTimeoutError) as exc:
                 logger.info("codegen.logs_unavailable task_id=%s error=%s", self.id, exc)
             else:
                 new_logs = tuple(fresh)
@@ -387,8 +393,8 @@ class Task:
             logger.exception("codegen.progress_callback_failed task_id=%s", self.id)
         return logs_seen
 
-    def _timeout(self, timeout: float) -> TimeoutError:
-        return TimeoutError(
+    def _timeout(self, timeout: float) -> AgentTimeoutError:
+        return AgentTimeoutError(
             f"agent run {self.id} still {self.status} after {timeout:g}s "
             f"(see {self.web_url or 'the Codegen web app'}); it keeps running: the API has no "
             f"cancel endpoint",

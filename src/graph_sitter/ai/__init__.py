@@ -10,13 +10,18 @@ import importlib
 from types import ModuleType
 
 __all__ = [
+    "ai_map",
     "batch",
     "cache",
     "client",
     "codebase_ai",
     "context",
+    "edit_reply",
     "errors",
     "providers",
+    "request",
+    "send",
+    "session",
     "shared_state",
     "stats",
     "usage",

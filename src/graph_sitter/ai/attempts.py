@@ -3,7 +3,7 @@
 One logical request (``cb.ai(...)``) can take several attempts: HTTP retries inside one
 provider, then the next provider of a fallback chain. Providers describe each attempt with an
 :class:`AttemptRecord` and hand it to :func:`emit`; whoever wants them (the usage ledger in
-:mod:`graph_sitter.ai.codebase_ai`) opens :func:`record_attempts` around the call. Records go
+:mod:`graph_sitter.ai.send`) opens :func:`record_attempts` around the call. Records go
 to the innermost open recorder of the current context (thread or asyncio task; a worker
 thread started with ``asyncio.to_thread`` shares its caller's), and nowhere when none is open.
 """

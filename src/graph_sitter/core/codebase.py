@@ -13,6 +13,7 @@ from typing import Any
 import tree_sitter as ts
 
 from graph_sitter.core import _details, calls
+from graph_sitter.core._hooks import run_reset_hooks
 from graph_sitter.core._lookup import NameIndex, split_address
 from graph_sitter.core._records import (
     CLASS,
@@ -461,12 +462,9 @@ class Codebase:
         self._tx.created[rel] = content.encode("utf-8")
 
     def reset(self) -> None:
-        """Drop every pending edit and restart the AI session's request count."""
+        """Drop every pending edit and run the reset hooks (the AI session's request count)."""
         self._clear_edits()
-        if getattr(self, "_ai_session", None) is not None:
-            from graph_sitter.ai import codebase_ai
-
-            codebase_ai.reset(self)
+        run_reset_hooks(self)
 
     def _clear_edits(self) -> None:
         self._tx.clear()

@@ -404,7 +404,7 @@ class GraphTools:
         sym = self._symbol(args.symbol)
         ctx = self.codebase.ai_context(sym, max_context_tokens=args.max_tokens)
         # The same two sections `codebase.ai` puts in the user message before the task.
-        text = codebase_ai._context_section(ctx) + codebase_ai._target_section(ctx)
+        text = codebase_ai.context_text(ctx)
         result = m.GraphContextResult(
             symbol=_full_name(sym),
             text=text,

@@ -3,25 +3,52 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from graph_sitter.ai.errors import ProviderConfigurationError
-from graph_sitter.http import RetryPolicy, Timeout, Transport, redact, register_secret
-
-__all__ = ["ProviderSettings", "resolve_settings"]
-
-_TRANSPORT_OPTIONS = (
-    "breaker",
-    "budget",
-    "rate_limit",
-    "limits",
-    "http_transport",
-    "async_http_transport",
-    "max_response_bytes",
-    "async_backend",
-    "idempotency_header",
+from graph_sitter.http import (
+    CircuitBreaker,
+    RateLimit,
+    RateLimiter,
+    RetryBudget,
+    RetryPolicy,
+    Timeout,
+    Transport,
+    redact,
+    register_secret,
 )
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["ProviderSettings", "TransportOptions", "check_transport_options", "resolve_settings"]
+
+
+class TransportOptions(TypedDict, total=False):
+    """Options an HTTP provider hands to its :class:`~graph_sitter.http.Transport` as given
+    (one left out keeps the transport's default, which differs from ``None`` for ``budget``
+    and ``breaker``)."""
+
+    breaker: CircuitBreaker | None
+    budget: RetryBudget | None
+    rate_limit: RateLimit | RateLimiter | None
+    limits: httpx.Limits | None
+    http_transport: httpx.BaseTransport | None
+    async_http_transport: httpx.AsyncBaseTransport | None
+    async_backend: Literal["auto", "aiohttp", "httpx"]
+    idempotency_header: str | None
+    max_response_bytes: int | None
+
+
+def check_transport_options(
+    options: Mapping[str, Any], allowed: frozenset[str] = TransportOptions.__optional_keys__
+) -> None:
+    """Raise ``TypeError`` for a keyword not in ``allowed`` (:class:`TransportOptions`'s keys)."""
+    unknown = set(options) - allowed
+    if unknown:
+        raise TypeError(f"unexpected argument(s): {', '.join(sorted(unknown))}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +68,14 @@ class ProviderSettings:
         )
 
     def build_transport(
-        self, *, name: str, headers: dict[str, str], on_retry: tuple[Any, ...], kw: dict[str, Any]
+        self,
+        *,
+        name: str,
+        headers: dict[str, str],
+        on_retry: tuple[Any, ...],
+        options: TransportOptions,
     ) -> Transport:
-        """A transport for these settings; consumes the transport options found in ``kw``."""
-        options = {key: kw.pop(key) for key in _TRANSPORT_OPTIONS if key in kw}
+        """A transport for these settings and the options given."""
         retry = self.retry or RetryPolicy(max_attempts=self.max_retries + 1)
         return Transport(
             self.base_url,
@@ -66,22 +97,19 @@ def resolve_settings(
     timeout: float | None,
     max_retries: int | None,
     default_base_url: str,
-    kw: dict[str, Any],
+    env: Mapping[str, str] | None = None,
+    env_file: str | None = ".env",
+    retry: RetryPolicy | None = None,
     default_timeout: float = 600.0,
     default_max_retries: int = 2,
 ) -> ProviderSettings:
     """Merge arguments over ``{VENDOR}_*`` variables (from ``kw["env"]`` or the environment).
-
-    Consumes ``env``, ``env_file`` and ``retry`` from ``kw``.
 
     Raises:
         ProviderConfigurationError: An argument or variable is invalid (names it).
     """
     from graph_sitter.configs.models.secrets import ConfigurationError, Secrets
 
-    env = kw.pop("env", None)
-    env_file = kw.pop("env_file", ".env")
-    retry = kw.pop("retry", None)
     if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
         raise ProviderConfigurationError(
             f"timeout must be a positive number of seconds, got {timeout!r}"

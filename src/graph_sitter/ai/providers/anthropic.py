@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Unpack
 
 from graph_sitter.ai.errors import (
     AIProviderError,
@@ -24,9 +24,13 @@ from graph_sitter.ai.providers._http import (
     StreamState,
     estimate_tokens,
 )
-from graph_sitter.ai.providers._settings import resolve_settings
+from graph_sitter.ai.providers._settings import (
+    TransportOptions,
+    check_transport_options,
+    resolve_settings,
+)
 from graph_sitter.ai.providers.openai import MODEL_PREFIXES as OPENAI_MODEL_PREFIXES
-from graph_sitter.http import ServerSentEvent, redact
+from graph_sitter.http import RetryPolicy, ServerSentEvent, redact
 
 __all__ = ["DEFAULT_ANTHROPIC_BASE_URL", "AnthropicProvider"]
 
@@ -77,10 +81,16 @@ class AnthropicProvider(HTTPProvider):
             add ``/v1``, as in Anthropic's SDK).
         timeout: Seconds per call; default ``ANTHROPIC_TIMEOUT``, else 600.
         max_retries: Retries per call; default ``ANTHROPIC_MAX_RETRIES``, else 2.
-        **kw: As for :class:`~graph_sitter.ai.providers.OpenAIProvider`.
+        default_model: Default ``claude-3-5-haiku-latest``.
+        default_max_tokens: ``max_tokens`` sent when a call gives none (Anthropic requires it).
+        validation_ttl, env, env_file, retry, **transport_options: As for
+            :class:`~graph_sitter.ai.providers.OpenAIProvider`.
     """
 
     provider_name: ClassVar[str] = "Anthropic"
+    supports_tools = True
+    supports_streaming = True
+    supports_shared_limits: ClassVar[bool] = True
     env_vars: ClassVar[tuple[str, ...]] = ("ANTHROPIC_API_KEY",)
     models_path = "/v1/models"
     model_prefixes = ("claude-",)
@@ -92,7 +102,14 @@ class AnthropicProvider(HTTPProvider):
         base_url: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
-        **kw: Any,
+        *,
+        default_model: str | None = None,
+        default_max_tokens: int = 4096,
+        validation_ttl: float = 300.0,
+        env: Mapping[str, str] | None = None,
+        env_file: str | None = ".env",
+        retry: RetryPolicy | None = None,
+        **transport_options: Unpack[TransportOptions],
     ) -> None:
         settings = resolve_settings(
             "anthropic",
@@ -101,8 +118,11 @@ class AnthropicProvider(HTTPProvider):
             timeout=timeout,
             max_retries=max_retries,
             default_base_url=DEFAULT_ANTHROPIC_BASE_URL,
-            kw=kw,
+            env=env,
+            env_file=env_file,
+            retry=retry,
         )
+        check_transport_options(transport_options)
         self._settings = settings
         headers = {
             "accept": "application/json",
@@ -112,17 +132,17 @@ class AnthropicProvider(HTTPProvider):
         if settings.api_key:
             headers["x-api-key"] = settings.api_key
         transport = settings.build_transport(
-            name=self.provider_name, headers=headers, on_retry=(self._on_retry,), kw=kw
+            name=self.provider_name,
+            headers=headers,
+            on_retry=(self._on_retry,),
+            options=transport_options,
         )
         super().__init__(
             transport,
-            default_model=kw.pop("default_model", None) or "claude-3-5-haiku-latest",
-            validation_ttl=float(kw.pop("validation_ttl", 300.0)),
+            default_model=default_model or "claude-3-5-haiku-latest",
+            validation_ttl=float(validation_ttl),
         )
-        self.default_max_tokens = int(kw.pop("default_max_tokens", 4096))
-        if kw:
-            transport.close()
-            raise TypeError(f"unexpected argument(s): {', '.join(sorted(kw))}")
+        self.default_max_tokens = int(default_max_tokens)
 
     @property
     def base_url(self) -> str:

@@ -69,6 +69,19 @@ class AIProvider(abc.ABC):
     #: Environment variables the provider reads (for messages and credential detection).
     env_vars: ClassVar[tuple[str, ...]] = ()
 
+    # -- capabilities (declared by each provider class) ----------------------------------
+    #: Sends tool definitions and ``tool_choice`` to the model (``cb.ai`` forces an
+    #: ``answer`` tool when true, else asks for plain text).
+    supports_tools: bool = False
+    #: :meth:`stream_response` yields text as it is generated (else one final chunk).
+    supports_streaming: bool = False
+    #: The system prompt travels as a separate instruction (else it is folded into the
+    #: prompt).
+    supports_system_prompt: bool = True
+    #: The constructor takes ``rate_limit`` and ``breaker`` for its HTTP transport, so a
+    #: session can share client-side limits and breakers (in Redis) between processes.
+    supports_shared_limits: ClassVar[bool] = False
+
     def __init__(self, *, validation_ttl: float = 300.0) -> None:
         self.validation_ttl = validation_ttl
         self._stats = ProviderStats(self.provider_name)

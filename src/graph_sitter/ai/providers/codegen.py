@@ -13,11 +13,12 @@ import logging
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, TypedDict, Unpack
 
-from codegen import Agent
+from codegen import Agent, RateLimits
 from codegen import exceptions as cg
 from codegen.exceptions import CodegenError, TaskError
+from graph_sitter.ai._sentinel import NOT_GIVEN, NotGiven
 from graph_sitter.ai.attempts import AttemptRecord, emit
 from graph_sitter.ai.errors import (
     AIProviderError,
@@ -29,8 +30,10 @@ from graph_sitter.ai.errors import (
     ProviderTimeoutError,
     ProviderUnavailableError,
 )
+from graph_sitter.ai.providers._settings import check_transport_options
 from graph_sitter.ai.providers.base import AIProvider, AIResponse
 from graph_sitter.ai.stats import CallRecord
+from graph_sitter.http import CircuitBreaker, RateLimit, RateLimiter, RetryBudget, RetryPolicy
 
 __all__ = ["DEFAULT_CODEGEN_MODEL", "AgentRunFailedError", "CodegenProvider"]
 
@@ -38,17 +41,19 @@ logger = logging.getLogger("graph_sitter.ai")
 
 #: The model name reported when the organisation's default agent model is used.
 DEFAULT_CODEGEN_MODEL = "codegen-agent"
-#: Transport options other providers take; meaningless for Codegen and ignored here.
-_IGNORED_OPTIONS = (
-    "async_backend",
-    "async_http_transport",
-    "breaker",
-    "budget",
-    "idempotency_header",
-    "limits",
-    "rate_limit",
-)
-_AGENT_OPTIONS = ("http_transport", "rate_limits", "retry", "webhook_url", "webhook_secret")
+
+
+class _IgnoredOptions(TypedDict, total=False):
+    """Transport options the HTTP providers take; meaningless for Codegen and ignored."""
+
+    async_backend: Literal["auto", "aiohttp", "httpx"]
+    async_http_transport: Any
+    breaker: CircuitBreaker | None
+    budget: RetryBudget | None
+    idempotency_header: str | None
+    limits: Any
+    max_response_bytes: int | None
+    rate_limit: RateLimit | RateLimiter | None
 
 
 class AgentRunFailedError(AIProviderError):
@@ -75,10 +80,14 @@ class CodegenProvider(AIProvider):
         timeout: Seconds ``generate_response`` waits for a run; default ``CODEGEN_TIMEOUT``,
             else 300.
         max_retries: Retries per HTTP call; default ``CODEGEN_MAX_RETRIES``, else 2.
-        **kw: ``poll_interval`` (s, default 10), ``request_timeout`` (s per HTTP call,
-            default 60), ``default_model``, ``validation_ttl``, ``env``, ``env_file``, and for
-            the agent ``http_transport``, ``rate_limits``, ``retry``, ``webhook_url``,
-            ``webhook_secret``.
+        poll_interval: Seconds between status polls.
+        request_timeout: Seconds per HTTP call.
+        default_model: The model reported when none is given.
+        validation_ttl: Seconds a credential check result stays cached.
+        env: A mapping read instead of the environment; ``env_file`` a dotenv file.
+        http_transport, rate_limits, retry, webhook_url, webhook_secret: For the
+            :class:`codegen.Agent` (``rate_limits`` left out: the SDK's defaults).
+        **ignored: Other providers' transport options, accepted and ignored.
 
     Raises:
         ProviderConfigurationError: A setting is malformed (missing credentials are not an
@@ -86,6 +95,7 @@ class CodegenProvider(AIProvider):
     """
 
     provider_name: ClassVar[str] = "Codegen"
+    supports_system_prompt = False  # prepended to the agent prompt
     env_vars: ClassVar[tuple[str, ...]] = (
         "CODEGEN_ORG_ID",
         "CODEGEN_TOKEN",
@@ -101,12 +111,26 @@ class CodegenProvider(AIProvider):
         base_url: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
-        **kw: Any,
+        *,
+        poll_interval: float = 10.0,
+        request_timeout: float = 60.0,
+        default_model: str | None = None,
+        validation_ttl: float = 300.0,
+        env: Mapping[str, str] | None = None,
+        env_file: str | None = ".env",
+        http_transport: Any = None,
+        rate_limits: RateLimits | NotGiven | None = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        **ignored: Unpack[_IgnoredOptions],
     ) -> None:
         from graph_sitter.configs.models.secrets import ConfigurationError, Secrets
 
+        # Other providers' transport options mean nothing here (the SDK owns its calls).
+        check_transport_options(ignored, _IgnoredOptions.__optional_keys__)
         try:
-            secrets = Secrets.load(env=kw.pop("env", None), env_file=kw.pop("env_file", ".env"))
+            secrets = Secrets.load(env=env, env_file=env_file)
         except ConfigurationError as exc:
             raise ProviderConfigurationError(str(exc), provider=self.provider_name) from None
         if timeout is not None and not timeout > 0:
@@ -115,16 +139,9 @@ class CodegenProvider(AIProvider):
                 provider=self.provider_name,
             )
         self.timeout = float(timeout or secrets.codegen_timeout or 300.0)
-        self.poll_interval = float(kw.pop("poll_interval", 10.0))
-        request_timeout = float(kw.pop("request_timeout", 60.0))
-        self.default_model = str(kw.pop("default_model", None) or DEFAULT_CODEGEN_MODEL)
-        validation_ttl = float(kw.pop("validation_ttl", 300.0))
-        agent_options = {key: kw.pop(key) for key in _AGENT_OPTIONS if key in kw}
-        for key in _IGNORED_OPTIONS:
-            kw.pop(key, None)
-        if kw:
-            raise TypeError(f"unexpected argument(s): {', '.join(sorted(kw))}")
-        super().__init__(validation_ttl=validation_ttl)
+        self.poll_interval = float(poll_interval)
+        self.default_model = str(default_model or DEFAULT_CODEGEN_MODEL)
+        super().__init__(validation_ttl=float(validation_ttl))
         resolved_org = org_id if org_id is not None else secrets.codegen_org_id
         if org_id is None and resolved_org and not str(resolved_org).strip().isdigit():
             raise ProviderConfigurationError(
@@ -141,11 +158,15 @@ class CodegenProvider(AIProvider):
                     token=resolved_token,
                     org_id=resolved_org,
                     base_url=base_url or secrets.codegen_base_url,
-                    timeout=request_timeout,
+                    timeout=float(request_timeout),
                     max_retries=retries if retries is not None else 2,
                     env={},
                     env_file=None,
-                    **agent_options,
+                    http_transport=http_transport,
+                    retry=retry,
+                    webhook_url=webhook_url,
+                    webhook_secret=webhook_secret,
+                    **({} if isinstance(rate_limits, NotGiven) else {"rate_limits": rate_limits}),
                 )
             except CodegenError as exc:
                 raise ProviderConfigurationError(str(exc), provider=self.provider_name) from None

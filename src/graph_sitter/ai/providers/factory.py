@@ -42,6 +42,7 @@ __all__ = [
     "get_provider_comparison",
     "get_provider_status",
     "get_recommended_provider",
+    "provider_class",
     "register_provider",
     "validate_provider_credentials",
 ]
@@ -129,6 +130,7 @@ class _Registry:
         default_factory=weakref.WeakValueDictionary
     )
     validations: dict[tuple[str, str], tuple[bool, str | None, float]] = field(default_factory=dict)
+    checking: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
 
 
 _registry = _Registry(specs={spec.name: spec for spec in _BUILTINS})
@@ -217,6 +219,20 @@ def _spec(name: str) -> ProviderSpec:
             return spec
     known = ", ".join(s.name for s in _specs())
     raise ProviderConfigurationError(f"unknown AI provider {name!r}; known providers: {known}")
+
+
+def provider_class(name: str) -> type[AIProvider] | None:
+    """The :class:`AIProvider` subclass registered as ``name``, to read its capabilities.
+
+    ``None`` when ``name`` is unknown or registered as a factory rather than a class.
+    """
+    try:
+        target = _spec(name).load()
+    except ProviderConfigurationError:
+        return None
+    if isinstance(target, type) and issubclass(target, AIProvider):
+        return target
+    return None
 
 
 def _values(
@@ -313,6 +329,8 @@ def create_ai_provider(
     prefer_codegen: bool = True,
     fallback_enabled: bool = True,
     validate_on_creation: bool = True,
+    *,
+    provider_kwargs: Mapping[str, Mapping[str, Any]] | None = None,
     **kwargs: Any,
 ) -> AIProvider:
     """Build the provider to use.
@@ -324,9 +342,11 @@ def create_ai_provider(
         fallback_enabled: With several candidates, return a :class:`FallbackProvider`.
         validate_on_creation: Check credentials now (a cheap cached call); providers whose
             credentials are rejected are dropped (or, when named, raise).
+        provider_kwargs: For automatic selection, arguments of one provider only
+            (``{"openai": {...}}``); a named provider takes its arguments directly.
         **kwargs: For a named provider, its constructor arguments. For automatic
             selection, arguments given to every provider (``env``, ``env_file``, ``retry``,
-            ``async_backend``...) plus ``provider_kwargs={"openai": {...}}``.
+            ``async_backend``...).
 
     Raises:
         ProviderConfigurationError: No credentials (the message names the variables).
@@ -335,6 +355,11 @@ def create_ai_provider(
     env = kwargs.get("env")
     env_file = kwargs.get("env_file", ".env")
     if provider_name is not None:
+        if provider_kwargs is not None:
+            raise TypeError(
+                "provider_kwargs is for automatic selection; give a named provider's "
+                "arguments directly"
+            )
         spec = _spec(provider_name)
         explicit = any(kwargs.get(k) for k in ("api_key", "token", "base_url"))
         if not explicit and not _configured(spec, _values(spec, env, env_file)):
@@ -360,7 +385,7 @@ def create_ai_provider(
             )
         return provider
 
-    per_provider: Mapping[str, Mapping[str, Any]] = kwargs.pop("provider_kwargs", {}) or {}
+    per_provider: Mapping[str, Mapping[str, Any]] = provider_kwargs or {}
     chosen: list[AIProvider] = []
     candidates = get_available_providers(env, env_file, prefer_codegen)
     logger.debug(
@@ -408,11 +433,20 @@ def _validate(
     if not _configured(spec, values):
         return False, "no credentials configured"
     key = (spec.name, _fingerprint(values))
-    now = time.monotonic()
+    if not force:
+        cached = _cached_validation(key)
+        if cached is not None:
+            return cached
+    # The check is a network call: it runs under its credential set's own lock, never the
+    # registry's, so a slow vendor holds up no other provider. Callers of the same set
+    # wait for one check and share its result (checked again once the lock is theirs).
     with _registry.lock:
-        cached = _registry.validations.get(key)
-        if not force and cached is not None and now - cached[2] < VALIDATION_TTL:
-            return cached[0], cached[1]
+        key_lock = _registry.checking.setdefault(key, threading.Lock())
+    with key_lock:
+        if not force:
+            cached = _cached_validation(key)
+            if cached is not None:
+                return cached
         try:
             provider = _probe(spec, {"env": env, "env_file": env_file, **kw})
         except AIProviderError as exc:
@@ -423,8 +457,17 @@ def _validate(
         finally:
             provider.close()
         if valid or error == "credentials rejected":
-            _registry.validations[key] = (valid, error, time.monotonic())
+            with _registry.lock:
+                _registry.validations[key] = (valid, error, time.monotonic())
         return valid, error
+
+
+def _cached_validation(key: tuple[str, str]) -> tuple[bool, str | None] | None:
+    with _registry.lock:
+        cached = _registry.validations.get(key)
+    if cached is not None and time.monotonic() - cached[2] < VALIDATION_TTL:
+        return cached[0], cached[1]
+    return None
 
 
 @overload
@@ -434,6 +477,7 @@ def validate_provider_credentials(
     env: Mapping[str, str] | None = ...,
     *,
     name: None = ...,
+    env_file: str | None = ...,
     **kwargs: Any,
 ) -> bool: ...
 @overload
@@ -443,6 +487,7 @@ def validate_provider_credentials(
     env: Mapping[str, str] | None = ...,
     *,
     name: str,
+    env_file: str | None = ...,
     **kwargs: Any,
 ) -> bool: ...
 @overload
@@ -452,6 +497,7 @@ def validate_provider_credentials(
     env: Mapping[str, str] | None = ...,
     *,
     name: None = ...,
+    env_file: str | None = ...,
     **kwargs: Any,
 ) -> dict[str, bool]: ...
 def validate_provider_credentials(
@@ -460,6 +506,7 @@ def validate_provider_credentials(
     env: Mapping[str, str] | None = None,
     *,
     name: str | None = None,
+    env_file: str | None = ".env",
     **kwargs: Any,
 ) -> bool | dict[str, bool]:
     """Check credentials with each vendor's cheapest call (list models); cached 300 s.
@@ -474,7 +521,8 @@ def validate_provider_credentials(
         force: Ignore cached results.
         env: A mapping used instead of ``os.environ``.
         name: Another spelling of ``provider_name`` (give one of them).
-        **kwargs: Passed to the provider constructors (``env_file``, ``http_transport``...).
+        env_file: A dotenv file read for missing variables (``None`` to skip).
+        **kwargs: Passed to the provider constructors (``http_transport``...).
 
     Raises:
         TypeError: ``name`` and ``provider_name`` name different providers.
@@ -483,7 +531,6 @@ def validate_provider_credentials(
         if provider_name is not None and provider_name != name:
             raise TypeError("give provider_name or name, not both")
         provider_name = name
-    env_file = kwargs.pop("env_file", ".env")
     if provider_name is not None:
         return _validate(_spec(provider_name), env, env_file, force, **kwargs)[0]
     return {

@@ -68,6 +68,9 @@ class FallbackProvider(AIProvider):
         super().__init__()
         self.providers = tuple(providers)
         self.absorb = absorb
+        # The chain can do what every member can do (it streams as one final chunk).
+        self.supports_tools = all(p.supports_tools for p in self.providers)
+        self.supports_system_prompt = all(p.supports_system_prompt for p in self.providers)
 
     @property
     def has_credentials(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Unpack
 
 from graph_sitter.ai.errors import (
     AIProviderError,
@@ -23,8 +23,12 @@ from graph_sitter.ai.providers._http import (
     StreamState,
     estimate_tokens,
 )
-from graph_sitter.ai.providers._settings import resolve_settings
-from graph_sitter.http import ServerSentEvent, redact
+from graph_sitter.ai.providers._settings import (
+    TransportOptions,
+    check_transport_options,
+    resolve_settings,
+)
+from graph_sitter.http import RetryPolicy, ServerSentEvent, redact
 
 __all__ = ["DEFAULT_OPENAI_BASE_URL", "MODEL_PREFIXES", "OpenAIProvider"]
 
@@ -42,14 +46,22 @@ class OpenAIProvider(HTTPProvider):
         base_url: Default ``OPENAI_BASE_URL``, else ``https://api.openai.com/v1``.
         timeout: Seconds per call; default ``OPENAI_TIMEOUT``, else 600.
         max_retries: Retries per call; default ``OPENAI_MAX_RETRIES``, else 2.
-        **kw: ``default_model``, ``organization``, ``env`` (a mapping used instead of the
-            environment), ``env_file``, ``retry`` (:class:`~graph_sitter.http.RetryPolicy`),
-            ``rate_limit`` (:class:`~graph_sitter.http.RateLimit`), ``breaker``,
-            ``budget``, ``http_transport``/``async_http_transport`` (for tests),
-            ``async_backend``, ``validation_ttl``.
+        organization: Sent as ``OpenAI-Organization``.
+        default_model: Default ``gpt-4o-mini``.
+        validation_ttl: Seconds a credential check result stays cached.
+        env: A mapping read instead of the environment.
+        env_file: A dotenv file read for missing variables (``None`` to skip).
+        retry: A :class:`~graph_sitter.http.RetryPolicy` replacing ``max_retries``.
+        **transport_options: Passed to the transport as given (see
+            :class:`~graph_sitter.ai.providers._settings.TransportOptions`):
+            ``rate_limit``, ``breaker``, ``budget``, ``limits``, ``http_transport``/
+            ``async_http_transport`` (for tests), ``async_backend``, ``idempotency_header``.
     """
 
     provider_name: ClassVar[str] = "OpenAI"
+    supports_tools = True
+    supports_streaming = True
+    supports_shared_limits: ClassVar[bool] = True
     env_vars: ClassVar[tuple[str, ...]] = (
         "OPENAI_API_KEY",
         "OPENAI_BASE_URL",
@@ -66,7 +78,14 @@ class OpenAIProvider(HTTPProvider):
         base_url: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
-        **kw: Any,
+        *,
+        organization: str | None = None,
+        default_model: str | None = None,
+        validation_ttl: float = 300.0,
+        env: Mapping[str, str] | None = None,
+        env_file: str | None = ".env",
+        retry: RetryPolicy | None = None,
+        **transport_options: Unpack[TransportOptions],
     ) -> None:
         settings = resolve_settings(
             "openai",
@@ -75,26 +94,28 @@ class OpenAIProvider(HTTPProvider):
             timeout=timeout,
             max_retries=max_retries,
             default_base_url=DEFAULT_OPENAI_BASE_URL,
-            kw=kw,
+            env=env,
+            env_file=env_file,
+            retry=retry,
         )
+        check_transport_options(transport_options)
         self._settings = settings
         headers = {"accept": "application/json", "user-agent": "graph-sitter"}
         if settings.api_key:
             headers["authorization"] = f"Bearer {settings.api_key}"
-        organization = kw.pop("organization", None)
         if organization:
             headers["openai-organization"] = str(organization)
         transport = settings.build_transport(
-            name=self.provider_name, headers=headers, on_retry=(self._on_retry,), kw=kw
+            name=self.provider_name,
+            headers=headers,
+            on_retry=(self._on_retry,),
+            options=transport_options,
         )
         super().__init__(
             transport,
-            default_model=kw.pop("default_model", None) or "gpt-4o-mini",
-            validation_ttl=float(kw.pop("validation_ttl", 300.0)),
+            default_model=default_model or "gpt-4o-mini",
+            validation_ttl=float(validation_ttl),
         )
-        if kw:
-            transport.close()
-            raise TypeError(f"unexpected argument(s): {', '.join(sorted(kw))}")
 
     @property
     def base_url(self) -> str:
