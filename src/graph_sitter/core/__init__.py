@@ -8,6 +8,7 @@ from graph_sitter.core.errors import (
     CodebaseLoadError,
     FileNotFoundInCodebaseError,
     PathOutsideCodebaseError,
+    StaleSymbolError,
     SymbolNotFoundError,
     UnsupportedLanguageError,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Parameter",
     "PathOutsideCodebaseError",
     "SourceFile",
+    "StaleSymbolError",
     "Symbol",
     "SymbolNotFoundError",
     "TypeAlias",

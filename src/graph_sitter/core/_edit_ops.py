@@ -59,6 +59,21 @@ def _is_blank_line(content: bytes, start: int) -> bool:
     return not content[start : line_end(content, start)].strip()
 
 
+def qualified(cb: Codebase, f: int, d: int) -> str:
+    defs = cb._graph.files[f].index.defs
+    parts = [defs[d].name]
+    parent = defs[d].parent
+    while parent >= 0:
+        parts.append(defs[parent].name)
+        parent = defs[parent].parent
+    return ".".join(reversed(parts))
+
+
+def _gone(cb: Codebase, f: int, d: int) -> None:
+    """Handles to definition `d` of file `f` raise StaleSymbolError after the commit."""
+    cb._tx.follow[(cb._graph.files[f].path, qualified(cb, f, d))] = None
+
+
 # ----------------------------------------------------------------------------- symbol edits
 def edit(cb: Codebase, sym: Symbol, new_source: str, extended: bool) -> None:
     rec = sym._rec
@@ -129,6 +144,7 @@ def remove(cb: Codebase, sym: Symbol) -> None:
     content = sym._content
     start, end = _removal_range(content, rec.ext_start, rec.end)
     cb._queue(sym.filepath, Edit(start, end, b"", "removal"))
+    _gone(cb, sym._f, sym._d)
     _remove_unused_imports(cb, sym, rec.ext_start, rec.end)
 
 
@@ -159,7 +175,13 @@ def remove_bindings(cb: Codebase, f: int, drop: list[int]) -> None:
     by_statement: dict[int, list[int]] = {}
     for d in drop:
         by_statement.setdefault(defs[d].start, []).append(d)
+        _gone(cb, f, d)
     for stmt_start, dropped in by_statement.items():
+        earlier = cb._tx.dropped.setdefault((pf.path, stmt_start), set())
+        if set(dropped) <= earlier:
+            continue  # already queued
+        earlier.update(dropped)
+        dropped = sorted(earlier)
         siblings = [i for i, r in enumerate(defs) if r.kind == IMPORT and r.start == stmt_start]
         rec = defs[dropped[0]]
         if set(siblings) <= set(dropped):
@@ -288,21 +310,59 @@ def add_decorator(cb: Codebase, sym: Symbol, src: str) -> bool:
 
 
 # ----------------------------------------------------------------------------- imports
-def module_spec(cb: Codebase, importer: int, target_file: int) -> str:
-    """How `importer` names the module of `target_file` in an import statement."""
+_TS_EXT = re.compile(r"\.(d\.ts|tsx?|jsx?|mjs|cjs|mts|cts)$")
+_RUNTIME_EXT = {"ts": ".js", "tsx": ".js", "js": ".js", "jsx": ".js", "mts": ".mjs"}
+_RUNTIME_EXT.update({"mjs": ".mjs", "cts": ".cjs", "cjs": ".cjs", "d.ts": ".js"})
+
+
+def module_spec(cb: Codebase, importer: int, target_file: int, like: str | None = None) -> str:
+    """How `importer` names the module of `target_file` in an import statement.
+
+    TypeScript/JavaScript specifiers follow the importer's style: `like` (the specifier being
+    rewritten) or else the file's other relative imports decide whether to write an
+    extension (`./a.js` for `a.ts` in ESM programs, or the real one with
+    `allowImportingTsExtensions`) and whether to keep `/index`.
+    """
     graph = cb._graph
     pf = graph.files[target_file]
     if pf.language == "python":
+        from graph_sitter.core._move import python_spec
+
         name = graph.module_of.get(target_file)
-        if not name:
-            raise EditError(f"{pf.path} has no importable module name.")
-        return name
+        if not name and not (like or "").startswith("."):
+            like = "."
+        return python_spec(cb, importer, target_file, like)
     here = posixpath.dirname(graph.files[importer].path)
-    stem = re.sub(r"\.(d\.ts|tsx?|jsx?|mjs|cjs|mts|cts)$", "", pf.path)
-    if stem.endswith("/index"):
+    style = like if like is not None and like.startswith(".") else _ts_style(cb, importer)
+    match = _TS_EXT.search(pf.path)
+    stem = pf.path[: match.start()] if match else pf.path
+    ext = ""
+    style_match = _TS_EXT.search(style or "")
+    if style_match is not None:
+        real = match.group(1) if match else ""
+        if style_match.group(1) in ("ts", "tsx", "mts", "cts"):
+            ext = "." + real  # allowImportingTsExtensions: the file's own extension
+        else:
+            ext = _RUNTIME_EXT.get(real, "." + real if real else "")
+    keep_index = style is not None and re.search(r"/index(\.\w+)?$", style) is not None
+    if stem.endswith("/index") and not ext and not keep_index:
         stem = stem[: -len("/index")]
     rel = posixpath.relpath(stem, here or ".")
-    return rel if rel.startswith("../") else "./" + rel
+    rel = rel if rel.startswith("../") else "./" + rel
+    return rel + ext
+
+
+def _ts_style(cb: Codebase, f: int) -> str | None:
+    """A relative specifier of file `f`'s imports, or None; `.mjs`/`.mts` files use `.js`."""
+    pf = cb._graph.files[f]
+    for rec in pf.index.defs:
+        if rec.kind == IMPORT and (rec.module or "").startswith("."):
+            return str(rec.module)
+    for match in re.finditer(rb"""(?:from|require\(|import\()\s*['"](\.[^'"]*)['"]""", pf.content):
+        return match.group(1).decode("utf-8", "replace")
+    if pf.path.endswith((".mjs", ".mts")):
+        return "./x.js"
+    return None
 
 
 def render_import(
@@ -327,10 +387,26 @@ def render_import(
     return f"{kw} {{ {item} }} from {spec};"
 
 
-def _quote_style(content: bytes) -> str:
-    """The quote the file's imports use (`'` or `"`), double quotes when it has none."""
+def _quote_style(content: bytes) -> str | None:
+    """The quote the file's imports use (`'` or `"`), None when it has none."""
     match = re.search(rb"""\bfrom\s+(['"])""", content)
-    return match.group(1).decode() if match else '"'
+    return match.group(1).decode() if match else None
+
+
+def _codebase_quote(cb: Codebase, language: str) -> str:
+    """The quote most of the first files of `language` with imports use; `"` by default."""
+    votes = {"'": 0, '"': 0}
+    seen = 0
+    for pf in cb._graph.files:
+        if pf.language != language:
+            continue
+        quote = _quote_style(pf.content)
+        if quote is not None:
+            votes[quote] += 1
+            seen += 1
+            if seen >= 25:
+                break
+    return "'" if votes["'"] > votes['"'] else '"'
 
 
 def add_import(
@@ -349,7 +425,9 @@ def add_import(
     f = file._f
     pf = cb._graph.files[f]
     language = pf.language
-    quote = _quote_style(pf.content) if language != "python" else '"'
+    quote = '"'
+    if language != "python":
+        quote = _quote_style(pf.content) or _codebase_quote(cb, language)
     line: str
     if isinstance(spec, Symbol):
         if spec._f == f:
@@ -383,7 +461,34 @@ def add_import(
     at, prefix = _import_position(cb, f, line.startswith("from __future__"))
     nl = newline_of(pf.content)
     cb._queue(pf.path, Edit(at, at, prefix + encode(line, nl) + nl, "import"))
+    content = pf.content
+    follows = content[at : line_end(content, at)]
+    has_imports = any(r.kind == IMPORT and r.parent == -1 for r in pf.index.defs)
+    if not has_imports or _NO_GAP_NEEDED.match(follows):
+        # A new import block, or the file keeps a blank line after its imports: so will we.
+        cb._tx.imports.setdefault(pf.path, []).append(encode(line, nl) + nl)
     return True
+
+
+_NO_GAP_NEEDED = re.compile(rb"\s*(import\b|from\b|#|//|/\*|\*|$)")
+
+
+def separate_imports(content: bytes, added: list[bytes]) -> bytes:
+    """`content` with a blank line after the last import line we added, when code follows
+    it directly (the file had no blank line there)."""
+    last = -1
+    for line in added:
+        at = 0 if content.startswith(line) else content.find(b"\n" + line)
+        if at > 0:
+            at += 1
+        if at >= 0:
+            last = max(last, at + len(line))
+    if last < 0 or last >= len(content):
+        return content
+    nxt = content[last : line_end(content, last)]
+    if _NO_GAP_NEEDED.match(nxt) or (nxt.startswith(b"export") and b" from " in nxt):
+        return content
+    return content[:last] + newline_of(content) + content[last:]
 
 
 def _import_position(cb: Codebase, f: int, future: bool) -> tuple[int, bytes]:
@@ -447,6 +552,8 @@ def rename(cb: Codebase, sym: Symbol, new_name: str) -> int:
 
     for f, d in _override_family(cb, sym):
         member = cb._graph.files[f].index.defs[d]
+        path, qual = cb._graph.files[f].path, qualified(cb, f, d)
+        cb._tx.follow[(path, qual)] = (path, qual[: len(qual) - len(old)] + new_name)
         if cb._graph.files[f].content[member.name_start : member.name_end] == old_b:
             put(f, member.name_start, member.name_end)
             renamed_in.add(f)
@@ -600,115 +707,17 @@ def _rename_in_dunder_all(cb: Codebase, f: int, old: bytes, new: bytes, put: Any
 
 
 # ----------------------------------------------------------------------------- move
-def move_to_file(cb: Codebase, sym: Symbol, target: SourceFile | str) -> None:
-    """Move a top-level symbol with the imports it needs, and update its importers."""
-    from graph_sitter.core.symbols import SourceFile
+def move_to_file(
+    cb: Codebase,
+    sym: Symbol,
+    target: SourceFile | str,
+    include_dependencies: bool = True,
+    strategy: str = "update_all_imports",
+) -> Any:
+    """Move a top-level symbol (see `graph_sitter.core._move`)."""
+    from graph_sitter.core import _move
 
-    rec = sym._rec
-    if rec.parent != -1 or rec.kind not in (
-        FUNCTION,
-        CLASS,
-        GLOBAL_VAR,
-        "interface",
-        "type",
-        "enum",
-    ):
-        raise EditError("move_to_file moves top-level functions, classes and variables only.")
-    dest = target if isinstance(target, SourceFile) else cb.get_file(target)
-    assert dest is not None
-    if dest._f == sym._f:
-        return
-    graph = cb._graph
-    src_f, dst_f = sym._f, dest._f
-    pf = graph.files[src_f]
-    language = pf.language
-    # 1. Imports the moved code needs in the destination.
-    needed: list[tuple[int, str, str | None, str | None]] = []
-    for start, _, target_def, _, _ in pf.index.refs:
-        if not (rec.ext_start <= start < rec.end) or target_def < 0:
-            continue
-        dep = pf.index.defs[target_def]
-        if dep.parent != -1 or (rec.start <= dep.start and dep.end <= rec.end):
-            continue
-        if dep.kind == IMPORT:
-            resolved = graph.resolve_import(src_f, target_def)
-            if resolved is not None and graph.file_of_target(resolved) == dst_f:
-                continue  # the destination itself: nothing to import
-            if resolved is not None and resolved[0] == "sym" and resolved[1] == dst_f:
-                continue  # defined in the destination
-            module = dep.module or ""
-            if language == "python" and module.startswith("."):
-                base = graph._python_module(src_f, module)
-                module = base[1] if base is not None else module
-            elif language != "python" and module.startswith("."):
-                spec_path = posixpath.normpath(posixpath.join(posixpath.dirname(pf.path), module))
-                rel = posixpath.relpath(
-                    spec_path, posixpath.dirname(graph.files[dst_f].path) or "."
-                )
-                module = rel if rel.startswith("../") else "./" + rel
-            needed.append((dep.start, module, dep.imported_name, dep.alias))
-        else:
-            needed.append((dep.start, module_spec(cb, dst_f, src_f), dep.name, None))
-    added = False
-    for _, module, name, alias in sorted(set(needed)):
-        added = add_import(cb, dest, module=module, name=name, alias=alias) or added
-    # 2. The code itself, appended to the destination.
-    dpf = graph.files[dst_f]
-    nl = newline_of(dpf.content)
-    code = sym.extended_source
-    if language != "python" and not rec.is_exported and not code.lstrip().startswith("export"):
-        code = "export " + code
-    sep = nl * 2 if language == "python" else nl
-    tail = dpf.content
-    prefix = (nl if tail and not tail.endswith(b"\n") else b"") + (sep if tail or added else b"")
-    end = len(tail)
-    cb._queue(dpf.path, Edit(end, end, prefix + encode(code, nl) + nl, "move"))
-    # 3. Remove it from the source file, with imports only it used.
-    remove(cb, sym)
-    # 4. Importers: point them at the new module; the source file imports it if still used.
-    still_used = any(
-        u[0] == src_f and not (rec.ext_start <= u[1] < rec.end)
-        for u in graph.iter_usages((src_f, sym._d))
-    )
-    if still_used:
-        add_import(cb, cb.files[src_f], module=module_spec(cb, src_f, dst_f), name=rec.name)
-    for uf, start, _, flags, _ in sorted(set(graph.iter_usages((src_f, sym._d)))):
-        if not flags & 8:
-            continue
-        for d, irec in enumerate(graph.files[uf].index.defs):
-            if irec.kind != IMPORT or irec.start != start:
-                continue
-            tgt = graph.resolve_import(uf, d)
-            if tgt != ("sym", src_f, sym._d):
-                continue
-            via_source = (
-                graph._python_module(uf, irec.module or "") if language == "python" else None
-            )
-            direct = (
-                (via_source is not None and graph.file_of_target(via_source) == src_f)
-                if language == "python"
-                else _ts_points_to(cb, uf, irec.module or "", src_f)
-            )
-            if not direct:
-                continue  # imported through a re-export: that module is updated instead
-            if uf == dst_f:  # the destination imported it: now it defines it
-                remove_import(cb, cb._symbol(uf, d))
-                continue
-            new_module = module_spec(cb, uf, dst_f)
-            defs_u = graph.files[uf].index.defs
-            if sum(1 for r in defs_u if r.kind == IMPORT and r.start == irec.start) == 1:
-                # The statement imports only this symbol: point its module at the new file.
-                _repoint_module(cb, uf, irec, new_module)
-                continue
-            remove_import(cb, cb._symbol(uf, d))
-            add_import(
-                cb,
-                cb.files[uf],
-                module=new_module,
-                name=irec.imported_name,
-                alias=irec.alias,
-                type_only=irec.is_type_only,
-            )
+    return _move.move_to_file(cb, sym, target, include_dependencies, strategy)
 
 
 def _repoint_module(cb: Codebase, f: int, rec: Any, module: str) -> None:

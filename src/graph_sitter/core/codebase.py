@@ -11,7 +11,7 @@ from typing import Any
 
 import tree_sitter as ts
 
-from graph_sitter.core import _details
+from graph_sitter.core import _details, _edit_ops, _handles
 from graph_sitter.core._lookup import NameIndex, split_address
 from graph_sitter.core._records import (
     CLASS,
@@ -173,6 +173,7 @@ class Codebase:
     ) -> None:
         self._tx = Transaction()
         self._pending_imports: set[tuple[str, str]] = set()
+        self._handles = _handles.Generations()
         parse_progress = (lambda d, t: progress("parse", d, t)) if progress else None
         if progress is not None:
             progress("parse", 0, len(sources))
@@ -190,7 +191,10 @@ class Codebase:
         parsed: list[ParsedFile],
         progress: ProgressCallback | None = None,
         cache_dir: str | None = None,
+        advance: bool = False,
     ) -> None:
+        if advance:
+            self._advance()
         root_name = os.path.basename(self.root.rstrip(os.sep))
         self._graph = Graph(parsed, root_name)
         # The resolved graph of an unchanged tree is cached too: a second build only reads.
@@ -381,21 +385,38 @@ class Codebase:
         problem = self._graph.files[f].problem
         if problem:
             raise EditError(f"Refusing to edit {path}: {problem}.")
-        self._tx.add(path, edit)
+        self._tx.add(path, edit, self._graph.files[f].content)
 
-    def create_file(self, path: str, content: str = "") -> None:
-        """Queue a new file (written on `commit`)."""
+    def create_file(self, path: str, content: str = "", sync: bool = True) -> SourceFile:
+        """Create a file in this transaction and return it (written on `commit`).
+
+        The file is part of the graph at once: move symbols into it, add imports to it, edit
+        it; `reset()` drops it again. `sync` is accepted for upstream compatibility.
+        """
+        del sync
         rel = self._relative(path)
         check_inside(self.root or "/", rel) if self.root else None
         if rel in self._graph.file_index or rel in self._tx.created:
             raise EditError(f"{rel} already exists.")
-        if language_for_path(rel) is None:
+        lang = language_for_path(rel)
+        if lang is None:
             raise EditError(f"{rel}: unsupported file type.")
-        self._tx.created[rel] = content.encode("utf-8")
+        data = content.encode("utf-8")
+        _, index = parse_one(rel, data)
+        self._tx.created[rel] = data
+        files = {pf.path: pf for pf in self._graph.files}
+        files[rel] = ParsedFile(rel, lang.name, data, "utf-8", "", index, None)
+        self._advance()
+        self._set_files([files[p] for p in sorted(files)])
+        return SourceFile(self, self._graph.file_index[rel])
 
     def reset(self) -> None:
         """Drop every pending edit and restart the AI session's request count."""
+        created = set(self._tx.created)
         self._clear_edits()
+        if created:  # files created in the transaction leave the graph again
+            self._advance()
+            self._set_files([pf for pf in self._graph.files if pf.path not in created])
         if getattr(self, "_ai_session", None) is not None:
             from graph_sitter.ai import codebase_ai
 
@@ -410,16 +431,21 @@ class Codebase:
         for path, edits in self._tx.edits.items():
             pf = self._graph.files[self._graph.file_index[path]]
             out[path] = apply_edits(pf.content, edits)
+            if path in self._tx.imports:
+                out[path] = _edit_ops.separate_imports(out[path], self._tx.imports[path])
+        for path, created in self._tx.created.items():
+            out.setdefault(path, created)
         return out
 
     def get_diff(self) -> str:
         """Unified diff of the pending edits against the current files."""
         parts = []
         for path, after in sorted(self._pending_contents().items()):
+            if path in self._tx.created:
+                parts.append(unified_diff(path, None, after))
+                continue
             before = self._graph.files[self._graph.file_index[path]].content
             parts.append(unified_diff(path, before, after))
-        for path, created in sorted(self._tx.created.items()):
-            parts.append(unified_diff(path, None, created))
         return "".join(parts)
 
     def commit(self, validate: bool = True) -> None:
@@ -430,7 +456,6 @@ class Codebase:
         if not self._tx:
             return
         new = self._pending_contents()
-        new.update(self._tx.created)
         shifted = self._identifier_swaps(new)
         parsed: dict[str, tuple[ts.Tree, FileIndex]] = {}
         if validate and shifted is None:
@@ -441,6 +466,7 @@ class Codebase:
             write_atomically(self.root, disk)
         created = set(self._tx.created)
         edits = {path: list(e) for path, e in self._tx.edits.items()}
+        self._advance()
         self._clear_edits()
         self._by_kind = None
         self._subclasses = None
@@ -467,11 +493,26 @@ class Codebase:
         if created:
             files = {pf.path: pf for pf in self._graph.files}
             files.update({pf.path: pf for pf in reparsed})
-            self._set_files([files[p] for p in sorted(files)])
+            self._set_files([files[p] for p in sorted(files)], advance=False)
             return
         changed = {self._graph.file_index[pf.path]: pf for pf in reparsed}
         self._graph.update(changed)
         self._forget(set(changed))
+
+    # Handles (views) remember the generation they were made in; a commit, a created file or
+    # a reset starts a new one, and `_handles` maps old positions to new ones.
+    @property
+    def _generation(self) -> int:
+        return self._handles.current
+
+    def _advance(self) -> None:
+        self._handles.advance(self._graph.files, self._tx.follow)
+
+    def _follow_symbol(self, gen: int, f: int, d: int) -> tuple[int, int]:
+        return self._handles.follow_symbol(self._graph, gen, f, d)
+
+    def _follow_file(self, gen: int, f: int) -> int:
+        return self._handles.follow_file(self._graph, gen, f)
 
     def _forget(self, files: set[int]) -> None:
         for f in files:

@@ -29,6 +29,7 @@ __all__ = [
     "EditValidationError",
     "Transaction",
     "apply_edits",
+    "reconcile",
 ]
 
 
@@ -105,19 +106,85 @@ def apply_edits(content: bytes, edits: Iterable[Edit]) -> bytes:
     return b"".join(out)
 
 
+def _line_start(content: bytes, pos: int) -> int:
+    return content.rfind(b"\n", 0, pos) + 1
+
+
+def _blank(content: bytes, start: int, end: int) -> bool:
+    return not content[start:end].strip()
+
+
+def reconcile(content: bytes, first: Edit, second: Edit) -> list[Edit] | None:
+    """Overlapping edits that still have one meaning, as non-overlapping edits; else None.
+
+    - the same edit twice is kept once;
+    - two removals whose shared bytes are only whitespace (the blank lines each trims),
+      or one of which contains the other, become one removal of their union;
+    - an insertion inside a removal, where the removed bytes on one side of it are only
+      whitespace, moves to that edge of the removal (the text around it goes either way).
+    Anything else (two replacements of the same code, ...) is a real conflict.
+    """
+    if first == second:
+        return [first]
+    a, b = sorted((first, second), key=lambda e: (e.start, e.end))
+    if not a.text and not b.text and a.start != a.end and b.start != b.end:
+        lo, hi = max(a.start, b.start), min(a.end, b.end)
+        contained = a.end >= b.end or (a.start == b.start)
+        if contained or _blank(content, lo, hi):
+            label = a.label if a.label == b.label else "removal"
+            start, end = a.start, max(a.end, b.end)
+            if end == len(content) and a.start == _line_start(content, a.start):
+                # The union ends the file: blank lines before it would be left dangling.
+                kept = len(content[:start].rstrip())
+                start = min(start, content.find(b"\n", kept) + 1 if kept else 0)
+            return [Edit(start, end, b"", label)]
+        return None
+    point, span = (first, second) if first.start == first.end else (second, first)
+    if point.start == point.end and span.start != span.end and not span.text:
+        if _blank(content, point.start, span.end):
+            return [span, Edit(span.end, span.end, point.text, point.label)]
+        if _blank(content, span.start, point.start):
+            return [span, Edit(span.start, span.start, point.text, point.label)]
+    return None
+
+
 @dataclass
 class Transaction:
     """Pending edits, per file path, plus files to create."""
 
     edits: dict[str, list[Edit]] = field(default_factory=dict)
     created: dict[str, bytes] = field(default_factory=dict)
+    # Where symbols go on commit, for handles that follow them: (path, qualified name) ->
+    # new (path, qualified name), or None when removed; a qualified name "" is the file.
+    follow: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
+    # Import bindings queued for removal, per (path, statement start): a later removal from
+    # the same statement is planned with the earlier ones, so its edits contain theirs.
+    dropped: dict[tuple[str, int], set[int]] = field(default_factory=dict)
+    # Import lines queued per path: on apply, a blank line separates the block from code.
+    imports: dict[str, list[bytes]] = field(default_factory=dict)
 
-    def add(self, path: str, edit: Edit) -> None:
-        queued = self.edits.setdefault(path, [])
-        for other in queued:
-            if edit.overlaps(other):
-                raise EditConflictError(path, other, edit)
-        queued.append(edit)
+    def add(self, path: str, edit: Edit, content: bytes | None = None) -> None:
+        """Queue `edit`; with the file's `content`, reconcile it with compatible edits.
+
+        Compatible overlaps (see `reconcile`) are merged; any other overlap raises
+        `EditConflictError` and leaves the queue as it was.
+        """
+        queued = list(self.edits.get(path, ()))
+        pending = [edit]
+        while pending:
+            new = pending.pop()
+            for i, other in enumerate(queued):
+                if not new.overlaps(other):
+                    continue
+                fixed = None if content is None else reconcile(content, other, new)
+                if fixed is None:
+                    raise EditConflictError(path, other, edit)
+                del queued[i]
+                pending.extend(fixed)
+                break
+            else:
+                queued.append(new)
+        self.edits[path] = queued
 
     def __bool__(self) -> bool:
         return bool(self.edits) or bool(self.created)
@@ -125,6 +192,9 @@ class Transaction:
     def clear(self) -> None:
         self.edits.clear()
         self.created.clear()
+        self.follow.clear()
+        self.dropped.clear()
+        self.imports.clear()
 
 
 def unified_diff(path: str, before: bytes | None, after: bytes) -> str:

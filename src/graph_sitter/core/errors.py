@@ -7,6 +7,7 @@ Every error a user can catch derives from `CodebaseError`::
     │   └── FileNotFoundInCodebaseError
     ├── AmbiguousSymbolError       a looked-up name matches several symbols (lists them)
     ├── PathOutsideCodebaseError   a path resolves outside the codebase root
+    ├── StaleSymbolError           a handle whose symbol or file a commit removed
     ├── UnsupportedLanguageError   an unknown `language=` value or file type
     └── CodebaseLoadError          the root itself cannot be read (missing, not a directory)
 """
@@ -21,6 +22,7 @@ __all__ = [
     "CodebaseLoadError",
     "FileNotFoundInCodebaseError",
     "PathOutsideCodebaseError",
+    "StaleSymbolError",
     "SymbolNotFoundError",
     "UnsupportedLanguageError",
 ]
@@ -74,3 +76,15 @@ class UnsupportedLanguageError(CodebaseError, ValueError):
 
 class CodebaseLoadError(CodebaseError, OSError):
     """The codebase root cannot be read."""
+
+
+class StaleSymbolError(CodebaseError, LookupError):
+    """A symbol or file handle outlived what it denoted: a commit removed it.
+
+    Handles follow their symbol across commits (edited, renamed, moved); this is raised
+    instead of reading whatever now sits at the old position. `what` names the old symbol.
+    """
+
+    def __init__(self, what: str, reason: str) -> None:
+        self.what = what
+        super().__init__(f"{what} no longer exists: {reason}. Look it up again.")

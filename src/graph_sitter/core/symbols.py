@@ -66,11 +66,20 @@ class Parameter:
 class SourceFile:
     """A file of the codebase."""
 
-    __slots__ = ("_cb", "_f")
+    __slots__ = ("_cb", "_f_", "_gen")
 
     def __init__(self, cb: Codebase, f: int) -> None:
         self._cb = cb
-        self._f = f
+        self._f_ = f
+        self._gen = cb._generation
+
+    @property
+    def _f(self) -> int:
+        """The file's index in the current graph (followed across commits, see `Symbol._f`)."""
+        if self._gen != self._cb._generation:
+            self._f_ = self._cb._follow_file(self._gen, self._f_)
+            self._gen = self._cb._generation
+        return self._f_
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, SourceFile) and other._cb is self._cb and other._f == self._f
@@ -235,12 +244,31 @@ class SourceFile:
 class Symbol:
     """A definition: function, class, global variable, import, or TypeScript type."""
 
-    __slots__ = ("_cb", "_d", "_f")
+    __slots__ = ("_cb", "_d_", "_f_", "_gen")
 
     def __init__(self, cb: Codebase, f: int, d: int) -> None:
         self._cb = cb
-        self._f = f
-        self._d = d
+        self._f_ = f
+        self._d_ = d
+        self._gen = cb._generation
+
+    def _follow(self) -> None:
+        self._f_, self._d_ = self._cb._follow_symbol(self._gen, self._f_, self._d_)
+        self._gen = self._cb._generation
+
+    @property
+    def _f(self) -> int:
+        """The file index in the current graph: a handle kept across a commit follows its
+        symbol (edited, renamed, moved) or raises `StaleSymbolError` once it is gone."""
+        if self._gen != self._cb._generation:
+            self._follow()
+        return self._f_
+
+    @property
+    def _d(self) -> int:
+        if self._gen != self._cb._generation:
+            self._follow()
+        return self._d_
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -382,9 +410,18 @@ class Symbol:
         """Rename the definition, every resolved usage and every import naming it."""
         return _edit_ops().rename(self._cb, self, new_name)
 
-    def move_to_file(self, file: SourceFile | str) -> None:
-        """Move this top-level definition to `file` with its imports; update importers."""
-        _edit_ops().move_to_file(self._cb, self, file)
+    def move_to_file(
+        self,
+        file: SourceFile | str,
+        include_dependencies: bool = True,
+        strategy: str = "update_all_imports",
+    ) -> Any:
+        """Move this top-level definition to `file`; returns a `MoveReport`.
+
+        `strategy`: "update_all_imports" (importers repointed), "add_back_edge" (the source
+        re-exports it) or "duplicate_dependencies" (dependencies copied); see docs.
+        """
+        return _edit_ops().move_to_file(self._cb, self, file, include_dependencies, strategy)
 
     def _decorators(self) -> list[str]:
         node = self._node()
