@@ -323,6 +323,17 @@ def _repoint_one(cb: Codebase, uf: int, i: int, irec: Any, dst_f: int) -> None:
         ops._repoint_module(cb, uf, irec, new_module)
         return
     ops.remove_bindings(cb, uf, [i])
+    if irec.is_reexport:  # `export { a, b } from './x'`: a re-export of its own
+        content = graph.files[uf].content
+        nl = ops.newline_of(content)
+        quote = ops._quote_style(content) or '"'
+        item = irec.imported_name + (f" as {irec.alias}" if irec.alias else "")
+        kw = "export type" if irec.is_type_only else "export"
+        line = f"{kw} {{ {item} }} from {quote}{new_module}{quote};"
+        at = ops.line_end(content, irec.end - 1)
+        lead = nl if at == len(content) and not content.endswith(b"\n") else b""
+        cb._queue(graph.files[uf].path, Edit(at, at, lead + ops.encode(line, nl) + nl, "import"))
+        return
     ops.add_import(
         cb,
         cb.files[uf],

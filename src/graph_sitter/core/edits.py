@@ -94,8 +94,11 @@ class Edit:
 
 
 def apply_edits(content: bytes, edits: Iterable[Edit]) -> bytes:
-    """Apply non-overlapping edits (insertions at one point keep their order)."""
-    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, item[0]))
+    """Apply non-overlapping edits (insertions at one point keep their order, imports first)."""
+    ordered = sorted(
+        enumerate(edits),
+        key=lambda item: (item[1].start, item[1].end, item[1].label != "import", item[0]),
+    )
     out: list[bytes] = []
     pos = 0
     for _, edit in ordered:
