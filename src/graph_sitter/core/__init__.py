@@ -1,7 +1,13 @@
 """The code graph: `Codebase`, its symbol views, edits and errors (imports tree-sitter)."""
 
 from graph_sitter.core.codebase import Codebase
-from graph_sitter.core.edits import CommitError, EditConflictError, EditError, EditValidationError
+from graph_sitter.core.edits import (
+    CommitError,
+    EditConflictError,
+    EditError,
+    EditValidationError,
+    SessionLimitError,
+)
 from graph_sitter.core.errors import (
     AmbiguousSymbolError,
     CodebaseError,
@@ -48,6 +54,7 @@ __all__ = [
     "Interface",
     "Parameter",
     "PathOutsideCodebaseError",
+    "SessionLimitError",
     "SourceFile",
     "StaleSymbolError",
     "Symbol",

@@ -15,7 +15,7 @@ from graph_sitter.core.edits import Edit, EditError
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
-    from graph_sitter.core.symbols import Import, SourceFile, Symbol
+    from graph_sitter.core.symbols import Function, Import, SourceFile, Symbol
 
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 
@@ -750,3 +750,403 @@ def _ts_points_to(cb: Codebase, f: int, spec: str, target: int) -> bool:
         cb._graph.files[f].path, spec, cb._graph.file_index.__contains__
     )
     return path is not None and cb._graph.file_index.get(path) == target
+
+
+# ----------------------------------------------------------------------------- import edits
+def rename_import(cb: Codebase, imp: Import, new_name: str) -> int:
+    """Rename what an import denotes: the definition it resolves to (through re-exports),
+    with every file importing it; an external import gets a local alias instead."""
+    from graph_sitter.core.symbols import Symbol
+
+    target = cb._resolve_import(imp._f, imp._d)
+    if isinstance(target, Symbol) and target.kind != IMPORT:
+        return rename(cb, target, new_name)
+    return set_import_alias(cb, imp, new_name)
+
+
+def set_import_alias(cb: Codebase, imp: Import, alias: str) -> int:
+    """Bind the import under `alias` (`x as alias`) and rename its uses in the file."""
+    if not _IDENT.fullmatch(alias) or keyword.iskeyword(alias):
+        raise EditError(f"{alias!r} is not a valid identifier.")
+    rec = imp._rec
+    f = imp._f
+    pf = cb._graph.files[f]
+    if rec.name == alias:
+        return 0
+    if rec.imported_name == "*" or (rec.imported_name is None and pf.language != "python"):
+        raise EditError(f"The import of {rec.module!r} binds no single name to alias.")
+    content = pf.content
+    path = pf.path
+    count = 0
+    if rec.alias:  # `a as b`: replace `b`
+        cb._queue(path, Edit(rec.name_start, rec.name_end, alias.encode(), "rename"))
+    else:
+        node = _binding_node(cb, imp)
+        if node is None:
+            raise EditError(f"Cannot find {rec.name!r} in the import at {path}.")
+        end = node.end_byte
+        if pf.language == "python" and rec.imported_name is None and "." in (rec.module or ""):
+            # `import a.b` binds `a`; `import a.b as x` binds `x` = a.b: uses of `a.b` change
+            raise EditError(f"Give `import {rec.module}` an alias by rewriting it explicitly.")
+        if node.type == "import_specifier" and node.child_by_field_name("alias") is None:
+            end = node.end_byte
+        cb._queue(path, Edit(end, end, f" as {alias}".encode(), "rename"))
+    count += 1
+    for uf, start, stop, flags, _ in sorted(set(cb._graph.iter_usages((f, imp._d)))):
+        if uf == f and not flags & 8 and content[start:stop] == rec.name.encode():
+            cb._queue(path, Edit(start, stop, alias.encode(), "rename"))
+            count += 1
+    qual = qualified(cb, f, imp._d)
+    cb._tx.follow[(path, qual)] = (path, qual[: len(qual) - len(rec.name)] + alias)
+    return count
+
+
+def set_import_module(cb: Codebase, imp: Import, module: str) -> None:
+    """Point the import statement at another module (quotes kept in TypeScript)."""
+    if not module or any(c in module for c in "'\"\n;"):
+        raise EditError(f"{module!r} is not a module name or specifier.")
+    _repoint_module(cb, imp._f, imp._rec, module)
+
+
+def parse_import_string(cb: Codebase, file: SourceFile, text: str) -> str:
+    """Check that `text` parses as import statements in `file`'s language; return it."""
+    from graph_sitter.core.parse import parse_one
+
+    line = text.strip()
+    probe = "probe.py" if file.language == "python" else "probe.ts"
+    _, index = parse_one(probe, line.encode("utf-8"))
+    if index.errors or not line or not all(r.kind == IMPORT for r in index.defs if r.parent < 0):
+        raise EditError(f"{line!r} is not an import statement in {file.language}.")
+    return line
+
+
+# ----------------------------------------------------------------------------- session
+class Context:
+    """Upstream's `codebase.ctx` / `codebase.G`: the transaction entry points."""
+
+    def __init__(self, cb: Codebase) -> None:
+        self._cb = cb
+
+    def commit_transactions(self, *args: Any, **kwargs: Any) -> None:
+        """Apply the queued edits (`Codebase.commit`)."""
+        del args, kwargs
+        self._cb.commit()
+
+    def undo(self) -> None:
+        """Drop the queued edits (`Codebase.reset`)."""
+        self._cb.reset()
+
+
+class EditLimits:
+    """Upstream's session limits on edits: how many may be queued, and for how long."""
+
+    def __init__(self, max_transactions: int | None, max_seconds: float | None) -> None:
+        import time
+
+        self.max_transactions = max_transactions
+        self.max_seconds = max_seconds
+        self.queued = 0
+        self.started = time.monotonic()
+
+    @classmethod
+    def configure(cls, current: EditLimits | None, **limits: Any) -> EditLimits:
+        for key, value in limits.items():
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or value < 0
+            ):
+                raise ValueError(f"{key} must be a non-negative number or None, not {value!r}")
+        if limits.get("max_transactions") is not None and not isinstance(
+            limits["max_transactions"], int
+        ):
+            raise ValueError("max_transactions must be a whole number")
+        return cls(
+            limits.get("max_transactions", current.max_transactions if current else None),
+            limits.get("max_seconds", current.max_seconds if current else None),
+        )
+
+    def count(self) -> None:
+        """Account for one more queued edit, or raise `SessionLimitError` past a limit."""
+        import time
+
+        from graph_sitter.core.edits import SessionLimitError
+
+        if self.max_transactions is not None and self.queued >= self.max_transactions:
+            raise SessionLimitError(
+                f"max_transactions={self.max_transactions} reached: no more edits are queued "
+                "in this session (commit what is queued, or raise the limit)."
+            )
+        elapsed = time.monotonic() - self.started
+        if self.max_seconds is not None and elapsed > self.max_seconds:
+            raise SessionLimitError(
+                f"max_seconds={self.max_seconds} passed ({elapsed:.1f} s since the limits were "
+                "set): no more edits are queued in this session."
+            )
+        self.queued += 1
+
+
+# ----------------------------------------------------------------------------- calls, parameters
+_SKIP_ITEMS = ("comment", "keyword_separator", "positional_separator", "(", ")", ",")
+
+
+def _items(node: ts.Node | None) -> list[ts.Node]:
+    """The elements of a parameter or argument list."""
+    if node is None:
+        return []
+    return [c for c in node.named_children if c.type not in _SKIP_ITEMS]
+
+
+def _remove_item(cb: Codebase, path: str, items: list[ts.Node], k: int, label: str) -> None:
+    """Remove element `k` of a comma-separated list with one separator."""
+    item = items[k]
+    if k + 1 < len(items):
+        start, end = item.start_byte, items[k + 1].start_byte
+    elif k > 0:
+        start, end = items[k - 1].end_byte, item.end_byte
+    else:
+        start, end = item.start_byte, item.end_byte
+    cb._queue(path, Edit(start, end, b"", label))
+
+
+def _append_item(
+    cb: Codebase, path: str, holder: ts.Node, items: list[ts.Node], text: str, label: str
+) -> None:
+    """Append `text` to the list `holder` (`(...)`) after its last element."""
+    if items:
+        at = items[-1].end_byte
+        cb._queue(path, Edit(at, at, b", " + text.encode("utf-8"), label))
+    else:
+        at = holder.end_byte - 1  # before `)`
+        cb._queue(path, Edit(at, at, text.encode("utf-8"), label))
+
+
+def call_node(cb: Codebase, f: int, start: int, end: int) -> ts.Node:
+    """The call expression spanning bytes `start..end` of file `f`."""
+    node: ts.Node | None = cb._node_for(f, start, end)
+    while node is not None and node.type not in ("call", "call_expression", "new_expression"):
+        node = node.parent
+    if node is None:
+        raise EditError(f"No call at bytes {start}..{end} of {cb._graph.files[f].path}.")
+    return node
+
+
+def call_arguments(cb: Codebase, f: int, start: int, end: int) -> tuple[ts.Node, list[ts.Node]]:
+    node = call_node(cb, f, start, end)
+    args = node.child_by_field_name("arguments")
+    if args is None or args.type not in ("argument_list", "arguments"):
+        raise EditError(f"The call at bytes {start}..{end} has no argument list to edit.")
+    return args, _items(args)
+
+
+def rename_call(cb: Codebase, f: int, start: int, end: int, new_name: str) -> None:
+    """Rename the called name of the call at `start..end` (`obj.old(...)` -> `obj.new(...)`)."""
+    if not _IDENT.fullmatch(new_name):
+        raise EditError(f"{new_name!r} is not a valid identifier.")
+    node = call_node(cb, f, start, end)
+    callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+    while callee is not None and callee.type in ("attribute", "member_expression"):
+        callee = callee.child_by_field_name("attribute") or callee.child_by_field_name("property")
+    if callee is None or callee.type not in ("identifier", "property_identifier"):
+        raise EditError("The callee of this call is not a plain name.")
+    path = cb._graph.files[f].path
+    cb._queue(path, Edit(callee.start_byte, callee.end_byte, new_name.encode(), "rename"))
+
+
+def edit_argument(cb: Codebase, f: int, start: int, end: int, new_source: str) -> None:
+    """Replace the argument occupying bytes `start..end`."""
+    cb._queue(cb._graph.files[f].path, Edit(start, end, new_source.encode("utf-8"), "argument"))
+
+
+def add_argument(cb: Codebase, f: int, start: int, end: int, source: str) -> None:
+    """Append `source` (`x`, `name=x`) to the arguments of the call at `start..end`."""
+    args, items = call_arguments(cb, f, start, end)
+    _append_item(cb, cb._graph.files[f].path, args, items, source, "argument")
+
+
+def remove_argument(cb: Codebase, f: int, start: int, end: int) -> None:
+    """Remove the argument occupying bytes `start..end`, with its separator."""
+    _, items = call_arguments(cb, f, start, end)
+    for k, item in enumerate(items):
+        if item.start_byte == start and item.end_byte == end:
+            _remove_item(cb, cb._graph.files[f].path, items, k, "argument")
+            return
+    raise EditError(f"No argument at bytes {start}..{end}.")
+
+
+_SEPARATORS = ("keyword_separator", "positional_separator")
+
+
+def _param_items(cb: Codebase, fn: Function) -> tuple[ts.Node, list[ts.Node]]:
+    """The parameter list and its elements (`*` and `/` separators included)."""
+    node = fn._node()
+    params = node.child_by_field_name("parameters")
+    if params is None:
+        raise EditError(f"{fn.qualified_name} has no parameter list.")
+    items = [c for c in params.named_children if c.type != "comment"]
+    return params, items
+
+
+def _param_name(cb: Codebase, f: int, node: ts.Node) -> str:
+    content = cb._graph.files[f].content
+    name = node.child_by_field_name("name") or node.child_by_field_name("pattern")
+    if name is None:
+        name = node
+        for sub in node.named_children:
+            if sub.type == "identifier":
+                name = sub
+                break
+    return bytes(content[name.start_byte : name.end_byte]).decode("utf-8", "replace").lstrip("*")
+
+
+def _param_index(cb: Codebase, fn: Function, name: str) -> tuple[int, int, list[ts.Node]]:
+    """(index among parameters, index among call arguments, parameter nodes)."""
+    _, items = _param_items(cb, fn)
+    names = [_param_name(cb, fn._f, n) if n.type not in _SEPARATORS else "" for n in items]
+    if not name or name not in names:
+        raise EditError(f"{fn.qualified_name} has no parameter {name!r}.")
+    k = names.index(name)
+    position = sum(1 for n in items[:k] if n.type not in _SEPARATORS)
+    if fn.is_method and names and names[0] in ("self", "cls"):
+        position -= 1
+    if any(n.type == "keyword_separator" for n in items[:k]):
+        position = -1  # keyword-only: never passed positionally
+    return k, position, items
+
+
+def _argument_for(
+    cb: Codebase, f: int, items: list[ts.Node], position: int, name: str
+) -> int | None:
+    """Which call argument binds parameter `name` (keyword) or `position` (positional)."""
+    content = cb._graph.files[f].content
+    for k, item in enumerate(items):
+        if item.type == "keyword_argument":
+            key = item.child_by_field_name("name")
+            if key is not None and content[key.start_byte : key.end_byte] == name.encode():
+                return k
+    for k, item in enumerate(items):
+        if item.type in ("keyword_argument", "dictionary_splat", "list_splat", "spread_element"):
+            return None  # past positional arguments, or unknown after a splat
+        if k == position:
+            return k
+    return None  # keyword-only parameters (position -1) are matched by name only
+
+
+def remove_parameter(cb: Codebase, fn: Function, name: str) -> int:
+    """Remove parameter `name` and the argument passing it at every call site; return how
+    many call sites changed."""
+    k, position, items = _param_index(cb, fn, name)
+    last_keyword_only = (
+        k > 0
+        and items[k - 1].type == "keyword_separator"
+        and (k + 1 == len(items) or items[k + 1].type == "dictionary_splat_pattern")
+    )
+    if last_keyword_only:  # `a, *, b` -> `a`: the bare `*` goes too
+        start = items[k - 2].end_byte if k >= 2 else items[k - 1].start_byte
+        end = items[k].end_byte if k + 1 == len(items) or k >= 2 else items[k + 1].start_byte
+        cb._queue(fn.filepath, Edit(start, end, b"", "parameter"))
+    else:
+        _remove_item(cb, fn.filepath, items, k, "parameter")
+    changed = 0
+    for call in cb._call_sites(fn._f, fn._d):
+        cf = call.file._f
+        _, args = call_arguments(cb, cf, call.start_byte, call.end_byte)
+        a = _argument_for(cb, cf, args, position, name)
+        if a is not None:
+            _remove_item(cb, cb._graph.files[cf].path, args, a, "argument")
+            changed += 1
+    return changed
+
+
+def rename_parameter(cb: Codebase, fn: Function, old: str, new: str) -> int:
+    """Rename parameter `old`: its uses in the body and `old=` keyword arguments at every call
+    site; return how many places changed."""
+    if not _IDENT.fullmatch(new) or keyword.iskeyword(new):
+        raise EditError(f"{new!r} is not a valid identifier.")
+    _param_index(cb, fn, old)
+    f = fn._f
+    pf = cb._graph.files[f]
+    content = pf.content
+    old_b = old.encode()
+    count = 0
+    node = fn._node()
+    for sub in _walk(node):
+        if sub.type not in ("identifier", "shorthand_property_identifier_pattern"):
+            continue
+        if content[sub.start_byte : sub.end_byte] != old_b:
+            continue
+        parent = sub.parent
+        if parent is not None and (
+            (parent.type in ("attribute", "member_expression") and parent.child(0) != sub)
+            or (parent.type == "keyword_argument" and parent.child_by_field_name("name") == sub)
+            or parent.type in ("function_definition", "function_declaration", "class_definition")
+        ):
+            continue
+        cb._queue(pf.path, Edit(sub.start_byte, sub.end_byte, new.encode(), "rename"))
+        count += 1
+    for call in cb._call_sites(f, fn._d):
+        cf = call.file._f
+        ccontent = cb._graph.files[cf].content
+        _, args = call_arguments(cb, cf, call.start_byte, call.end_byte)
+        for item in args:
+            key = item.child_by_field_name("name") if item.type == "keyword_argument" else None
+            if key is not None and ccontent[key.start_byte : key.end_byte] == old_b:
+                path = cb._graph.files[cf].path
+                cb._queue(path, Edit(key.start_byte, key.end_byte, new.encode(), "rename"))
+                count += 1
+    return count
+
+
+def add_parameter(cb: Codebase, fn: Function, source: str, call_value: str | None = None) -> int:
+    """Append parameter `source` (`name`, `name: int = 0`, ...); with `call_value`, pass it at
+    every call site (as `name=value` in Python, positionally in TypeScript)."""
+    params, items = _param_items(cb, fn)
+    f = fn._f
+    language = cb._graph.files[f].language
+    text = source.strip()
+    if not text:
+        raise EditError("add_parameter needs the parameter's source.")
+    if language == "python":
+        # Before `*args`/`**kwargs`: a plain parameter cannot follow them.
+        kinds = ("list_splat_pattern", "dictionary_splat_pattern", "keyword_separator")
+        first_var = next((n for n in params.named_children if n.type in kinds), None)
+        if first_var is not None and "=" not in text:
+            at = first_var.start_byte
+            cb._queue(fn.filepath, Edit(at, at, text.encode("utf-8") + b", ", "parameter"))
+        else:
+            _append_item(cb, fn.filepath, params, items, text, "parameter")
+    else:
+        _append_item(cb, fn.filepath, params, items, text, "parameter")
+    if call_value is None:
+        return 0
+    name = re.split(r"[\s:=?]", text.lstrip("*"), maxsplit=1)[0]
+    changed = 0
+    for call in cb._call_sites(f, fn._d):
+        cf = call.file._f
+        arg = f"{name}={call_value}" if language == "python" else call_value
+        add_argument(cb, cf, call.start_byte, call.end_byte, arg)
+        changed += 1
+    return changed
+
+
+class _Atomic:
+    """This module's operations, each undone from the transaction when it raises (a conflict
+    or a session limit halfway through a rename queues none of it)."""
+
+    def __getattr__(self, name: str) -> Any:
+        op = globals()[name]
+        if not callable(op) or isinstance(op, type):
+            return op
+
+        def atomic(cb: Codebase, *args: Any, **kwargs: Any) -> Any:
+            state = cb._tx.save()
+            pending = set(cb._pending_imports)
+            try:
+                return op(cb, *args, **kwargs)
+            except BaseException:
+                cb._tx.restore(state)
+                cb._pending_imports = pending
+                raise
+
+        return atomic
+
+
+ATOMIC = _Atomic()

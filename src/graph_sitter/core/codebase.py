@@ -385,6 +385,9 @@ class Codebase:
         problem = self._graph.files[f].problem
         if problem:
             raise EditError(f"Refusing to edit {path}: {problem}.")
+        limits = getattr(self, "_edit_limits", None)
+        if limits is not None:
+            limits.count()
         self._tx.add(path, edit, self._graph.files[f].content)
 
     def create_file(self, path: str, content: str = "", sync: bool = True) -> SourceFile:
@@ -599,10 +602,24 @@ class Codebase:
         return codebase_ai.context_for(self, target, **kwargs)
 
     def set_session_options(self, **options: Any) -> None:
-        """Session limits, e.g. `max_ai_requests=150`."""
-        from graph_sitter.ai import codebase_ai
+        """Session limits, e.g. `max_ai_requests=150`; `max_transactions=` and `max_seconds=`
+        limit the edits queued from now on (`SessionLimitError` past them; None: no limit)."""
+        limits = {k: options.pop(k) for k in ("max_transactions", "max_seconds") if k in options}
+        if limits:
+            self._edit_limits = _edit_ops.EditLimits.configure(
+                getattr(self, "_edit_limits", None), **limits
+            )
+        if options or not limits:
+            from graph_sitter.ai import codebase_ai
 
-        codebase_ai.set_session_options(self, **options)
+            codebase_ai.set_session_options(self, **options)
+
+    @property
+    def ctx(self) -> Any:
+        """Upstream's codebase context: `ctx.commit_transactions()` commits (also `G`)."""
+        return _edit_ops.Context(self)
+
+    G = ctx
 
     def set_ai_key(self, key: str) -> None:
         """Upstream's spelling: use OpenAI with this API key for this codebase's AI calls."""

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph_sitter.core.errors import CodebaseError, PathOutsideCodebaseError
 
@@ -27,6 +28,7 @@ __all__ = [
     "EditConflictError",
     "EditError",
     "EditValidationError",
+    "SessionLimitError",
     "Transaction",
     "apply_edits",
     "reconcile",
@@ -68,6 +70,10 @@ class CommitError(EditError):
     def __init__(self, path: str, reason: str) -> None:
         self.path = path
         super().__init__(f"Commit failed while writing {path}: {reason}. No file was changed.")
+
+
+class SessionLimitError(EditError):
+    """`set_session_options(max_transactions=, max_seconds=)` reached: no more edits queue."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +197,26 @@ class Transaction:
 
     def __bool__(self) -> bool:
         return bool(self.edits) or bool(self.created)
+
+    def save(self) -> tuple[Any, ...]:
+        """A savepoint for `restore` (`add` never mutates a queued list in place)."""
+        return (
+            dict(self.edits),
+            dict(self.created),
+            dict(self.follow),
+            {k: set(v) for k, v in self.dropped.items()},
+            {k: list(v) for k, v in self.imports.items()},
+        )
+
+    def restore(self, state: tuple[Any, ...]) -> None:
+        """Drop whatever was queued since `save` returned `state`."""
+        self.edits, self.created, self.follow, self.dropped, self.imports = (
+            dict(state[0]),
+            dict(state[1]),
+            dict(state[2]),
+            {k: set(v) for k, v in state[3].items()},
+            {k: list(v) for k, v in state[4].items()},
+        )
 
     def clear(self) -> None:
         self.edits.clear()

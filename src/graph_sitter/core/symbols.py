@@ -221,6 +221,15 @@ class SourceFile:
             self._cb, self, spec, module=module, name=name, alias=alias, type_only=type_only
         )
 
+    def add_import_from_import_string(self, import_string: str) -> bool:
+        """Upstream's spelling: add an import statement given as text (checked to parse)."""
+        line = _edit_ops().parse_import_string(self._cb, self, import_string)
+        return self.add_import(line)
+
+    def add_symbol_import(self, symbol: Symbol, alias: str | None = None) -> bool:
+        """Upstream's spelling: import `symbol` here (from wherever it is defined)."""
+        return self.add_import(symbol, alias=alias)
+
     def edit_range(self, start_byte: int, end_byte: int, text: str) -> None:
         """Queue replacing bytes `start_byte..end_byte` of the file with `text`."""
         from graph_sitter.core.edits import Edit
@@ -464,6 +473,18 @@ class Function(Symbol):
         """Add `@src` above the definition unless present; return whether it was added."""
         return _edit_ops().add_decorator(self._cb, self, src)
 
+    def rename_parameter(self, old: str, new: str) -> int:
+        """Rename a parameter in the body and in `old=` arguments of every call site."""
+        return int(_edit_ops().rename_parameter(self._cb, self, old, new))
+
+    def remove_parameter(self, name: str) -> int:
+        """Remove a parameter and the argument passing it at every call site."""
+        return int(_edit_ops().remove_parameter(self._cb, self, name))
+
+    def add_parameter(self, source: str, call_value: str | None = None) -> int:
+        """Add a parameter; with `call_value`, pass that value at every call site."""
+        return int(_edit_ops().add_parameter(self._cb, self, source, call_value))
+
     @property
     def return_type(self) -> str | None:
         node = self._node().child_by_field_name("return_type")
@@ -583,6 +604,19 @@ class Import(Symbol):
 
     __slots__ = ()
 
+    def rename(self, new_name: str) -> int:
+        """Rename what the import denotes: the definition it resolves to (following
+        re-exports) and every import of it; an external import is aliased instead."""
+        return int(_edit_ops().rename_import(self._cb, self, new_name))
+
+    def set_import_symbol_alias(self, alias: str) -> int:
+        """Bind this import as `alias` (`name as alias`) and rename its uses in the file."""
+        return int(_edit_ops().set_import_alias(self._cb, self, alias))
+
+    def set_import_module(self, module: str) -> None:
+        """Point the import statement at `module` (a dotted name, or a TS specifier)."""
+        _edit_ops().set_import_module(self._cb, self, module)
+
     @property
     def module(self) -> str:
         """The module as written: `a.b`, `.m`, `./x`."""
@@ -657,9 +691,10 @@ class FunctionCall:
 
 
 def _edit_ops() -> Any:
+    """The edit operations, each all-or-nothing: one that raises queues nothing."""
     from graph_sitter.core import _edit_ops as ops
 
-    return ops
+    return ops.ATOMIC
 
 
 def usage_kind(flags: int) -> str:
