@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from graph_sitter import Codebase
-from graph_sitter.core import EditConflictError, EditError, StaleSymbolError
+from graph_sitter.core import EditConflictError, EditError, SessionLimitError, StaleSymbolError
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:
@@ -317,3 +317,159 @@ def test_unknown_strategy_is_refused() -> None:
     cb = Codebase.from_files({"a.py": "def f():\n    return 1\n", "b.py": ""})
     with pytest.raises(EditError, match="strategy"):
         cb.get_function("f").move_to_file("b.py", strategy="teleport")
+
+
+# ----------------------------------------------------------------------------- import edits
+IMPORTS = {
+    "m.py": "def scale(x, factor, *, clamp=False):\n    return x * factor\n",
+    "u.py": (
+        "from m import scale as sc\nimport os\nfrom b.c import d\n\n"
+        "print(sc(1, 2), sc(3, factor=4, clamp=True), d, os.sep)\n"
+    ),
+}
+
+
+def test_import_aliases_and_modules_are_rewritten_with_their_uses() -> None:
+    cb = Codebase.from_files(IMPORTS)
+    f = cb.get_file("u.py")
+    f.get_import("os").set_import_symbol_alias("system")
+    f.get_import("d").set_import_symbol_alias("D")
+    f.get_import("sc").set_import_module("m2")
+    cb.ctx.commit_transactions()
+    assert cb.get_file("u.py").content == (
+        "from m2 import scale as sc\nimport os as system\nfrom b.c import d as D\n\n"
+        "print(sc(1, 2), sc(3, factor=4, clamp=True), D, system.sep)\n"
+    )
+
+
+def test_import_rename_follows_reexports_to_the_definition() -> None:
+    cb = Codebase.from_files(
+        {
+            "a.ts": "function bar() {\n  return 2;\n}\nexport { bar };\n",
+            "idx.ts": "export { bar } from './a';\n",
+            "use.ts": "import { bar } from './idx';\nconsole.log(bar());\n",
+        }
+    )
+    cb.get_file("use.ts").get_import("bar").rename("baz")
+    cb.G.commit_transactions()
+    text = {f.filepath: f.content for f in cb.files}
+    assert "function baz()" in text["a.ts"] and "export { baz };" in text["a.ts"]
+    assert text["idx.ts"] == "export { baz } from './a';\n"
+    assert text["use.ts"] == "import { baz } from './idx';\nconsole.log(baz());\n"
+
+
+def test_add_import_from_strings_and_symbols() -> None:
+    cb = Codebase.from_files({"a.py": "X = 1\n", "b.py": "def f():\n    return 1\n"})
+    a = cb.get_file("a.py")
+    assert a.add_import_from_import_string("from typing import Any") is True
+    assert a.add_symbol_import(cb.get_function("f")) is True
+    with pytest.raises(EditError, match="not an import"):
+        a.add_import_from_import_string("x = 1")
+    cb.commit()
+    assert cb.get_file("a.py").content == "from typing import Any\nfrom b import f\n\nX = 1\n"
+
+
+def test_removing_a_ts_symbol_trims_its_local_export_lists() -> None:
+    cb = Codebase.from_files(
+        {
+            "a.ts": "function foo() {}\nfunction bar() {}\nfunction baz() {}\n"
+            "export { foo, bar, baz };\nexport default bar;\n"
+        }
+    )
+    cb.get_function("foo").remove()
+    cb.get_function("bar").remove()
+    cb.commit()
+    assert cb.get_file("a.ts").content == "function baz() {}\nexport { baz };\n"
+
+
+# ----------------------------------------------------------------------------- parameters
+def test_parameter_edits_update_every_resolved_call_site() -> None:
+    cb = Codebase.from_files(IMPORTS)
+    fn = cb.get_function("scale")
+    assert fn.rename_parameter("factor", "k") == 3  # the parameter, its use, one keyword
+    cb.commit()
+    assert "sc(3, k=4, clamp=True)" in cb.get_file("u.py").content
+    fn = cb.get_function("scale")
+    assert fn.add_parameter("offset", call_value="0") == 2
+    cb.commit()
+    assert cb.get_function("scale").source.startswith("def scale(x, k, offset, *, clamp=False)")
+    assert "sc(1, 2, offset=0), sc(3, k=4, clamp=True, offset=0)" in cb.get_file("u.py").content
+    cb.get_function("scale").remove_parameter("clamp")
+    cb.commit()
+    assert cb.get_function("scale").source.startswith("def scale(x, k, offset):")
+    assert "sc(1, 2, offset=0), sc(3, k=4, offset=0)" in cb.get_file("u.py").content
+
+
+def test_call_and_argument_edits_by_byte_range() -> None:
+    from graph_sitter.core import _edit_ops as ops
+
+    cb = Codebase.from_files({"a.ts": "function f(a: number, b: number) {\n  return a;\n}\n"
+                              "f(1, 2);\n"})  # fmt: skip
+    call = cb.get_function("f").call_sites[0]
+    f = call.file._f
+    _, args = ops.call_arguments(cb, f, call.start_byte, call.end_byte)
+    ops.edit_argument(cb, f, args[0].start_byte, args[0].end_byte, "10")
+    ops.remove_argument(cb, f, args[1].start_byte, args[1].end_byte)
+    ops.rename_call(cb, f, call.start_byte, call.end_byte, "g")
+    assert cb.get_diff().endswith("-f(1, 2);\n+g(10);\n")
+
+
+# ----------------------------------------------------------------------------- session
+def test_session_limits_stop_queueing_and_undo_the_operation_in_progress() -> None:
+    cb = Codebase.from_files(IMPORTS)
+    cb.set_session_options(max_transactions=2)
+    cb.get_file("u.py").get_import("os").set_import_symbol_alias("system")  # 2 edits
+    diff = cb.get_diff()
+    with pytest.raises(SessionLimitError, match="max_transactions=2"):
+        cb.get_function("scale").rename("resize")
+    assert cb.get_diff() == diff
+    cb.set_session_options(max_transactions=None, max_seconds=0)
+    with pytest.raises(SessionLimitError, match="max_seconds=0"):
+        cb.get_function("scale").rename("resize")
+    cb.set_session_options(max_seconds=None)
+    assert cb.get_function("scale").rename("resize") == 2  # the definition, the import
+    with pytest.raises(ValueError, match="max_transactions"):
+        cb.set_session_options(max_transactions=-1)
+
+
+# ----------------------------------------------------------------------------- files
+def test_update_filepath_moves_the_file_and_its_imports_follow(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/util.py": "def twice(x):\n    return 2 * x\n",
+            "app/calc.py": (
+                "from .util import twice\n\n\ndef quad(x):\n    return twice(twice(x))\n"
+            ),
+            "main.py": "from app.calc import quad\n\nprint(quad(3))\n",
+        },
+    )
+    before = run([sys.executable, "main.py"], tmp_path)
+    cb = Codebase(tmp_path, cache_dir="")
+    calc = cb.get_file("app/calc.py")
+    quad = cb.get_function("quad")
+    cb.create_file("app/math/__init__.py")
+    calc.update_filepath("app/math/calc.py")
+    cb.commit()
+    assert not (tmp_path / "app/calc.py").exists()
+    assert (tmp_path / "app/math/calc.py").read_text().startswith("from ..util import twice\n")
+    assert (tmp_path / "main.py").read_text().startswith("from app.math.calc import quad\n")
+    assert run([sys.executable, "main.py"], tmp_path) == before
+    assert calc.filepath == "app/math/calc.py" and quad.filepath == "app/math/calc.py"
+
+
+def test_file_remove_deletes_on_commit_and_refuses_later_edits(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": "X = 1\n", "b.py": "Y = 2\n"})
+    cb = Codebase(tmp_path, cache_dir="")
+    a = cb.get_file("a.py")
+    x = cb.get_symbol("X")
+    a.remove()
+    assert "+++ /dev/null" in cb.get_diff()
+    with pytest.raises(EditError, match="removed"):
+        x.edit("X = 3")
+    cb.commit()
+    assert not (tmp_path / "a.py").exists()
+    assert [f.filepath for f in cb.files] == ["b.py"]
+    with pytest.raises(StaleSymbolError):
+        _ = x.name

@@ -146,6 +146,56 @@ def remove(cb: Codebase, sym: Symbol) -> None:
     cb._queue(sym.filepath, Edit(start, end, b"", "removal"))
     _gone(cb, sym._f, sym._d)
     _remove_unused_imports(cb, sym, rec.ext_start, rec.end)
+    if cb._graph.files[sym._f].language != "python" and rec.parent == -1:
+        _remove_local_exports(cb, sym._f, rec.name)
+
+
+def _remove_local_exports(cb: Codebase, f: int, name: str) -> None:
+    """Drop `name` from the file's `export { ... }` lists (the whole statement when it is the
+    last name) and `export default name;`."""
+    pf = cb._graph.files[f]
+    content = pf.content
+    name_b = name.encode()
+    for stmt in cb._tree(f).root_node.children:
+        if stmt.type != "export_statement" or stmt.child_by_field_name("source") is not None:
+            continue
+        value = stmt.child_by_field_name("value")
+        if value is not None:
+            if value.type == "identifier" and content[value.start_byte : value.end_byte] == name_b:
+                start, end = _removal_range(content, stmt.start_byte, stmt.end_byte)
+                cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            continue
+        clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
+        if clause is None:
+            continue
+        specs = [c for c in clause.named_children if c.type == "export_specifier"]
+        hit = set()
+        for k, spec in enumerate(specs):
+            local = spec.child_by_field_name("name")
+            if local is not None and content[local.start_byte : local.end_byte] == name_b:
+                hit.add(k)
+        if not hit:
+            continue
+        earlier = cb._tx.dropped.setdefault((pf.path, -1 - stmt.start_byte), set())
+        earlier.update(hit)
+        if len(earlier) == len(specs):
+            start, end = _removal_range(content, stmt.start_byte, stmt.end_byte)
+            cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            continue
+        k = 0
+        while k < len(specs):
+            if k not in earlier:
+                k += 1
+                continue
+            j = k
+            while j + 1 < len(specs) and j + 1 in earlier:
+                j += 1
+            if j + 1 < len(specs):
+                start, end = specs[k].start_byte, specs[j + 1].start_byte
+            else:
+                start, end = specs[k - 1].end_byte, specs[j].end_byte
+            cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            k = j + 1
 
 
 def _remove_unused_imports(cb: Codebase, sym: Symbol, lo: int, hi: int) -> None:
@@ -1150,3 +1200,94 @@ class _Atomic:
 
 
 ATOMIC = _Atomic()
+
+
+# ----------------------------------------------------------------------------- files
+def delete_files(root: str, paths: set[str]) -> None:
+    """Remove committed deletions from disk (after the new contents are in place)."""
+    import contextlib
+    import os
+
+    from graph_sitter.core.edits import check_inside
+
+    for rel in sorted(paths):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(check_inside(root, rel))
+
+
+def remove_file(cb: Codebase, file: SourceFile) -> None:
+    """Queue deleting `file` on commit (its pending edits are refused from now on)."""
+    path = file.filepath
+    if path in cb._tx.created:
+        raise EditError(f"{path} was created in this transaction: reset() drops it.")
+    if path in cb._tx.edits:
+        raise EditError(f"{path} has pending edits: commit or reset them before removing it.")
+    cb._tx.deleted.add(path)
+    cb._tx.follow[(path, "")] = None
+
+
+def update_filepath(cb: Codebase, file: SourceFile, new_path: str) -> SourceFile:
+    """Move `file` to `new_path` on commit: its relative imports and every importer follow."""
+    graph = cb._graph
+    old = file.filepath
+    pf = graph.files[file._f]
+    if pf.problem:
+        raise EditError(f"Refusing to move {old}: {pf.problem}.")
+    if old in cb._tx.edits or old in cb._tx.created:
+        raise EditError(f"{old} has pending edits: commit or reset them before moving it.")
+    # What every import naming the file resolves to, before the file list changes.
+    own: list[tuple[int, int]] = []  # (statement start, target file) of the file's imports
+    own_specs: dict[int, Any] = {}
+    for d, rec in enumerate(pf.index.defs):
+        if rec.kind != IMPORT or not (rec.module or "").startswith("."):
+            continue
+        target = graph.resolve_import(file._f, d)
+        tf = None
+        if target is not None:
+            tf = graph.file_of_target(target)
+            if tf is None and target[0] == "sym":
+                tf = target[1]
+        if tf is None and pf.language == "python":
+            base = graph._python_module(file._f, rec.module or "")
+            tf = graph.file_of_target(base) if base is not None else None
+        if tf is not None and rec.start not in own_specs:
+            own.append((rec.start, tf))
+            own_specs[rec.start] = rec
+    importers: list[tuple[str, Any]] = []
+    for g, gpf in enumerate(graph.files):
+        if g == file._f:
+            continue
+        for rec in gpf.index.defs:
+            if rec.kind != IMPORT or rec.module is None:
+                continue
+            if gpf.language == "python":
+                via = graph._python_module(g, rec.module)
+                direct = via is not None and graph.file_of_target(via) == file._f
+                if direct and rec.imported_name is None:
+                    raise EditError(
+                        f"{gpf.path} imports {rec.module} as a module (`import ...`): "
+                        "rewrite it before moving the file."
+                    )
+            else:
+                direct = _ts_points_to(cb, g, rec.module, file._f)
+            if direct and all(r.start != rec.start for p, r in importers if p == gpf.path):
+                importers.append((gpf.path, rec))
+    targets = {start: graph.files[tf].path for start, tf in own}
+    content = bytes(pf.content).decode("utf-8")
+    new_file = cb.create_file(new_path, content)
+    cb._tx.deleted.add(old)
+    new_f = new_file._f
+    graph = cb._graph  # create_file rebuilt the graph
+    for start, target_path in targets.items():
+        rec = own_specs[start]
+        tf = graph.file_index[target_path]
+        spec = module_spec(cb, new_f, tf, like=rec.module)
+        if spec != rec.module:
+            _repoint_module(cb, new_f, rec, spec)
+    for path, rec in importers:
+        g = graph.file_index[path]
+        spec = module_spec(cb, g, new_f, like=rec.module)
+        if spec != rec.module:
+            _repoint_module(cb, g, rec, spec)
+    cb._tx.follow[(old, "")] = (new_file.filepath, "")
+    return new_file

@@ -385,6 +385,8 @@ class Codebase:
         problem = self._graph.files[f].problem
         if problem:
             raise EditError(f"Refusing to edit {path}: {problem}.")
+        if path in self._tx.deleted:
+            raise EditError(f"{path} is removed in this transaction; reset() to edit it.")
         limits = getattr(self, "_edit_limits", None)
         if limits is not None:
             limits.count()
@@ -409,7 +411,7 @@ class Codebase:
         self._tx.created[rel] = data
         files = {pf.path: pf for pf in self._graph.files}
         files[rel] = ParsedFile(rel, lang.name, data, "utf-8", "", index, None)
-        self._advance()
+        self._advance(follow=False)
         self._set_files([files[p] for p in sorted(files)])
         return SourceFile(self, self._graph.file_index[rel])
 
@@ -418,7 +420,7 @@ class Codebase:
         created = set(self._tx.created)
         self._clear_edits()
         if created:  # files created in the transaction leave the graph again
-            self._advance()
+            self._advance(follow=False)
             self._set_files([pf for pf in self._graph.files if pf.path not in created])
         if getattr(self, "_ai_session", None) is not None:
             from graph_sitter.ai import codebase_ai
@@ -432,6 +434,8 @@ class Codebase:
     def _pending_contents(self) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
         for path, edits in self._tx.edits.items():
+            if path in self._tx.deleted:
+                continue
             pf = self._graph.files[self._graph.file_index[path]]
             out[path] = apply_edits(pf.content, edits)
             if path in self._tx.imports:
@@ -449,6 +453,9 @@ class Codebase:
                 continue
             before = self._graph.files[self._graph.file_index[path]].content
             parts.append(unified_diff(path, before, after))
+        for path in sorted(self._tx.deleted):
+            before = self._graph.files[self._graph.file_index[path]].content
+            parts.append(unified_diff(path, before, None))
         return "".join(parts)
 
     def commit(self, validate: bool = True) -> None:
@@ -467,7 +474,9 @@ class Codebase:
         disk = {path: self._disk_bytes(path, content) for path, content in new.items()}
         if self.root:
             write_atomically(self.root, disk)
-        created = set(self._tx.created)
+            _edit_ops.delete_files(self.root, self._tx.deleted)
+        created = set(self._tx.created) | self._tx.deleted
+        deleted = set(self._tx.deleted)
         edits = {path: list(e) for path, e in self._tx.edits.items()}
         self._advance()
         self._clear_edits()
@@ -494,7 +503,7 @@ class Codebase:
             pf = ParsedFile(path, lang.name, content, encoding, "", index, problem)
             reparsed.append(pf)
         if created:
-            files = {pf.path: pf for pf in self._graph.files}
+            files = {pf.path: pf for pf in self._graph.files if pf.path not in deleted}
             files.update({pf.path: pf for pf in reparsed})
             self._set_files([files[p] for p in sorted(files)], advance=False)
             return
@@ -508,8 +517,10 @@ class Codebase:
     def _generation(self) -> int:
         return self._handles.current
 
-    def _advance(self) -> None:
-        self._handles.advance(self._graph.files, self._tx.follow)
+    def _advance(self, follow: bool = True) -> None:
+        """Start a new generation: after a commit (`follow`: where queued edits take symbols)
+        or a change of the file list within a transaction (nothing moves)."""
+        self._handles.advance(self._graph.files, self._tx.follow if follow else {})
 
     def _follow_symbol(self, gen: int, f: int, d: int) -> tuple[int, int]:
         return self._handles.follow_symbol(self._graph, gen, f, d)
@@ -524,7 +535,7 @@ class Codebase:
 
     def _identifier_swaps(self, new: dict[str, bytes]) -> set[int] | None:
         """Files whose edits only swap identifiers for fresh ones (no re-parse needed)."""
-        if self._tx.created:
+        if self._tx.created or self._tx.deleted:
             return None
         touched: set[int] = set()
         names: set[bytes] = set()

@@ -171,6 +171,7 @@ class Transaction:
     dropped: dict[tuple[str, int], set[int]] = field(default_factory=dict)
     # Import lines queued per path: on apply, a blank line separates the block from code.
     imports: dict[str, list[bytes]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)  # files removed on commit
 
     def add(self, path: str, edit: Edit, content: bytes | None = None) -> None:
         """Queue `edit`; with the file's `content`, reconcile it with compatible edits.
@@ -196,7 +197,7 @@ class Transaction:
         self.edits[path] = queued
 
     def __bool__(self) -> bool:
-        return bool(self.edits) or bool(self.created)
+        return bool(self.edits) or bool(self.created) or bool(self.deleted)
 
     def save(self) -> tuple[Any, ...]:
         """A savepoint for `restore` (`add` never mutates a queued list in place)."""
@@ -206,6 +207,7 @@ class Transaction:
             dict(self.follow),
             {k: set(v) for k, v in self.dropped.items()},
             {k: list(v) for k, v in self.imports.items()},
+            set(self.deleted),
         )
 
     def restore(self, state: tuple[Any, ...]) -> None:
@@ -217,6 +219,7 @@ class Transaction:
             {k: set(v) for k, v in state[3].items()},
             {k: list(v) for k, v in state[4].items()},
         )
+        self.deleted = set(state[5])
 
     def clear(self) -> None:
         self.edits.clear()
@@ -224,13 +227,18 @@ class Transaction:
         self.follow.clear()
         self.dropped.clear()
         self.imports.clear()
+        self.deleted.clear()
 
 
-def unified_diff(path: str, before: bytes | None, after: bytes) -> str:
+def unified_diff(path: str, before: bytes | None, after: bytes | None) -> str:
+    """A git-style diff; `before` None is a new file, `after` None a removed one."""
     old = [] if before is None else before.decode("utf-8", "replace").splitlines(keepends=True)
-    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    new = [] if after is None else after.decode("utf-8", "replace").splitlines(keepends=True)
     lines = difflib.unified_diff(
-        old, new, "/dev/null" if before is None else f"a/{path}", f"b/{path}"
+        old,
+        new,
+        "/dev/null" if before is None else f"a/{path}",
+        "/dev/null" if after is None else f"b/{path}",
     )
     out = []
     for line in lines:

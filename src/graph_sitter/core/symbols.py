@@ -221,6 +221,16 @@ class SourceFile:
             self._cb, self, spec, module=module, name=name, alias=alias, type_only=type_only
         )
 
+    def remove(self) -> None:
+        """Delete this file on commit."""
+        _edit_ops().remove_file(self._cb, self)
+
+    def update_filepath(self, new_filepath: str) -> SourceFile:
+        """Move this file on commit; its relative imports and its importers are updated.
+        Returns the file at its new path (this handle follows it after the commit)."""
+        new: SourceFile = _edit_ops().update_filepath(self._cb, self, new_filepath)
+        return new
+
     def add_import_from_import_string(self, import_string: str) -> bool:
         """Upstream's spelling: add an import statement given as text (checked to parse)."""
         line = _edit_ops().parse_import_string(self._cb, self, import_string)
