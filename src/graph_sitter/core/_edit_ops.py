@@ -827,6 +827,11 @@ def set_import_alias(cb: Codebase, imp: Import, alias: str) -> int:
         raise EditError(f"The import of {rec.module!r} binds no single name to alias.")
     content = pf.content
     path = pf.path
+    qual = qualified(cb, f, imp._d)
+    if (path, qual) in cb._tx.follow:
+        if cb._tx.follow[(path, qual)] == (path, qual[: len(qual) - len(rec.name)] + alias):
+            return 0  # the same alias is already queued
+        raise EditError(f"The import {rec.name!r} of {path} is already renamed in this commit.")
     count = 0
     if rec.alias:  # `a as b`: replace `b`
         cb._queue(path, Edit(rec.name_start, rec.name_end, alias.encode(), "rename"))
@@ -846,7 +851,6 @@ def set_import_alias(cb: Codebase, imp: Import, alias: str) -> int:
         if uf == f and not flags & 8 and content[start:stop] == rec.name.encode():
             cb._queue(path, Edit(start, stop, alias.encode(), "rename"))
             count += 1
-    qual = qualified(cb, f, imp._d)
     cb._tx.follow[(path, qual)] = (path, qual[: len(qual) - len(rec.name)] + alias)
     return count
 

@@ -183,17 +183,18 @@ class Transaction:
         pending = [edit]
         while pending:
             new = pending.pop()
-            for i, other in enumerate(queued):
-                if not new.overlaps(other):
-                    continue
-                fixed = None if content is None else reconcile(content, other, new)
-                if fixed is None:
-                    raise EditConflictError(path, other, edit)
-                del queued[i]
-                pending.extend(fixed)
-                break
-            else:
+            hits = [i for i, other in enumerate(queued) if new.overlaps(other)]
+            if not hits:
                 queued.append(new)
+                continue
+            # Ranges first: overlapping removals merge before insertions move to their edges.
+            i = next((i for i in hits if queued[i].start != queued[i].end), hits[0])
+            other = queued[i]
+            fixed = None if content is None else reconcile(content, other, new)
+            if fixed is None:
+                raise EditConflictError(path, other, edit)
+            del queued[i]
+            pending.extend(fixed)
         self.edits[path] = queued
 
     def __bool__(self) -> bool:
