@@ -307,7 +307,7 @@ def test_a_move_that_makes_two_files_import_each_other_is_reported(
         }
     )
     with caplog.at_level(logging.WARNING, logger="graph_sitter.core.edits"):
-        report = cb.get_function("price").move_to_file("n.py")
+        report = cb.get_function("price").move_to_file("n.py", include_dependencies=False)
     assert report.cycles == [("m.py", "n.py")]
     assert report.imported_from_source == ["RATE"]
     assert "circular import" in caplog.text
@@ -473,3 +473,25 @@ def test_file_remove_deletes_on_commit_and_refuses_later_edits(tmp_path: Path) -
     assert [f.filepath for f in cb.files] == ["b.py"]
     with pytest.raises(StaleSymbolError):
         _ = x.name
+
+
+def test_shared_dependencies_move_and_are_imported_back_without_a_cycle(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "m.py": "RATE = 2\n\n\ndef price(x):\n    return x * RATE\n\n\n"
+            "TOTAL = RATE + price(1)\n",
+            "n.py": "",
+            "main.py": "import m\nimport n\n\nprint(m.TOTAL, m.price(3))\n",
+        },
+    )
+    before = run([sys.executable, "main.py"], tmp_path)
+    cb = Codebase(tmp_path, cache_dir="")
+    report = cb.get_function("price").move_to_file("n.py")
+    assert report.moved == ["RATE", "price"] and report.cycles == []
+    cb.commit()
+    assert cb.get_file("m.py").content.startswith("from n import RATE, price\n") or (
+        cb.get_file("m.py").content.startswith("from n import RATE\nfrom n import price\n")
+    )
+    assert "import m" not in cb.get_file("n.py").content
+    assert run([sys.executable, "main.py"], tmp_path) == before

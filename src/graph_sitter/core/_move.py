@@ -1,8 +1,8 @@
 """`move_to_file` with dependencies and upstream's three import strategies.
 
 - ``update_all_imports`` (default): the symbol (and, with ``include_dependencies``, the
-  definitions of its file used by nothing else) moves; every file importing it is repointed
-  at the destination; the source imports it back only where it still uses it.
+  definitions of its file it needs, transitively) moves; every file importing a moved name is
+  repointed at the destination; the source imports back what it still uses.
 - ``add_back_edge``: the same move, but importers are left alone: the source file imports
   the moved symbol from the destination (a re-export), so existing imports keep working.
 - ``duplicate_dependencies``: the symbol and its dependencies are copied into the
@@ -80,11 +80,12 @@ def move_to_file(
         raise EditError(f"Cannot move a {pf.language} definition into {dst_path}.")
     duplicate = strategy == "duplicate_dependencies"
 
-    # 1. What travels: the symbol, plus local definitions it needs (all of them when
-    # duplicating; else only those nothing else in the source uses).
+    # 1. What travels: the symbol, plus the local definitions it needs, transitively. Those
+    # the source still uses are imported back from the destination, so the destination never
+    # imports the source (no import cycle).
     travel = [sym._d]
     if include_dependencies:
-        travel = _closure(cb, src_f, sym._d, exclusive=not duplicate)
+        travel = _closure(cb, src_f, sym._d, exclusive=False)
     moving = set(travel) if not duplicate else set()
     if duplicate and not _used_outside(cb, src_f, sym._d, set(travel), dst_f):
         # The symbol leaves the source only when nothing else still uses it there.
@@ -164,20 +165,15 @@ def move_to_file(
     ops.remove_bindings(cb, src_f, unused)
 
     # 5. Importers.
-    back_edge = False
-    for d in sorted(moving):
-        back_edge = _repoint_importers(cb, src_f, d, dst_f, strategy, moving) or back_edge
-        if _used_outside(cb, src_f, d, moving, None, files=False):
-            back_edge = True
-    if back_edge:
-        for d in sorted(moving):
-            if d == sym._d or _used_outside(cb, src_f, d, moving, dst_f):
-                ops.add_import(
-                    cb,
-                    cb.files[src_f],
-                    module=ops.module_spec(cb, src_f, dst_f),
-                    name=defs[d].name,
-                )
+    back = []
+    for d in sorted(moving, key=lambda i: defs[i].start):
+        needs = _repoint_importers(cb, src_f, d, dst_f, strategy, moving)
+        if needs or _used_outside(cb, src_f, d, moving, None, files=False):
+            back.append(d)
+    for d in back:
+        module = ops.module_spec(cb, src_f, dst_f)
+        ops.add_import(cb, cb.files[src_f], module=module, name=defs[d].name)
+    back_edge = bool(back)
 
     # 6. Circular imports.
     if report.imported_from_source and (back_edge or _imports_file(cb, src_f, dst_f)):
