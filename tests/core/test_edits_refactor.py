@@ -187,6 +187,8 @@ def test_a_removed_import_handle_raises_instead_of_reading_another() -> None:
     with pytest.raises(StaleSymbolError, match="'b'"):
         _ = b.name
     assert c.name == "c" and c.module == "m"
+    assert repr(b) == "<Import (removed by a commit)>"
+    assert b == b and b != c and b not in cb.get_file("a.py").imports
 
 
 def test_handles_follow_renames_and_moves_across_commits() -> None:

@@ -26,6 +26,7 @@ from graph_sitter.core._records import (
     TYPE_ALIAS,
     DefRecord,
 )
+from graph_sitter.core.errors import StaleSymbolError
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
@@ -82,13 +83,21 @@ class SourceFile:
         return self._f_
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, SourceFile) and other._cb is self._cb and other._f == self._f
+        if not isinstance(other, SourceFile) or other._cb is not self._cb:
+            return False
+        try:
+            return other._f == self._f
+        except StaleSymbolError:
+            return other is self
 
     def __hash__(self) -> int:
         return hash(("file", self._f))
 
     def __repr__(self) -> str:
-        return f"<SourceFile {self.filepath}>"
+        try:
+            return f"<SourceFile {self.filepath}>"
+        except StaleSymbolError:
+            return "<SourceFile (removed by a commit)>"
 
     @property
     def _pf(self) -> Any:
@@ -290,19 +299,22 @@ class Symbol:
         return self._d_
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Symbol)
-            and other._cb is self._cb
-            and other._f == self._f
-            and other._d == self._d
-        )
+        if not isinstance(other, Symbol) or other._cb is not self._cb:
+            return False
+        try:
+            return other._f == self._f and other._d == self._d
+        except StaleSymbolError:
+            return other is self
 
     def __hash__(self) -> int:
         return hash((self._f, self._d))
 
     def __repr__(self) -> str:
-        where = f"{self.filepath}:{self.line_range.start + 1}"
-        return f"<{type(self).__name__} {self.qualified_name} at {where}>"
+        try:
+            where = f"{self.filepath}:{self.line_range.start + 1}"
+            return f"<{type(self).__name__} {self.qualified_name} at {where}>"
+        except StaleSymbolError:
+            return f"<{type(self).__name__} (removed by a commit)>"
 
     @property
     def _rec(self) -> DefRecord:
