@@ -174,6 +174,7 @@ class Codebase:
         self._tx = Transaction()
         self._pending_imports: set[tuple[str, str]] = set()
         self._handles = _handles.Generations()
+        self._generation = 0  # views made in an older generation follow their symbol
         parse_progress = (lambda d, t: progress("parse", d, t)) if progress else None
         if progress is not None:
             progress("parse", 0, len(sources))
@@ -513,14 +514,11 @@ class Codebase:
 
     # Handles (views) remember the generation they were made in; a commit, a created file or
     # a reset starts a new one, and `_handles` maps old positions to new ones.
-    @property
-    def _generation(self) -> int:
-        return self._handles.current
-
     def _advance(self, follow: bool = True) -> None:
         """Start a new generation: after a commit (`follow`: where queued edits take symbols)
         or a change of the file list within a transaction (nothing moves)."""
         self._handles.advance(self._graph.files, self._tx.follow if follow else {})
+        self._generation = self._handles.current
 
     def _follow_symbol(self, gen: int, f: int, d: int) -> tuple[int, int]:
         return self._handles.follow_symbol(self._graph, gen, f, d)

@@ -318,11 +318,17 @@ class Symbol:
 
     @property
     def _rec(self) -> DefRecord:
-        return self._cb._graph.files[self._f].index.defs[self._d]
+        cb = self._cb
+        if self._gen != cb._generation:
+            self._follow()
+        return cb._graph.files[self._f_].index.defs[self._d_]
 
     @property
     def _content(self) -> bytes:
-        return self._cb._graph.files[self._f].content
+        cb = self._cb
+        if self._gen != cb._generation:
+            self._follow()
+        return cb._graph.files[self._f_].content
 
     def _decode(self, start: int, end: int) -> str:
         pf = self._cb._graph.files[self._f]
@@ -355,7 +361,10 @@ class Symbol:
 
     @property
     def filepath(self) -> str:
-        return str(self._cb._graph.files[self._f].path)
+        cb = self._cb
+        if self._gen != cb._generation:
+            self._follow()
+        return str(cb._graph.files[self._f_].path)
 
     @property
     def file(self) -> SourceFile:
