@@ -497,3 +497,17 @@ def test_shared_dependencies_move_and_are_imported_back_without_a_cycle(tmp_path
     )
     assert "import m" not in cb.get_file("n.py").content
     assert run([sys.executable, "main.py"], tmp_path) == before
+
+
+def test_a_name_listed_in_dunder_all_stays_importable_from_the_source() -> None:
+    cb = Codebase.from_files(
+        {
+            "m.py": (
+                "__all__ = ['f', 'g']\n\n\ndef f():\n    return 1\n\n\ndef g():\n    return 2\n"
+            ),
+            "n.py": "",
+        }
+    )
+    cb.get_function("f").move_to_file("n.py")
+    cb.commit()
+    assert cb.get_file("m.py").content.startswith("from n import f\n")

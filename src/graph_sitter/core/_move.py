@@ -168,6 +168,7 @@ def move_to_file(
     back = []
     for d in sorted(moving, key=lambda i: defs[i].start):
         needs = _repoint_importers(cb, src_f, d, dst_f, strategy, moving)
+        needs = needs or _in_dunder_all(pf, defs[d].name)  # `from source import *` keeps it
         if needs or _used_outside(cb, src_f, d, moving, None, files=False):
             back.append(d)
     for d in back:
@@ -361,4 +362,16 @@ def _imports_file(cb: Codebase, f: int, other: int) -> bool:
             continue
         if graph.file_of_target(target) == other or (target[0] == "sym" and target[1] == other):
             return True
+    return False
+
+
+def _in_dunder_all(pf: Any, name: str) -> bool:
+    """Whether the Python file lists `name` in its `__all__`."""
+    if pf.language != "python":
+        return False
+    for rec in pf.index.defs:
+        if rec.kind == GLOBAL_VAR and rec.name == "__all__" and rec.parent == -1:
+            text = pf.content[rec.start : rec.end]
+            if f'"{name}"'.encode() in text or f"'{name}'".encode() in text:
+                return True
     return False
