@@ -114,7 +114,7 @@ def test_add_import_dedupes_and_places() -> None:
     )
     assert after({"b.py": '"""Doc."""\nX = 1\n'}, lambda cb: cb.get_file("b.py").add_import(
         "from __future__ import annotations"
-    )) == '"""Doc."""\nfrom __future__ import annotations\nX = 1\n'  # fmt: skip
+    )) == '"""Doc."""\nfrom __future__ import annotations\n\nX = 1\n'  # fmt: skip
     ts = {
         "a.ts": 'import { x } from "./x";\n\nexport const y = x;\n',
         "x.ts": "export const x = 1;\n",
@@ -195,11 +195,11 @@ def test_move_class_with_its_helper_imports_and_importers() -> None:
         "app.py": "from shop.models import Price, cheap\n\nPrice().total(2) + cheap()\n",
     }
     cb = Codebase.from_files(files)
-    cb.get_class("Price").move_to_file("shop/prices.py")
+    cb.get_class("Price").move_to_file("shop/prices.py", include_dependencies=False)
     cb.commit()
     got = {f.filepath: f.content for f in cb.files}
     assert got["shop/prices.py"] == (
-        "import math\nfrom shop.util import clamp\nfrom shop.models import RATE\n\n\n"
+        "import math\nfrom .util import clamp\nfrom shop.models import RATE\n\n\n"
         "class Price:\n    def total(self, x):\n        return clamp(math.ceil(x * RATE))\n"
     )
     assert got["shop/models.py"] == (

@@ -2,7 +2,13 @@
 
 from graph_sitter.core.calls import Argument
 from graph_sitter.core.codebase import Codebase, FileList
-from graph_sitter.core.edits import CommitError, EditConflictError, EditError, EditValidationError
+from graph_sitter.core.edits import (
+    CommitError,
+    EditConflictError,
+    EditError,
+    EditValidationError,
+    SessionLimitError,
+)
 from graph_sitter.core.errors import (
     AmbiguousSymbolError,
     ChangedOnDiskError,
@@ -11,6 +17,7 @@ from graph_sitter.core.errors import (
     FileNotFoundInCodebaseError,
     PathOutsideCodebaseError,
     ReadOnlyFileError,
+    StaleSymbolError,
     SymbolNotFoundError,
     UnsupportedLanguageError,
 )
@@ -66,8 +73,10 @@ __all__ = [
     "Parameter",
     "PathOutsideCodebaseError",
     "ReadOnlyFileError",
+    "SessionLimitError",
     "SourceFile",
     "SourceText",
+    "StaleSymbolError",
     "Symbol",
     "SymbolNotFoundError",
     "TypeAlias",

@@ -15,7 +15,7 @@ from graph_sitter.core.edits import Edit, EditError
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
-    from graph_sitter.core.symbols import Import, SourceFile, Symbol
+    from graph_sitter.core.symbols import Function, Import, SourceFile, Symbol
 
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 
@@ -57,6 +57,21 @@ def reindent(text: str, indent: bytes, first: bool = True) -> str:
 
 def _is_blank_line(content: bytes, start: int) -> bool:
     return not content[start : line_end(content, start)].strip()
+
+
+def qualified(cb: Codebase, f: int, d: int) -> str:
+    defs = cb._graph.files[f].index.defs
+    parts = [defs[d].name]
+    parent = defs[d].parent
+    while parent >= 0:
+        parts.append(defs[parent].name)
+        parent = defs[parent].parent
+    return ".".join(reversed(parts))
+
+
+def _gone(cb: Codebase, f: int, d: int) -> None:
+    """Handles to definition `d` of file `f` raise StaleSymbolError after the commit."""
+    cb._tx.follow[(cb._graph.files[f].path, qualified(cb, f, d))] = None
 
 
 # ----------------------------------------------------------------------------- symbol edits
@@ -129,7 +144,58 @@ def remove(cb: Codebase, sym: Symbol) -> None:
     content = sym._content
     start, end = _removal_range(content, rec.ext_start, rec.end)
     cb._queue(sym.filepath, Edit(start, end, b"", "removal"))
+    _gone(cb, sym._f, sym._d)
     _remove_unused_imports(cb, sym, rec.ext_start, rec.end)
+    if cb._graph.files[sym._f].language != "python" and rec.parent == -1:
+        _remove_local_exports(cb, sym._f, rec.name)
+
+
+def _remove_local_exports(cb: Codebase, f: int, name: str) -> None:
+    """Drop `name` from the file's `export { ... }` lists (the whole statement when it is the
+    last name) and `export default name;`."""
+    pf = cb._graph.files[f]
+    content = pf.content
+    name_b = name.encode()
+    for stmt in cb._tree(f).root_node.children:
+        if stmt.type != "export_statement" or stmt.child_by_field_name("source") is not None:
+            continue
+        value = stmt.child_by_field_name("value")
+        if value is not None:
+            if value.type == "identifier" and content[value.start_byte : value.end_byte] == name_b:
+                start, end = _removal_range(content, stmt.start_byte, stmt.end_byte)
+                cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            continue
+        clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
+        if clause is None:
+            continue
+        specs = [c for c in clause.named_children if c.type == "export_specifier"]
+        hit = set()
+        for k, spec in enumerate(specs):
+            local = spec.child_by_field_name("name")
+            if local is not None and content[local.start_byte : local.end_byte] == name_b:
+                hit.add(k)
+        if not hit:
+            continue
+        earlier = cb._tx.dropped.setdefault((pf.path, -1 - stmt.start_byte), set())
+        earlier.update(hit)
+        if len(earlier) == len(specs):
+            start, end = _removal_range(content, stmt.start_byte, stmt.end_byte)
+            cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            continue
+        k = 0
+        while k < len(specs):
+            if k not in earlier:
+                k += 1
+                continue
+            j = k
+            while j + 1 < len(specs) and j + 1 in earlier:
+                j += 1
+            if j + 1 < len(specs):
+                start, end = specs[k].start_byte, specs[j + 1].start_byte
+            else:
+                start, end = specs[k - 1].end_byte, specs[j].end_byte
+            cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            k = j + 1
 
 
 def _remove_unused_imports(cb: Codebase, sym: Symbol, lo: int, hi: int) -> None:
@@ -159,7 +225,13 @@ def remove_bindings(cb: Codebase, f: int, drop: list[int]) -> None:
     by_statement: dict[int, list[int]] = {}
     for d in drop:
         by_statement.setdefault(defs[d].start, []).append(d)
+        _gone(cb, f, d)
     for stmt_start, dropped in by_statement.items():
+        earlier = cb._tx.dropped.setdefault((pf.path, stmt_start), set())
+        if set(dropped) <= earlier:
+            continue  # already queued
+        earlier.update(dropped)
+        dropped = sorted(earlier)
         siblings = [i for i, r in enumerate(defs) if r.kind == IMPORT and r.start == stmt_start]
         rec = defs[dropped[0]]
         if set(siblings) <= set(dropped):
@@ -288,21 +360,59 @@ def add_decorator(cb: Codebase, sym: Symbol, src: str) -> bool:
 
 
 # ----------------------------------------------------------------------------- imports
-def module_spec(cb: Codebase, importer: int, target_file: int) -> str:
-    """How `importer` names the module of `target_file` in an import statement."""
+_TS_EXT = re.compile(r"\.(d\.ts|tsx?|jsx?|mjs|cjs|mts|cts)$")
+_RUNTIME_EXT = {"ts": ".js", "tsx": ".js", "js": ".js", "jsx": ".js", "mts": ".mjs"}
+_RUNTIME_EXT.update({"mjs": ".mjs", "cts": ".cjs", "cjs": ".cjs", "d.ts": ".js"})
+
+
+def module_spec(cb: Codebase, importer: int, target_file: int, like: str | None = None) -> str:
+    """How `importer` names the module of `target_file` in an import statement.
+
+    TypeScript/JavaScript specifiers follow the importer's style: `like` (the specifier being
+    rewritten) or else the file's other relative imports decide whether to write an
+    extension (`./a.js` for `a.ts` in ESM programs, or the real one with
+    `allowImportingTsExtensions`) and whether to keep `/index`.
+    """
     graph = cb._graph
     pf = graph.files[target_file]
     if pf.language == "python":
+        from graph_sitter.core._move import python_spec
+
         name = graph.module_of.get(target_file)
-        if not name:
-            raise EditError(f"{pf.path} has no importable module name.")
-        return name
+        if not name and not (like or "").startswith("."):
+            like = "."
+        return python_spec(cb, importer, target_file, like)
     here = posixpath.dirname(graph.files[importer].path)
-    stem = re.sub(r"\.(d\.ts|tsx?|jsx?|mjs|cjs|mts|cts)$", "", pf.path)
-    if stem.endswith("/index"):
+    style = like if like is not None and like.startswith(".") else _ts_style(cb, importer)
+    match = _TS_EXT.search(pf.path)
+    stem = pf.path[: match.start()] if match else pf.path
+    ext = ""
+    style_match = _TS_EXT.search(style or "")
+    if style_match is not None:
+        real = match.group(1) if match else ""
+        if style_match.group(1) in ("ts", "tsx", "mts", "cts"):
+            ext = "." + real  # allowImportingTsExtensions: the file's own extension
+        else:
+            ext = _RUNTIME_EXT.get(real, "." + real if real else "")
+    keep_index = style is not None and re.search(r"/index(\.\w+)?$", style) is not None
+    if stem.endswith("/index") and not ext and not keep_index:
         stem = stem[: -len("/index")]
     rel = posixpath.relpath(stem, here or ".")
-    return rel if rel.startswith("../") else "./" + rel
+    rel = rel if rel.startswith("../") else "./" + rel
+    return rel + ext
+
+
+def _ts_style(cb: Codebase, f: int) -> str | None:
+    """A relative specifier of file `f`'s imports, or None; `.mjs`/`.mts` files use `.js`."""
+    pf = cb._graph.files[f]
+    for rec in pf.index.defs:
+        if rec.kind == IMPORT and (rec.module or "").startswith("."):
+            return str(rec.module)
+    for match in re.finditer(rb"""(?:from|require\(|import\()\s*['"](\.[^'"]*)['"]""", pf.content):
+        return match.group(1).decode("utf-8", "replace")
+    if pf.path.endswith((".mjs", ".mts")):
+        return "./x.js"
+    return None
 
 
 def render_import(
@@ -327,10 +437,26 @@ def render_import(
     return f"{kw} {{ {item} }} from {spec};"
 
 
-def _quote_style(content: bytes) -> str:
-    """The quote the file's imports use (`'` or `"`), double quotes when it has none."""
+def _quote_style(content: bytes) -> str | None:
+    """The quote the file's imports use (`'` or `"`), None when it has none."""
     match = re.search(rb"""\bfrom\s+(['"])""", content)
-    return match.group(1).decode() if match else '"'
+    return match.group(1).decode() if match else None
+
+
+def _codebase_quote(cb: Codebase, language: str) -> str:
+    """The quote most of the first files of `language` with imports use; `"` by default."""
+    votes = {"'": 0, '"': 0}
+    seen = 0
+    for pf in cb._graph.files:
+        if pf.language != language:
+            continue
+        quote = _quote_style(pf.content)
+        if quote is not None:
+            votes[quote] += 1
+            seen += 1
+            if seen >= 25:
+                break
+    return "'" if votes["'"] > votes['"'] else '"'
 
 
 def add_import(
@@ -349,7 +475,9 @@ def add_import(
     f = file._f
     pf = cb._graph.files[f]
     language = pf.language
-    quote = _quote_style(pf.content) if language != "python" else '"'
+    quote = '"'
+    if language != "python":
+        quote = _quote_style(pf.content) or _codebase_quote(cb, language)
     line: str
     if isinstance(spec, Symbol):
         if spec._f == f:
@@ -383,7 +511,34 @@ def add_import(
     at, prefix = _import_position(cb, f, line.startswith("from __future__"))
     nl = newline_of(pf.content)
     cb._queue(pf.path, Edit(at, at, prefix + encode(line, nl) + nl, "import"))
+    content = pf.content
+    follows = content[at : line_end(content, at)]
+    has_imports = any(r.kind == IMPORT and r.parent == -1 for r in pf.index.defs)
+    if not has_imports or _NO_GAP_NEEDED.match(follows):
+        # A new import block, or the file keeps a blank line after its imports: so will we.
+        cb._tx.imports.setdefault(pf.path, []).append(encode(line, nl) + nl)
     return True
+
+
+_NO_GAP_NEEDED = re.compile(rb"\s*(import\b|from\b|#|//|/\*|\*|$)")
+
+
+def separate_imports(content: bytes, added: list[bytes]) -> bytes:
+    """`content` with a blank line after the last import line we added, when code follows
+    it directly (the file had no blank line there)."""
+    last = -1
+    for line in added:
+        at = 0 if content.startswith(line) else content.find(b"\n" + line)
+        if at > 0:
+            at += 1
+        if at >= 0:
+            last = max(last, at + len(line))
+    if last < 0 or last >= len(content):
+        return content
+    nxt = content[last : line_end(content, last)]
+    if _NO_GAP_NEEDED.match(nxt) or (nxt.startswith(b"export") and b" from " in nxt):
+        return content
+    return content[:last] + newline_of(content) + content[last:]
 
 
 def _import_position(cb: Codebase, f: int, future: bool) -> tuple[int, bytes]:
@@ -447,6 +602,8 @@ def rename(cb: Codebase, sym: Symbol, new_name: str) -> int:
 
     for f, d in _override_family(cb, sym):
         member = cb._graph.files[f].index.defs[d]
+        path, qual = cb._graph.files[f].path, qualified(cb, f, d)
+        cb._tx.follow[(path, qual)] = (path, qual[: len(qual) - len(old)] + new_name)
         if cb._graph.files[f].content[member.name_start : member.name_end] == old_b:
             put(f, member.name_start, member.name_end)
             renamed_in.add(f)
@@ -600,115 +757,17 @@ def _rename_in_dunder_all(cb: Codebase, f: int, old: bytes, new: bytes, put: Any
 
 
 # ----------------------------------------------------------------------------- move
-def move_to_file(cb: Codebase, sym: Symbol, target: SourceFile | str) -> None:
-    """Move a top-level symbol with the imports it needs, and update its importers."""
-    from graph_sitter.core.symbols import SourceFile
+def move_to_file(
+    cb: Codebase,
+    sym: Symbol,
+    target: SourceFile | str,
+    include_dependencies: bool = True,
+    strategy: str = "update_all_imports",
+) -> Any:
+    """Move a top-level symbol (see `graph_sitter.core._move`)."""
+    from graph_sitter.core import _move
 
-    rec = sym._rec
-    if rec.parent != -1 or rec.kind not in (
-        FUNCTION,
-        CLASS,
-        GLOBAL_VAR,
-        "interface",
-        "type",
-        "enum",
-    ):
-        raise EditError("move_to_file moves top-level functions, classes and variables only.")
-    dest = target if isinstance(target, SourceFile) else cb.get_file(target)
-    assert dest is not None
-    if dest._f == sym._f:
-        return
-    graph = cb._graph
-    src_f, dst_f = sym._f, dest._f
-    pf = graph.files[src_f]
-    language = pf.language
-    # 1. Imports the moved code needs in the destination.
-    needed: list[tuple[int, str, str | None, str | None]] = []
-    for start, _, target_def, _, _ in pf.index.refs:
-        if not (rec.ext_start <= start < rec.end) or target_def < 0:
-            continue
-        dep = pf.index.defs[target_def]
-        if dep.parent != -1 or (rec.start <= dep.start and dep.end <= rec.end):
-            continue
-        if dep.kind == IMPORT:
-            resolved = graph.resolve_import(src_f, target_def)
-            if resolved is not None and graph.file_of_target(resolved) == dst_f:
-                continue  # the destination itself: nothing to import
-            if resolved is not None and resolved[0] == "sym" and resolved[1] == dst_f:
-                continue  # defined in the destination
-            module = dep.module or ""
-            if language == "python" and module.startswith("."):
-                base = graph._python_module(src_f, module)
-                module = base[1] if base is not None else module
-            elif language != "python" and module.startswith("."):
-                spec_path = posixpath.normpath(posixpath.join(posixpath.dirname(pf.path), module))
-                rel = posixpath.relpath(
-                    spec_path, posixpath.dirname(graph.files[dst_f].path) or "."
-                )
-                module = rel if rel.startswith("../") else "./" + rel
-            needed.append((dep.start, module, dep.imported_name, dep.alias))
-        else:
-            needed.append((dep.start, module_spec(cb, dst_f, src_f), dep.name, None))
-    added = False
-    for _, module, name, alias in sorted(set(needed)):
-        added = add_import(cb, dest, module=module, name=name, alias=alias) or added
-    # 2. The code itself, appended to the destination.
-    dpf = graph.files[dst_f]
-    nl = newline_of(dpf.content)
-    code = sym.extended_source
-    if language != "python" and not rec.is_exported and not code.lstrip().startswith("export"):
-        code = "export " + code
-    sep = nl * 2 if language == "python" else nl
-    tail = dpf.content
-    prefix = (nl if tail and not tail.endswith(b"\n") else b"") + (sep if tail or added else b"")
-    end = len(tail)
-    cb._queue(dpf.path, Edit(end, end, prefix + encode(code, nl) + nl, "move"))
-    # 3. Remove it from the source file, with imports only it used.
-    remove(cb, sym)
-    # 4. Importers: point them at the new module; the source file imports it if still used.
-    still_used = any(
-        u[0] == src_f and not (rec.ext_start <= u[1] < rec.end)
-        for u in graph.iter_usages((src_f, sym._d))
-    )
-    if still_used:
-        add_import(cb, cb.files[src_f], module=module_spec(cb, src_f, dst_f), name=rec.name)
-    for uf, start, _, flags, _ in sorted(set(graph.iter_usages((src_f, sym._d)))):
-        if not flags & 8:
-            continue
-        for d, irec in enumerate(graph.files[uf].index.defs):
-            if irec.kind != IMPORT or irec.start != start:
-                continue
-            tgt = graph.resolve_import(uf, d)
-            if tgt != ("sym", src_f, sym._d):
-                continue
-            via_source = (
-                graph._python_module(uf, irec.module or "") if language == "python" else None
-            )
-            direct = (
-                (via_source is not None and graph.file_of_target(via_source) == src_f)
-                if language == "python"
-                else _ts_points_to(cb, uf, irec.module or "", src_f)
-            )
-            if not direct:
-                continue  # imported through a re-export: that module is updated instead
-            if uf == dst_f:  # the destination imported it: now it defines it
-                remove_import(cb, cb._symbol(uf, d))
-                continue
-            new_module = module_spec(cb, uf, dst_f)
-            defs_u = graph.files[uf].index.defs
-            if sum(1 for r in defs_u if r.kind == IMPORT and r.start == irec.start) == 1:
-                # The statement imports only this symbol: point its module at the new file.
-                _repoint_module(cb, uf, irec, new_module)
-                continue
-            remove_import(cb, cb._symbol(uf, d))
-            add_import(
-                cb,
-                cb.files[uf],
-                module=new_module,
-                name=irec.imported_name,
-                alias=irec.alias,
-                type_only=irec.is_type_only,
-            )
+    return _move.move_to_file(cb, sym, target, include_dependencies, strategy)
 
 
 def _repoint_module(cb: Codebase, f: int, rec: Any, module: str) -> None:
@@ -737,3 +796,498 @@ def _repoint_module(cb: Codebase, f: int, rec: Any, module: str) -> None:
 def _ts_points_to(cb: Codebase, f: int, spec: str, target: int) -> bool:
     path = cb._graph.ts_modules.resolve(cb._graph.files[f].path, spec)
     return path is not None and cb._graph.file_index.get(path) == target
+
+
+# ----------------------------------------------------------------------------- import edits
+def rename_import(cb: Codebase, imp: Import, new_name: str) -> int:
+    """Rename what an import denotes: the definition it resolves to (through re-exports),
+    with every file importing it; an external import gets a local alias instead."""
+    from graph_sitter.core.symbols import Symbol
+
+    target = cb._resolve_import(imp._f, imp._d)
+    if isinstance(target, Symbol) and target.kind != IMPORT:
+        return rename(cb, target, new_name)
+    return set_import_alias(cb, imp, new_name)
+
+
+def set_import_alias(cb: Codebase, imp: Import, alias: str) -> int:
+    """Bind the import under `alias` (`x as alias`) and rename its uses in the file."""
+    if not _IDENT.fullmatch(alias) or keyword.iskeyword(alias):
+        raise EditError(f"{alias!r} is not a valid identifier.")
+    rec = imp._rec
+    f = imp._f
+    pf = cb._graph.files[f]
+    if rec.name == alias:
+        return 0
+    if rec.imported_name == "*" or (rec.imported_name is None and pf.language != "python"):
+        raise EditError(f"The import of {rec.module!r} binds no single name to alias.")
+    content = pf.content
+    path = pf.path
+    qual = qualified(cb, f, imp._d)
+    if (path, qual) in cb._tx.follow:
+        if cb._tx.follow[(path, qual)] == (path, qual[: len(qual) - len(rec.name)] + alias):
+            return 0  # the same alias is already queued
+        raise EditError(f"The import {rec.name!r} of {path} is already renamed in this commit.")
+    count = 0
+    if rec.alias:  # `a as b`: replace `b`
+        cb._queue(path, Edit(rec.name_start, rec.name_end, alias.encode(), "rename"))
+    else:
+        node = _binding_node(cb, imp)
+        if node is None:
+            raise EditError(f"Cannot find {rec.name!r} in the import at {path}.")
+        end = node.end_byte
+        if pf.language == "python" and rec.imported_name is None and "." in (rec.module or ""):
+            # `import a.b` binds `a`; `import a.b as x` binds `x` = a.b: uses of `a.b` change
+            raise EditError(f"Give `import {rec.module}` an alias by rewriting it explicitly.")
+        if node.type == "import_specifier" and node.child_by_field_name("alias") is None:
+            end = node.end_byte
+        cb._queue(path, Edit(end, end, f" as {alias}".encode(), "rename"))
+    count += 1
+    for uf, start, stop, flags, _ in sorted(set(cb._graph.iter_usages((f, imp._d)))):
+        if uf == f and not flags & 8 and content[start:stop] == rec.name.encode():
+            cb._queue(path, Edit(start, stop, alias.encode(), "rename"))
+            count += 1
+    cb._tx.follow[(path, qual)] = (path, qual[: len(qual) - len(rec.name)] + alias)
+    return count
+
+
+def set_import_module(cb: Codebase, imp: Import, module: str) -> None:
+    """Point the import statement at another module (quotes kept in TypeScript)."""
+    if not module or any(c in module for c in "'\"\n;"):
+        raise EditError(f"{module!r} is not a module name or specifier.")
+    _repoint_module(cb, imp._f, imp._rec, module)
+
+
+def parse_import_string(cb: Codebase, file: SourceFile, text: str) -> str:
+    """Check that `text` parses as import statements in `file`'s language; return it."""
+    from graph_sitter.core.parse import parse_one
+
+    line = text.strip()
+    probe = "probe.py" if file.language == "python" else "probe.ts"
+    _, index = parse_one(probe, line.encode("utf-8"))
+    if index.errors or not line or not all(r.kind == IMPORT for r in index.defs if r.parent < 0):
+        raise EditError(f"{line!r} is not an import statement in {file.language}.")
+    return line
+
+
+# ----------------------------------------------------------------------------- session
+class Context:
+    """Upstream's `codebase.ctx` / `codebase.G`: the transaction entry points."""
+
+    def __init__(self, cb: Codebase) -> None:
+        self._cb = cb
+
+    def commit_transactions(self, *args: Any, **kwargs: Any) -> None:
+        """Apply the queued edits (`Codebase.commit`)."""
+        del args, kwargs
+        self._cb.commit()
+
+    def undo(self) -> None:
+        """Drop the queued edits (`Codebase.reset`)."""
+        self._cb.reset()
+
+
+class EditLimits:
+    """Upstream's session limits on edits: how many may be queued, and for how long."""
+
+    def __init__(self, max_transactions: int | None, max_seconds: float | None) -> None:
+        import time
+
+        self.max_transactions = max_transactions
+        self.max_seconds = max_seconds
+        self.queued = 0
+        self.started = time.monotonic()
+
+    @classmethod
+    def configure(cls, current: EditLimits | None, **limits: Any) -> EditLimits:
+        for key, value in limits.items():
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or value < 0
+            ):
+                raise ValueError(f"{key} must be a non-negative number or None, not {value!r}")
+        if limits.get("max_transactions") is not None and not isinstance(
+            limits["max_transactions"], int
+        ):
+            raise ValueError("max_transactions must be a whole number")
+        return cls(
+            limits.get("max_transactions", current.max_transactions if current else None),
+            limits.get("max_seconds", current.max_seconds if current else None),
+        )
+
+    def count(self) -> None:
+        """Account for one more queued edit, or raise `SessionLimitError` past a limit."""
+        import time
+
+        from graph_sitter.core.edits import SessionLimitError
+
+        if self.max_transactions is not None and self.queued >= self.max_transactions:
+            raise SessionLimitError(
+                f"max_transactions={self.max_transactions} reached: no more edits are queued "
+                "in this session (commit what is queued, or raise the limit)."
+            )
+        elapsed = time.monotonic() - self.started
+        if self.max_seconds is not None and elapsed > self.max_seconds:
+            raise SessionLimitError(
+                f"max_seconds={self.max_seconds} passed ({elapsed:.1f} s since the limits were "
+                "set): no more edits are queued in this session."
+            )
+        self.queued += 1
+
+
+# ----------------------------------------------------------------------------- calls, parameters
+_SKIP_ITEMS = ("comment", "keyword_separator", "positional_separator", "(", ")", ",")
+
+
+def _items(node: ts.Node | None) -> list[ts.Node]:
+    """The elements of a parameter or argument list."""
+    if node is None:
+        return []
+    return [c for c in node.named_children if c.type not in _SKIP_ITEMS]
+
+
+def _remove_item(cb: Codebase, path: str, items: list[ts.Node], k: int, label: str) -> None:
+    """Remove element `k` of a comma-separated list with one separator."""
+    item = items[k]
+    if k + 1 < len(items):
+        start, end = item.start_byte, items[k + 1].start_byte
+    elif k > 0:
+        start, end = items[k - 1].end_byte, item.end_byte
+    else:
+        start, end = item.start_byte, item.end_byte
+    cb._queue(path, Edit(start, end, b"", label))
+
+
+def _append_item(
+    cb: Codebase, path: str, holder: ts.Node, items: list[ts.Node], text: str, label: str
+) -> None:
+    """Append `text` to the list `holder` (`(...)`) after its last element."""
+    if items:
+        at = items[-1].end_byte
+        cb._queue(path, Edit(at, at, b", " + text.encode("utf-8"), label))
+    else:
+        at = holder.end_byte - 1  # before `)`
+        cb._queue(path, Edit(at, at, text.encode("utf-8"), label))
+
+
+def call_node(cb: Codebase, f: int, start: int, end: int) -> ts.Node:
+    """The call expression spanning bytes `start..end` of file `f`."""
+    node: ts.Node | None = cb._node_for(f, start, end)
+    while node is not None and node.type not in ("call", "call_expression", "new_expression"):
+        node = node.parent
+    if node is None:
+        raise EditError(f"No call at bytes {start}..{end} of {cb._graph.files[f].path}.")
+    return node
+
+
+def call_arguments(cb: Codebase, f: int, start: int, end: int) -> tuple[ts.Node, list[ts.Node]]:
+    node = call_node(cb, f, start, end)
+    args = node.child_by_field_name("arguments")
+    if args is None or args.type not in ("argument_list", "arguments"):
+        raise EditError(f"The call at bytes {start}..{end} has no argument list to edit.")
+    return args, _items(args)
+
+
+def rename_call(cb: Codebase, f: int, start: int, end: int, new_name: str) -> None:
+    """Rename the called name of the call at `start..end` (`obj.old(...)` -> `obj.new(...)`)."""
+    if not _IDENT.fullmatch(new_name):
+        raise EditError(f"{new_name!r} is not a valid identifier.")
+    node = call_node(cb, f, start, end)
+    callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+    while callee is not None and callee.type in ("attribute", "member_expression"):
+        callee = callee.child_by_field_name("attribute") or callee.child_by_field_name("property")
+    if callee is None or callee.type not in ("identifier", "property_identifier"):
+        raise EditError("The callee of this call is not a plain name.")
+    path = cb._graph.files[f].path
+    cb._queue(path, Edit(callee.start_byte, callee.end_byte, new_name.encode(), "rename"))
+
+
+def edit_argument(cb: Codebase, f: int, start: int, end: int, new_source: str) -> None:
+    """Replace the argument occupying bytes `start..end`."""
+    cb._queue(cb._graph.files[f].path, Edit(start, end, new_source.encode("utf-8"), "argument"))
+
+
+def add_argument(cb: Codebase, f: int, start: int, end: int, source: str) -> None:
+    """Append `source` (`x`, `name=x`) to the arguments of the call at `start..end`."""
+    args, items = call_arguments(cb, f, start, end)
+    _append_item(cb, cb._graph.files[f].path, args, items, source, "argument")
+
+
+def remove_argument(cb: Codebase, f: int, start: int, end: int) -> None:
+    """Remove the argument occupying bytes `start..end`, with its separator."""
+    _, items = call_arguments(cb, f, start, end)
+    for k, item in enumerate(items):
+        if item.start_byte == start and item.end_byte == end:
+            _remove_item(cb, cb._graph.files[f].path, items, k, "argument")
+            return
+    raise EditError(f"No argument at bytes {start}..{end}.")
+
+
+_SEPARATORS = ("keyword_separator", "positional_separator")
+
+
+def _param_items(cb: Codebase, fn: Function) -> tuple[ts.Node, list[ts.Node]]:
+    """The parameter list and its elements (`*` and `/` separators included)."""
+    node = fn._node()
+    params = node.child_by_field_name("parameters")
+    if params is None:
+        raise EditError(f"{fn.qualified_name} has no parameter list.")
+    items = [c for c in params.named_children if c.type != "comment"]
+    return params, items
+
+
+def _param_name(cb: Codebase, f: int, node: ts.Node) -> str:
+    content = cb._graph.files[f].content
+    name = node.child_by_field_name("name") or node.child_by_field_name("pattern")
+    if name is None:
+        name = node
+        for sub in node.named_children:
+            if sub.type == "identifier":
+                name = sub
+                break
+    return bytes(content[name.start_byte : name.end_byte]).decode("utf-8", "replace").lstrip("*")
+
+
+def _param_index(cb: Codebase, fn: Function, name: str) -> tuple[int, int, list[ts.Node]]:
+    """(index among parameters, index among call arguments, parameter nodes)."""
+    _, items = _param_items(cb, fn)
+    names = [_param_name(cb, fn._f, n) if n.type not in _SEPARATORS else "" for n in items]
+    if not name or name not in names:
+        raise EditError(f"{fn.qualified_name} has no parameter {name!r}.")
+    k = names.index(name)
+    position = sum(1 for n in items[:k] if n.type not in _SEPARATORS)
+    if fn.is_method and names and names[0] in ("self", "cls"):
+        position -= 1
+    if any(n.type == "keyword_separator" for n in items[:k]):
+        position = -1  # keyword-only: never passed positionally
+    return k, position, items
+
+
+def _argument_for(
+    cb: Codebase, f: int, items: list[ts.Node], position: int, name: str
+) -> int | None:
+    """Which call argument binds parameter `name` (keyword) or `position` (positional)."""
+    content = cb._graph.files[f].content
+    for k, item in enumerate(items):
+        if item.type == "keyword_argument":
+            key = item.child_by_field_name("name")
+            if key is not None and content[key.start_byte : key.end_byte] == name.encode():
+                return k
+    for k, item in enumerate(items):
+        if item.type in ("keyword_argument", "dictionary_splat", "list_splat", "spread_element"):
+            return None  # past positional arguments, or unknown after a splat
+        if k == position:
+            return k
+    return None  # keyword-only parameters (position -1) are matched by name only
+
+
+def remove_parameter(cb: Codebase, fn: Function, name: str) -> int:
+    """Remove parameter `name` and the argument passing it at every call site; return how
+    many call sites changed."""
+    k, position, items = _param_index(cb, fn, name)
+    last_keyword_only = (
+        k > 0
+        and items[k - 1].type == "keyword_separator"
+        and (k + 1 == len(items) or items[k + 1].type == "dictionary_splat_pattern")
+    )
+    if last_keyword_only:  # `a, *, b` -> `a`: the bare `*` goes too
+        start = items[k - 2].end_byte if k >= 2 else items[k - 1].start_byte
+        end = items[k].end_byte if k + 1 == len(items) or k >= 2 else items[k + 1].start_byte
+        cb._queue(fn.filepath, Edit(start, end, b"", "parameter"))
+    else:
+        _remove_item(cb, fn.filepath, items, k, "parameter")
+    changed = 0
+    for call in cb._call_sites(fn._f, fn._d):
+        cf = call.file._f
+        _, args = call_arguments(cb, cf, call.start_byte, call.end_byte)
+        a = _argument_for(cb, cf, args, position, name)
+        if a is not None:
+            _remove_item(cb, cb._graph.files[cf].path, args, a, "argument")
+            changed += 1
+    return changed
+
+
+def rename_parameter(cb: Codebase, fn: Function, old: str, new: str) -> int:
+    """Rename parameter `old`: its uses in the body and `old=` keyword arguments at every call
+    site; return how many places changed."""
+    if not _IDENT.fullmatch(new) or keyword.iskeyword(new):
+        raise EditError(f"{new!r} is not a valid identifier.")
+    _param_index(cb, fn, old)
+    f = fn._f
+    pf = cb._graph.files[f]
+    content = pf.content
+    old_b = old.encode()
+    count = 0
+    node = fn._node()
+    for sub in _walk(node):
+        if sub.type not in ("identifier", "shorthand_property_identifier_pattern"):
+            continue
+        if content[sub.start_byte : sub.end_byte] != old_b:
+            continue
+        parent = sub.parent
+        if parent is not None and (
+            (parent.type in ("attribute", "member_expression") and parent.child(0) != sub)
+            or (parent.type == "keyword_argument" and parent.child_by_field_name("name") == sub)
+            or parent.type in ("function_definition", "function_declaration", "class_definition")
+        ):
+            continue
+        cb._queue(pf.path, Edit(sub.start_byte, sub.end_byte, new.encode(), "rename"))
+        count += 1
+    for call in cb._call_sites(f, fn._d):
+        cf = call.file._f
+        ccontent = cb._graph.files[cf].content
+        _, args = call_arguments(cb, cf, call.start_byte, call.end_byte)
+        for item in args:
+            key = item.child_by_field_name("name") if item.type == "keyword_argument" else None
+            if key is not None and ccontent[key.start_byte : key.end_byte] == old_b:
+                path = cb._graph.files[cf].path
+                cb._queue(path, Edit(key.start_byte, key.end_byte, new.encode(), "rename"))
+                count += 1
+    return count
+
+
+def add_parameter(cb: Codebase, fn: Function, source: str, call_value: str | None = None) -> int:
+    """Append parameter `source` (`name`, `name: int = 0`, ...); with `call_value`, pass it at
+    every call site (as `name=value` in Python, positionally in TypeScript)."""
+    params, items = _param_items(cb, fn)
+    f = fn._f
+    language = cb._graph.files[f].language
+    text = source.strip()
+    if not text:
+        raise EditError("add_parameter needs the parameter's source.")
+    if language == "python":
+        # Before `*args`/`**kwargs`: a plain parameter cannot follow them.
+        kinds = ("list_splat_pattern", "dictionary_splat_pattern", "keyword_separator")
+        first_var = next((n for n in params.named_children if n.type in kinds), None)
+        if first_var is not None and "=" not in text:
+            at = first_var.start_byte
+            cb._queue(fn.filepath, Edit(at, at, text.encode("utf-8") + b", ", "parameter"))
+        else:
+            _append_item(cb, fn.filepath, params, items, text, "parameter")
+    else:
+        _append_item(cb, fn.filepath, params, items, text, "parameter")
+    if call_value is None:
+        return 0
+    name = re.split(r"[\s:=?]", text.lstrip("*"), maxsplit=1)[0]
+    changed = 0
+    for call in cb._call_sites(f, fn._d):
+        cf = call.file._f
+        arg = f"{name}={call_value}" if language == "python" else call_value
+        add_argument(cb, cf, call.start_byte, call.end_byte, arg)
+        changed += 1
+    return changed
+
+
+class _Atomic:
+    """This module's operations, each undone from the transaction when it raises (a conflict
+    or a session limit halfway through a rename queues none of it)."""
+
+    def __getattr__(self, name: str) -> Any:
+        op = globals()[name]
+        if not callable(op) or isinstance(op, type):
+            return op
+
+        def atomic(cb: Codebase, *args: Any, **kwargs: Any) -> Any:
+            state = cb._tx.save()
+            pending = set(cb._pending_imports)
+            try:
+                return op(cb, *args, **kwargs)
+            except BaseException:
+                cb._tx.restore(state)
+                cb._pending_imports = pending
+                raise
+
+        return atomic
+
+
+ATOMIC = _Atomic()
+
+
+# ----------------------------------------------------------------------------- files
+def delete_files(root: str, paths: set[str]) -> None:
+    """Remove committed deletions from disk (after the new contents are in place)."""
+    import contextlib
+    import os
+
+    from graph_sitter.core.edits import check_inside
+
+    for rel in sorted(paths):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(check_inside(root, rel))
+
+
+def remove_file(cb: Codebase, file: SourceFile) -> None:
+    """Queue deleting `file` on commit (its pending edits are refused from now on)."""
+    path = file.filepath
+    if path in cb._tx.created:
+        raise EditError(f"{path} was created in this transaction: reset() drops it.")
+    if path in cb._tx.edits:
+        raise EditError(f"{path} has pending edits: commit or reset them before removing it.")
+    cb._tx.deleted.add(path)
+    cb._tx.follow[(path, "")] = None
+
+
+def update_filepath(cb: Codebase, file: SourceFile, new_path: str) -> SourceFile:
+    """Move `file` to `new_path` on commit: its relative imports and every importer follow."""
+    graph = cb._graph
+    old = file.filepath
+    pf = graph.files[file._f]
+    if pf.problem:
+        raise EditError(f"Refusing to move {old}: {pf.problem}.")
+    if old in cb._tx.edits or old in cb._tx.created:
+        raise EditError(f"{old} has pending edits: commit or reset them before moving it.")
+    # What every import naming the file resolves to, before the file list changes.
+    own: list[tuple[int, int]] = []  # (statement start, target file) of the file's imports
+    own_specs: dict[int, Any] = {}
+    for d, rec in enumerate(pf.index.defs):
+        if rec.kind != IMPORT or not (rec.module or "").startswith("."):
+            continue
+        target = graph.resolve_import(file._f, d)
+        tf = None
+        if target is not None:
+            tf = graph.file_of_target(target)
+            if tf is None and target[0] == "sym":
+                tf = target[1]
+        if tf is None and pf.language == "python":
+            base = graph._python_module(file._f, rec.module or "")
+            tf = graph.file_of_target(base) if base is not None else None
+        if tf is not None and rec.start not in own_specs:
+            own.append((rec.start, tf))
+            own_specs[rec.start] = rec
+    importers: list[tuple[str, Any]] = []
+    for g, gpf in enumerate(graph.files):
+        if g == file._f:
+            continue
+        for rec in gpf.index.defs:
+            if rec.kind != IMPORT or rec.module is None:
+                continue
+            if gpf.language == "python":
+                via = graph._python_module(g, rec.module)
+                direct = via is not None and graph.file_of_target(via) == file._f
+                if direct and rec.imported_name is None:
+                    raise EditError(
+                        f"{gpf.path} imports {rec.module} as a module (`import ...`): "
+                        "rewrite it before moving the file."
+                    )
+            else:
+                direct = _ts_points_to(cb, g, rec.module, file._f)
+            if direct and all(r.start != rec.start for p, r in importers if p == gpf.path):
+                importers.append((gpf.path, rec))
+    targets = {start: graph.files[tf].path for start, tf in own}
+    content = bytes(pf.content).decode("utf-8")
+    new_file = cb.create_file(new_path, content)
+    cb._tx.deleted.add(old)
+    new_f = new_file._f
+    graph = cb._graph  # create_file rebuilt the graph
+    for start, target_path in targets.items():
+        rec = own_specs[start]
+        tf = graph.file_index[target_path]
+        spec = module_spec(cb, new_f, tf, like=rec.module)
+        if spec != rec.module:
+            _repoint_module(cb, new_f, rec, spec)
+    for path, rec in importers:
+        g = graph.file_index[path]
+        spec = module_spec(cb, g, new_f, like=rec.module)
+        if spec != rec.module:
+            _repoint_module(cb, g, rec, spec)
+    cb._tx.follow[(old, "")] = (new_file.filepath, "")
+    return new_file

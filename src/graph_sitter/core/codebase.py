@@ -12,7 +12,7 @@ from typing import Any
 
 import tree_sitter as ts
 
-from graph_sitter.core import _details, calls
+from graph_sitter.core import _details, _edit_ops, _handles, calls
 from graph_sitter.core._hooks import run_reset_hooks
 from graph_sitter.core._lookup import NameIndex, split_address
 from graph_sitter.core._records import (
@@ -44,6 +44,7 @@ from graph_sitter.core.edits import (
 )
 from graph_sitter.core.errors import (
     AmbiguousSymbolError,
+    ChangedOnDiskError,
     CodebaseLoadError,
     FileNotFoundInCodebaseError,
     PathOutsideCodebaseError,
@@ -220,6 +221,8 @@ class Codebase:
     ) -> None:
         self._tx = Transaction()
         self._pending_imports: set[tuple[str, str]] = set()
+        self._handles = _handles.Generations()
+        self._generation = 0  # views made in an older generation follow their symbol
         parse_progress = (lambda d, t: progress("parse", d, t)) if progress else None
         if progress is not None:
             progress("parse", 0, len(sources))
@@ -237,7 +240,10 @@ class Codebase:
         parsed: list[ParsedFile],
         progress: ProgressCallback | None = None,
         cache_dir: str | None = None,
+        advance: bool = False,
     ) -> None:
+        if advance:
+            self._advance()
         root_name = os.path.basename(self.root.rstrip(os.sep))
         self._graph = Graph(parsed, root_name, self._read_config)
         # The resolved graph of an unchanged tree is cached too: a second build only reads.
@@ -449,21 +455,44 @@ class Codebase:
         problem = self._graph.files[f].problem
         if problem:
             raise EditError(f"Refusing to edit {path}: {problem}.")
-        self._tx.add(path, edit)
+        if path in self._tx.deleted:
+            raise EditError(f"{path} is removed in this transaction; reset() to edit it.")
+        limits = getattr(self, "_edit_limits", None)
+        if limits is not None:
+            limits.count()
+        self._tx.add(path, edit, self._graph.files[f].content)
 
-    def create_file(self, path: str, content: str = "") -> None:
-        """Queue a new file (written on `commit`)."""
+    def create_file(self, path: str, content: str = "", sync: bool = True) -> SourceFile:
+        """Create a file in this transaction and return it (written on `commit`).
+
+        The file is part of the graph at once: move symbols into it, add imports to it, edit
+        it; `reset()` drops it again. `sync` is accepted for upstream compatibility.
+        """
+        del sync
         rel = self._relative(path)
         check_inside(self.root or "/", rel) if self.root else None
         if rel in self._graph.file_index or rel in self._tx.created:
             raise EditError(f"{rel} already exists.")
-        if language_for_path(rel) is None:
+        lang = language_for_path(rel)
+        if lang is None:
             raise EditError(f"{rel}: unsupported file type.")
-        self._tx.created[rel] = content.encode("utf-8")
+        data = content.encode("utf-8")
+        _, index = parse_one(rel, data)
+        self._tx.created[rel] = data
+        files = {pf.path: pf for pf in self._graph.files}
+        files[rel] = ParsedFile(rel, lang.name, data, "utf-8", "", index, None)
+        self._advance(follow=False)
+        self._set_files([files[p] for p in sorted(files)])
+        return SourceFile(self, self._graph.file_index[rel])
 
     def reset(self) -> None:
-        """Drop every pending edit and run the reset hooks (the AI session's request count)."""
+        """Drop every pending edit (files created in the transaction leave the graph again) and
+        run the reset hooks (the AI session's request count)."""
+        created = set(self._tx.created)
         self._clear_edits()
+        if created:
+            self._advance(follow=False)
+            self._set_files([pf for pf in self._graph.files if pf.path not in created])
         run_reset_hooks(self)
 
     def _clear_edits(self) -> None:
@@ -473,18 +502,28 @@ class Codebase:
     def _pending_contents(self) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
         for path, edits in self._tx.edits.items():
+            if path in self._tx.deleted:
+                continue
             pf = self._graph.files[self._graph.file_index[path]]
             out[path] = apply_edits(pf.content, edits)
+            if path in self._tx.imports:
+                out[path] = _edit_ops.separate_imports(out[path], self._tx.imports[path])
+        for path, created in self._tx.created.items():
+            out.setdefault(path, created)
         return out
 
     def get_diff(self) -> str:
         """Unified diff of the pending edits against the current files."""
         parts = []
         for path, after in sorted(self._pending_contents().items()):
+            if path in self._tx.created:
+                parts.append(unified_diff(path, None, after))
+                continue
             before = self._graph.files[self._graph.file_index[path]].content
             parts.append(unified_diff(path, before, after))
-        for path, created in sorted(self._tx.created.items()):
-            parts.append(unified_diff(path, None, created))
+        for path in sorted(self._tx.deleted):
+            before = self._graph.files[self._graph.file_index[path]].content
+            parts.append(unified_diff(path, before, None))
         return "".join(parts)
 
     def refresh(self) -> list[str]:
@@ -498,7 +537,11 @@ class Codebase:
         Returns:
             The sorted paths (relative to the root) that were added, changed or deleted.
         """
+        created = set(self._tx.created)
         self._clear_edits()
+        if created:  # files created in the dropped transaction leave the graph again
+            self._advance(follow=False)
+            self._set_files([pf for pf in self._graph.files if pf.path not in created])
         if not self.root:
             return []
         found = self._discover()
@@ -527,6 +570,9 @@ class Codebase:
         for rel in gone:
             self._stamps.pop(rel, None)
         parsed = parse_files(sources, cache_dir=self._cache_dir) if sources else []
+        if not parsed and not gone:
+            return []
+        self._advance(follow=False)  # handles keep their symbols across the re-read
         self._by_kind = None
         self._subclasses = None
         added = [pf for pf in parsed if pf.path not in self._graph.file_index]
@@ -566,7 +612,6 @@ class Codebase:
         if not self._tx:
             return
         new = self._pending_contents()
-        new.update(self._tx.created)
         aliases = self._aliases(new)
         new.update(aliases)
         shifted = None if aliases else self._identifier_swaps(new)
@@ -580,12 +625,21 @@ class Codebase:
             expected: dict[str, bytes | None] = {}
             for path in disk:
                 f = self._graph.file_index.get(path)
-                expected[path] = None if f is None else self._read_back(f)()
+                if f is None or path in self._tx.created:
+                    expected[path] = None
+                else:
+                    expected[path] = self._read_back(f)()
+            self._check_deletions()
             self._stamps.update(
                 write_atomically(self.root, disk, expected, overwrite_read_only=overwrite_read_only)
             )
-        created = set(self._tx.created)
+            _edit_ops.delete_files(self.root, self._tx.deleted)
+            for path in self._tx.deleted:
+                self._stamps.pop(path, None)
+        created = set(self._tx.created) | self._tx.deleted
+        deleted = set(self._tx.deleted)
         edits = {path: list(e) for path, e in self._tx.edits.items()}
+        self._advance()
         self._clear_edits()
         self._by_kind = None
         self._subclasses = None
@@ -610,13 +664,27 @@ class Codebase:
             pf = ParsedFile(path, lang.name, content, encoding, "", index, problem)
             reparsed.append(pf)
         if created:
-            files = {pf.path: pf for pf in self._graph.files}
+            files = {pf.path: pf for pf in self._graph.files if pf.path not in deleted}
             files.update({pf.path: pf for pf in reparsed})
-            self._set_files([files[p] for p in sorted(files)])
+            self._set_files([files[p] for p in sorted(files)], advance=False)
             return
         changed = {self._graph.file_index[pf.path]: pf for pf in reparsed}
         self._graph.update(changed)
         self._forget(set(changed))
+
+    def _check_deletions(self) -> None:
+        """Files the transaction deletes must still hold what the graph read."""
+        changed = []
+        for path in sorted(self._tx.deleted):
+            f = self._graph.file_index.get(path)
+            if f is None:
+                continue
+            full = os.path.join(self.root, path)
+            status, _, _ = probe_file(full, self._stamps.get(path), self._read_back(f))
+            if status == "changed":
+                changed.append(path)
+        if changed:
+            raise ChangedOnDiskError(changed)
 
     def _aliases(self, new: dict[str, bytes]) -> dict[str, bytes]:
         """Other files of the graph that are the same file on disk (links) as files in `new`."""
@@ -634,6 +702,20 @@ class Codebase:
                 out[path] = new[source]
         return out
 
+    # Handles (views) remember the generation they were made in; a commit, a created file or
+    # a reset starts a new one, and `_handles` maps old positions to new ones.
+    def _advance(self, follow: bool = True) -> None:
+        """Start a new generation: after a commit (`follow`: where queued edits take symbols)
+        or a change of the file list within a transaction (nothing moves)."""
+        self._handles.advance(self._graph.files, self._tx.follow if follow else {})
+        self._generation = self._handles.current
+
+    def _follow_symbol(self, gen: int, f: int, d: int) -> tuple[int, int]:
+        return self._handles.follow_symbol(self._graph, gen, f, d)
+
+    def _follow_file(self, gen: int, f: int) -> int:
+        return self._handles.follow_file(self._graph, gen, f)
+
     def _forget(self, files: set[int]) -> None:
         for f in files:
             self._trees.pop(f, None)
@@ -641,7 +723,7 @@ class Codebase:
 
     def _identifier_swaps(self, new: dict[str, bytes]) -> set[int] | None:
         """Files whose edits only swap identifiers for fresh ones (no re-parse needed)."""
-        if self._tx.created:
+        if self._tx.created or self._tx.deleted:
             return None
         touched: set[int] = set()
         names: set[bytes] = set()
@@ -719,10 +801,24 @@ class Codebase:
         return codebase_ai.context_for(self, target, **kwargs)
 
     def set_session_options(self, **options: Any) -> None:
-        """Session limits, e.g. `max_ai_requests=150`."""
-        from graph_sitter.ai import codebase_ai
+        """Session limits, e.g. `max_ai_requests=150`; `max_transactions=` and `max_seconds=`
+        limit the edits queued from now on (`SessionLimitError` past them; None: no limit)."""
+        limits = {k: options.pop(k) for k in ("max_transactions", "max_seconds") if k in options}
+        if limits:
+            self._edit_limits = _edit_ops.EditLimits.configure(
+                getattr(self, "_edit_limits", None), **limits
+            )
+        if options or not limits:
+            from graph_sitter.ai import codebase_ai
 
-        codebase_ai.set_session_options(self, **options)
+            codebase_ai.set_session_options(self, **options)
+
+    @property
+    def ctx(self) -> Any:
+        """Upstream's codebase context: `ctx.commit_transactions()` commits (also `G`)."""
+        return _edit_ops.Context(self)
+
+    G = ctx
 
     def set_ai_key(self, key: str) -> None:
         """Upstream's spelling: use OpenAI with this API key for this codebase's AI calls."""

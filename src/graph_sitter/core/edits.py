@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph_sitter.core.errors import (
     ChangedOnDiskError,
@@ -46,10 +47,12 @@ __all__ = [
     "EditConflictError",
     "EditError",
     "EditValidationError",
+    "SessionLimitError",
     "Transaction",
     "apply_edits",
     "probe_file",
     "read_with_stamp",
+    "reconcile",
 ]
 
 # A file modified this close to the moment its stat was taken may change again within the same
@@ -104,6 +107,10 @@ class CommitError(EditError):
         super().__init__(f"Commit failed while writing {path}: {reason}. {outcome}")
 
 
+class SessionLimitError(EditError):
+    """`set_session_options(max_transactions=, max_seconds=)` reached: no more edits queue."""
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace bytes `start..end` of a file with `text` (an insertion when start == end)."""
@@ -128,8 +135,11 @@ class Edit:
 
 
 def apply_edits(content: bytes, edits: Iterable[Edit]) -> bytes:
-    """Apply non-overlapping edits (insertions at one point keep their order)."""
-    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, item[0]))
+    """Apply non-overlapping edits (insertions at one point keep their order, imports first)."""
+    ordered = sorted(
+        enumerate(edits),
+        key=lambda item: (item[1].start, item[1].end, item[1].label != "import", item[0]),
+    )
     out: list[bytes] = []
     pos = 0
     for _, edit in ordered:
@@ -140,26 +150,120 @@ def apply_edits(content: bytes, edits: Iterable[Edit]) -> bytes:
     return b"".join(out)
 
 
+def _line_start(content: bytes, pos: int) -> int:
+    return content.rfind(b"\n", 0, pos) + 1
+
+
+def _blank(content: bytes, start: int, end: int) -> bool:
+    return not content[start:end].strip()
+
+
+def reconcile(content: bytes, first: Edit, second: Edit) -> list[Edit] | None:
+    """Overlapping edits that still have one meaning, as non-overlapping edits; else None.
+
+    - the same edit twice is kept once;
+    - two removals whose shared bytes are only whitespace (the blank lines each trims),
+      or one of which contains the other, become one removal of their union;
+    - an insertion inside a removal, where the removed bytes on one side of it are only
+      whitespace, moves to that edge of the removal (the text around it goes either way).
+    Anything else (two replacements of the same code, ...) is a real conflict.
+    """
+    if first == second:
+        return [first]
+    a, b = sorted((first, second), key=lambda e: (e.start, e.end))
+    if not a.text and not b.text and a.start != a.end and b.start != b.end:
+        lo, hi = max(a.start, b.start), min(a.end, b.end)
+        contained = a.end >= b.end or (a.start == b.start)
+        if contained or _blank(content, lo, hi):
+            label = a.label if a.label == b.label else "removal"
+            start, end = a.start, max(a.end, b.end)
+            if end == len(content) and a.start == _line_start(content, a.start):
+                # The union ends the file: blank lines before it would be left dangling.
+                kept = len(content[:start].rstrip())
+                start = min(start, content.find(b"\n", kept) + 1 if kept else 0)
+            return [Edit(start, end, b"", label)]
+        return None
+    point, span = (first, second) if first.start == first.end else (second, first)
+    if point.start == point.end and span.start != span.end and not span.text:
+        if _blank(content, point.start, span.end):
+            return [span, Edit(span.end, span.end, point.text, point.label)]
+        if _blank(content, span.start, point.start):
+            return [span, Edit(span.start, span.start, point.text, point.label)]
+    return None
+
+
 @dataclass
 class Transaction:
     """Pending edits, per file path, plus files to create."""
 
     edits: dict[str, list[Edit]] = field(default_factory=dict)
     created: dict[str, bytes] = field(default_factory=dict)
+    # Where symbols go on commit, for handles that follow them: (path, qualified name) ->
+    # new (path, qualified name), or None when removed; a qualified name "" is the file.
+    follow: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
+    # Import bindings queued for removal, per (path, statement start): a later removal from
+    # the same statement is planned with the earlier ones, so its edits contain theirs.
+    dropped: dict[tuple[str, int], set[int]] = field(default_factory=dict)
+    # Import lines queued per path: on apply, a blank line separates the block from code.
+    imports: dict[str, list[bytes]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)  # files removed on commit
 
-    def add(self, path: str, edit: Edit) -> None:
-        queued = self.edits.setdefault(path, [])
-        for other in queued:
-            if edit.overlaps(other):
+    def add(self, path: str, edit: Edit, content: bytes | None = None) -> None:
+        """Queue `edit`; with the file's `content`, reconcile it with compatible edits.
+
+        Compatible overlaps (see `reconcile`) are merged; any other overlap raises
+        `EditConflictError` and leaves the queue as it was.
+        """
+        queued = list(self.edits.get(path, ()))
+        pending = [edit]
+        while pending:
+            new = pending.pop()
+            hits = [i for i, other in enumerate(queued) if new.overlaps(other)]
+            if not hits:
+                queued.append(new)
+                continue
+            # Ranges first: overlapping removals merge before insertions move to their edges.
+            i = next((i for i in hits if queued[i].start != queued[i].end), hits[0])
+            other = queued[i]
+            fixed = None if content is None else reconcile(content, other, new)
+            if fixed is None:
                 raise EditConflictError(path, other, edit)
-        queued.append(edit)
+            del queued[i]
+            pending.extend(fixed)
+        self.edits[path] = queued
 
     def __bool__(self) -> bool:
-        return bool(self.edits) or bool(self.created)
+        return bool(self.edits) or bool(self.created) or bool(self.deleted)
+
+    def save(self) -> tuple[Any, ...]:
+        """A savepoint for `restore` (`add` never mutates a queued list in place)."""
+        return (
+            dict(self.edits),
+            dict(self.created),
+            dict(self.follow),
+            {k: set(v) for k, v in self.dropped.items()},
+            {k: list(v) for k, v in self.imports.items()},
+            set(self.deleted),
+        )
+
+    def restore(self, state: tuple[Any, ...]) -> None:
+        """Drop whatever was queued since `save` returned `state`."""
+        self.edits, self.created, self.follow, self.dropped, self.imports = (
+            dict(state[0]),
+            dict(state[1]),
+            dict(state[2]),
+            {k: set(v) for k, v in state[3].items()},
+            {k: list(v) for k, v in state[4].items()},
+        )
+        self.deleted = set(state[5])
 
     def clear(self) -> None:
         self.edits.clear()
         self.created.clear()
+        self.follow.clear()
+        self.dropped.clear()
+        self.imports.clear()
+        self.deleted.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +323,15 @@ def probe_file(
     return "changed", fresh, content
 
 
-def unified_diff(path: str, before: bytes | None, after: bytes) -> str:
+def unified_diff(path: str, before: bytes | None, after: bytes | None) -> str:
+    """A git-style diff; `before` None is a new file, `after` None a removed one."""
     old = [] if before is None else before.decode("utf-8", "replace").splitlines(keepends=True)
-    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    new = [] if after is None else after.decode("utf-8", "replace").splitlines(keepends=True)
     lines = difflib.unified_diff(
-        old, new, "/dev/null" if before is None else f"a/{path}", f"b/{path}"
+        old,
+        new,
+        "/dev/null" if before is None else f"a/{path}",
+        "/dev/null" if after is None else f"b/{path}",
     )
     out = []
     for line in lines:

@@ -7,6 +7,7 @@ Every error a user can catch derives from `CodebaseError`::
     │   └── FileNotFoundInCodebaseError
     ├── AmbiguousSymbolError       a looked-up name matches several symbols (lists them)
     ├── PathOutsideCodebaseError   a path resolves outside the codebase root
+    ├── StaleSymbolError           a handle whose symbol or file a commit removed
     ├── UnsupportedLanguageError   an unknown `language=` value or file type
     ├── CodebaseLoadError          the root itself cannot be read (missing, not a directory)
     ├── ChangedOnDiskError         a commit would overwrite files changed on disk since read
@@ -27,6 +28,7 @@ __all__ = [
     "FileNotFoundInCodebaseError",
     "PathOutsideCodebaseError",
     "ReadOnlyFileError",
+    "StaleSymbolError",
     "SymbolNotFoundError",
     "UnsupportedLanguageError",
 ]
@@ -125,3 +127,15 @@ class ReadOnlyFileError(CodebaseError, PermissionError):
             f"{'is' if len(self.paths) == 1 else 'are'} read-only. Nothing was written. "
             "Use commit(overwrite_read_only=True) to write anyway (the mode is kept)."
         )
+
+
+class StaleSymbolError(CodebaseError, LookupError):
+    """A symbol or file handle outlived what it denoted: a commit removed it.
+
+    Handles follow their symbol across commits (edited, renamed, moved); this is raised
+    instead of reading whatever now sits at the old position. `what` names the old symbol.
+    """
+
+    def __init__(self, what: str, reason: str) -> None:
+        self.what = what
+        super().__init__(f"{what} no longer exists: {reason}. Look it up again.")

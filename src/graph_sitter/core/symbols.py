@@ -24,6 +24,7 @@ from graph_sitter.core._records import (
     DefRecord,
 )
 from graph_sitter.core.calls import Argument, FunctionCall
+from graph_sitter.core.errors import StaleSymbolError
 from graph_sitter.core.expression import Expression
 from graph_sitter.core.parameters import Parameter
 from graph_sitter.core.text import Flag, SourceText
@@ -62,20 +63,37 @@ ATTRIBUTE = "attribute"
 class SourceFile:
     """A file of the codebase."""
 
-    __slots__ = ("_cb", "_f")
+    __slots__ = ("_cb", "_f_", "_gen")
 
     def __init__(self, cb: Codebase, f: int) -> None:
         self._cb = cb
-        self._f = f
+        self._f_ = f
+        self._gen = cb._generation
+
+    @property
+    def _f(self) -> int:
+        """The file's index in the current graph (followed across commits, see `Symbol._f`)."""
+        if self._gen != self._cb._generation:
+            self._f_ = self._cb._follow_file(self._gen, self._f_)
+            self._gen = self._cb._generation
+        return self._f_
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, SourceFile) and other._cb is self._cb and other._f == self._f
+        if not isinstance(other, SourceFile) or other._cb is not self._cb:
+            return False
+        try:
+            return other._f == self._f
+        except StaleSymbolError:
+            return other is self
 
     def __hash__(self) -> int:
         return hash(("file", self._f))
 
     def __repr__(self) -> str:
-        return f"<SourceFile {self.filepath}>"
+        try:
+            return f"<SourceFile {self.filepath}>"
+        except StaleSymbolError:
+            return "<SourceFile (removed by a commit)>"
 
     @property
     def _pf(self) -> Any:
@@ -210,6 +228,25 @@ class SourceFile:
             self._cb, self, spec, module=module, name=name, alias=alias, type_only=type_only
         )
 
+    def remove(self) -> None:
+        """Delete this file on commit."""
+        _edit_ops().remove_file(self._cb, self)
+
+    def update_filepath(self, new_filepath: str) -> SourceFile:
+        """Move this file on commit; its relative imports and its importers are updated.
+        Returns the file at its new path (this handle follows it after the commit)."""
+        new: SourceFile = _edit_ops().update_filepath(self._cb, self, new_filepath)
+        return new
+
+    def add_import_from_import_string(self, import_string: str) -> bool:
+        """Upstream's spelling: add an import statement given as text (checked to parse)."""
+        line = _edit_ops().parse_import_string(self._cb, self, import_string)
+        return self.add_import(line)
+
+    def add_symbol_import(self, symbol: Symbol, alias: str | None = None) -> bool:
+        """Upstream's spelling: import `symbol` here (from wherever it is defined)."""
+        return self.add_import(symbol, alias=alias)
+
     def edit_range(self, start_byte: int, end_byte: int, text: str) -> None:
         """Queue replacing bytes `start_byte..end_byte` of the file with `text`."""
         from graph_sitter.core.edits import Edit
@@ -302,35 +339,63 @@ class SourceFile:
 class Symbol:
     """A definition: function, class, global variable, import, or TypeScript type."""
 
-    __slots__ = ("_cb", "_d", "_f")
+    __slots__ = ("_cb", "_d_", "_f_", "_gen")
 
     def __init__(self, cb: Codebase, f: int, d: int) -> None:
         self._cb = cb
-        self._f = f
-        self._d = d
+        self._f_ = f
+        self._d_ = d
+        self._gen = cb._generation
+
+    def _follow(self) -> None:
+        self._f_, self._d_ = self._cb._follow_symbol(self._gen, self._f_, self._d_)
+        self._gen = self._cb._generation
+
+    @property
+    def _f(self) -> int:
+        """The file index in the current graph: a handle kept across a commit follows its
+        symbol (edited, renamed, moved) or raises `StaleSymbolError` once it is gone."""
+        if self._gen != self._cb._generation:
+            self._follow()
+        return self._f_
+
+    @property
+    def _d(self) -> int:
+        if self._gen != self._cb._generation:
+            self._follow()
+        return self._d_
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Symbol)
-            and other._cb is self._cb
-            and other._f == self._f
-            and other._d == self._d
-        )
+        if not isinstance(other, Symbol) or other._cb is not self._cb:
+            return False
+        try:
+            return other._f == self._f and other._d == self._d
+        except StaleSymbolError:
+            return other is self
 
     def __hash__(self) -> int:
         return hash((self._f, self._d))
 
     def __repr__(self) -> str:
-        where = f"{self.filepath}:{self.line_range.start + 1}"
-        return f"<{type(self).__name__} {self.qualified_name} at {where}>"
+        try:
+            where = f"{self.filepath}:{self.line_range.start + 1}"
+            return f"<{type(self).__name__} {self.qualified_name} at {where}>"
+        except StaleSymbolError:
+            return f"<{type(self).__name__} (removed by a commit)>"
 
     @property
     def _rec(self) -> DefRecord:
-        return self._cb._graph.files[self._f].index.defs[self._d]
+        cb = self._cb
+        if self._gen != cb._generation:
+            self._follow()
+        return cb._graph.files[self._f_].index.defs[self._d_]
 
     @property
     def _content(self) -> bytes:
-        return self._cb._graph.files[self._f].content
+        cb = self._cb
+        if self._gen != cb._generation:
+            self._follow()
+        return cb._graph.files[self._f_].content
 
     def _decode(self, start: int, end: int) -> str:
         pf = self._cb._graph.files[self._f]
@@ -363,7 +428,10 @@ class Symbol:
 
     @property
     def filepath(self) -> str:
-        return str(self._cb._graph.files[self._f].path)
+        cb = self._cb
+        if self._gen != cb._generation:
+            self._follow()
+        return str(cb._graph.files[self._f_].path)
 
     @property
     def file(self) -> SourceFile:
@@ -556,9 +624,18 @@ class Symbol:
         """Rename the definition, every resolved usage and every import naming it."""
         return _edit_ops().rename(self._cb, self, new_name)
 
-    def move_to_file(self, file: SourceFile | str) -> None:
-        """Move this top-level definition to `file` with its imports; update importers."""
-        _edit_ops().move_to_file(self._cb, self, file)
+    def move_to_file(
+        self,
+        file: SourceFile | str,
+        include_dependencies: bool = True,
+        strategy: str = "update_all_imports",
+    ) -> Any:
+        """Move this top-level definition to `file`; returns a `MoveReport`.
+
+        `strategy`: "update_all_imports" (importers repointed), "add_back_edge" (the source
+        re-exports it) or "duplicate_dependencies" (dependencies copied); see docs.
+        """
+        return _edit_ops().move_to_file(self._cb, self, file, include_dependencies, strategy)
 
     def _decorators(self) -> list[Expression]:
         from graph_sitter.core import _details
@@ -614,6 +691,18 @@ class Function(Symbol):
     def add_decorator(self, src: str) -> bool:
         """Add `@src` above the definition unless present; return whether it was added."""
         return _edit_ops().add_decorator(self._cb, self, src)
+
+    def rename_parameter(self, old: str, new: str) -> int:
+        """Rename a parameter in the body and in `old=` arguments of every call site."""
+        return int(_edit_ops().rename_parameter(self._cb, self, old, new))
+
+    def remove_parameter(self, name: str) -> int:
+        """Remove a parameter and the argument passing it at every call site."""
+        return int(_edit_ops().remove_parameter(self._cb, self, name))
+
+    def add_parameter(self, source: str, call_value: str | None = None) -> int:
+        """Add a parameter; with `call_value`, pass that value at every call site."""
+        return int(_edit_ops().add_parameter(self._cb, self, source, call_value))
 
     @property
     def return_type(self) -> str | None:
@@ -762,6 +851,19 @@ class Import(Symbol):
 
     __slots__ = ()
 
+    def rename(self, new_name: str) -> int:
+        """Rename what the import denotes: the definition it resolves to (following
+        re-exports) and every import of it; an external import is aliased instead."""
+        return int(_edit_ops().rename_import(self._cb, self, new_name))
+
+    def set_import_symbol_alias(self, alias: str) -> int:
+        """Bind this import as `alias` (`name as alias`) and rename its uses in the file."""
+        return int(_edit_ops().set_import_alias(self._cb, self, alias))
+
+    def set_import_module(self, module: str) -> None:
+        """Point the import statement at `module` (a dotted name, or a TS specifier)."""
+        _edit_ops().set_import_module(self._cb, self, module)
+
     @property
     def module(self) -> SourceText:
         """The module as written: `a.b`, `.m`, `./x` (`.source` keeps a TS string's quotes)."""
@@ -901,9 +1003,10 @@ def _exports() -> Any:
 
 
 def _edit_ops() -> Any:
+    """The edit operations, each all-or-nothing: one that raises queues nothing."""
     from graph_sitter.core import _edit_ops as ops
 
-    return ops
+    return ops.ATOMIC
 
 
 def point_of(line_starts: list[int], offset: int) -> Point:

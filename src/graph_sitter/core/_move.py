@@ -1,0 +1,377 @@
+"""`move_to_file` with dependencies and upstream's three import strategies.
+
+- ``update_all_imports`` (default): the symbol (and, with ``include_dependencies``, the
+  definitions of its file it needs, transitively) moves; every file importing a moved name is
+  repointed at the destination; the source imports back what it still uses.
+- ``add_back_edge``: the same move, but importers are left alone: the source file imports
+  the moved symbol from the destination (a re-export), so existing imports keep working.
+- ``duplicate_dependencies``: the symbol and its dependencies are copied into the
+  destination; the dependencies stay in the source as well, and the symbol leaves the source
+  only when nothing there (nor any importer) still uses it. Importers are not repointed.
+
+Dependencies that do not move are imported by the destination from the source. When the
+result has the source and the destination importing each other, `MoveReport.cycles` says so
+and a warning is logged on ``graph_sitter.core.edits`` (Python tolerates such a cycle while
+the names are used only inside functions; module-level uses fail at import time).
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from graph_sitter.core._records import CLASS, FUNCTION, GLOBAL_VAR, IMPORT
+from graph_sitter.core.edits import Edit, EditError
+
+if TYPE_CHECKING:
+    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core.symbols import SourceFile, Symbol
+
+__all__ = ["STRATEGIES", "MoveReport", "move_to_file"]
+
+logger = logging.getLogger("graph_sitter.core.edits")
+
+STRATEGIES = ("update_all_imports", "add_back_edge", "duplicate_dependencies")
+_MOVABLE = (FUNCTION, CLASS, GLOBAL_VAR, "interface", "type", "enum")
+_IMPORT_FLAG = 8
+
+
+@dataclass
+class MoveReport:
+    """What a `move_to_file` queued: moved and copied names, imports back, cycle risks."""
+
+    source: str
+    destination: str
+    moved: list[str] = field(default_factory=list)
+    copied: list[str] = field(default_factory=list)
+    imported_from_source: list[str] = field(default_factory=list)
+    cycles: list[tuple[str, str]] = field(default_factory=list)
+
+
+def move_to_file(
+    cb: Codebase,
+    sym: Symbol,
+    target: SourceFile | str,
+    include_dependencies: bool = True,
+    strategy: str = "update_all_imports",
+) -> MoveReport:
+    from graph_sitter.core import _edit_ops as ops
+    from graph_sitter.core.symbols import SourceFile
+
+    if strategy not in STRATEGIES:
+        raise EditError(f"Unknown move strategy {strategy!r}; use one of {', '.join(STRATEGIES)}.")
+    rec = sym._rec
+    if rec.parent != -1 or rec.kind not in _MOVABLE:
+        raise EditError("move_to_file moves top-level functions, classes and variables only.")
+    dest = target if isinstance(target, SourceFile) else cb.get_file(target)
+    assert dest is not None
+    graph = cb._graph
+    src_f, dst_f = sym._f, dest._f
+    src_path, dst_path = graph.files[src_f].path, graph.files[dst_f].path
+    report = MoveReport(src_path, dst_path)
+    if dst_f == src_f:
+        return report
+    pf = graph.files[src_f]
+    defs = pf.index.defs
+    if graph.files[dst_f].language != pf.language:
+        raise EditError(f"Cannot move a {pf.language} definition into {dst_path}.")
+    duplicate = strategy == "duplicate_dependencies"
+
+    # 1. What travels: the symbol, plus the local definitions it needs, transitively. Those
+    # the source still uses are imported back from the destination, so the destination never
+    # imports the source (no import cycle).
+    travel = [sym._d]
+    if include_dependencies:
+        travel = _closure(cb, src_f, sym._d, exclusive=False)
+    moving = set(travel) if not duplicate else set()
+    if duplicate and not _used_outside(cb, src_f, sym._d, set(travel), dst_f):
+        # The symbol leaves the source only when nothing else still uses it there.
+        moving = {sym._d} | set(_closure(cb, src_f, sym._d, exclusive=True))
+    spans = [(defs[d].ext_start, defs[d].end) for d in travel]
+
+    def inside(pos: int) -> bool:
+        return any(lo <= pos < hi for lo, hi in spans)
+
+    # 2. Imports the travelling code needs in the destination.
+    needed: dict[tuple[str, str | None, str | None, bool], int] = {}
+    for start, _, target_def, _, _ in pf.index.refs:
+        if target_def < 0 or not inside(start):
+            continue
+        dep = defs[target_def]
+        if dep.parent != -1 or target_def in travel:
+            continue
+        if any(lo <= dep.start and dep.end <= hi for lo, hi in spans):
+            continue
+        if dep.kind == IMPORT:
+            resolved = graph.resolve_import(src_f, target_def)
+            if resolved is not None and (
+                graph.file_of_target(resolved) == dst_f
+                or (resolved[0] == "sym" and resolved[1] == dst_f)
+            ):
+                continue  # it names the destination itself: nothing to import
+            module = _module_from(cb, src_f, dst_f, dep.module or "")
+            needed.setdefault((module, dep.imported_name, dep.alias, dep.is_type_only), dep.start)
+        else:
+            module = ops.module_spec(cb, dst_f, src_f)
+            needed.setdefault((module, dep.name, None, False), dep.start)
+            if dep.name not in report.imported_from_source:
+                report.imported_from_source.append(dep.name)
+    dest_view = cb.files[dst_f]
+    added = False
+    for module, name, alias, type_only in sorted(needed, key=needed.__getitem__):
+        queued = ops.add_import(
+            cb, dest_view, module=module, name=name, alias=alias, type_only=type_only
+        )
+        added = queued or added
+
+    # 3. The code, in source order, appended to the destination.
+    dpf = graph.files[dst_f]
+    nl = ops.newline_of(dpf.content)
+    chunks = []
+    for d in sorted(travel, key=lambda i: defs[i].start):
+        code = bytes(pf.content[defs[d].ext_start : defs[d].end]).decode("utf-8", "replace")
+        bare = not code.lstrip().startswith(("export", "@"))
+        if pf.language != "python" and bare and (d == sym._d or defs[d].is_exported):
+            code = "export " + code
+        chunks.append(code)
+    sep = nl * 2 if pf.language == "python" else nl
+    tail = dpf.content
+    body = (sep + nl).join(ops.encode(c, nl) for c in chunks) + nl
+    lead = nl if tail and not tail.endswith(b"\n") else b""
+    if tail.strip() or added:
+        lead += sep
+    end = len(tail)
+    cb._queue(dpf.path, Edit(end, end, lead + body, "move"))
+
+    # 4. The source: remove what moved (and imports only it used).
+    for d in sorted(moving, key=lambda i: defs[i].start):
+        start, stop = ops._removal_range(pf.content, defs[d].ext_start, defs[d].end)
+        cb._queue(src_path, Edit(start, stop, b"", "removal"))
+        qual = ops.qualified(cb, src_f, d)
+        cb._tx.follow[(src_path, qual)] = (dst_path, qual)
+        report.moved.append(defs[d].name)
+    report.copied = [defs[d].name for d in travel if d not in moving]
+    moved_spans = [(defs[d].ext_start, defs[d].end) for d in moving]
+    unused = []
+    for d, irec in enumerate(defs):
+        if irec.kind != IMPORT or irec.parent != -1 or irec.imported_name == "*":
+            continue
+        uses = [u for u in graph.usages.get((src_f, d), ()) if u[0] == src_f]
+        if uses and all(any(lo <= u[1] < hi for lo, hi in moved_spans) for u in uses):
+            unused.append(d)
+    ops.remove_bindings(cb, src_f, unused)
+
+    # 5. Importers.
+    back = []
+    for d in sorted(moving, key=lambda i: defs[i].start):
+        needs = _repoint_importers(cb, src_f, d, dst_f, strategy, moving)
+        needs = needs or _in_dunder_all(pf, defs[d].name)  # `from source import *` keeps it
+        if needs or _used_outside(cb, src_f, d, moving, None, files=False):
+            back.append(d)
+    for d in back:
+        module = ops.module_spec(cb, src_f, dst_f)
+        ops.add_import(cb, cb.files[src_f], module=module, name=defs[d].name)
+    back_edge = bool(back)
+
+    # 6. Circular imports.
+    if report.imported_from_source and (back_edge or _imports_file(cb, src_f, dst_f)):
+        report.cycles.append((src_path, dst_path))
+    for a, b in report.cycles:
+        logger.warning(
+            "moving %s into %s: %s and %s now import each other (circular import risk)",
+            sym.name,
+            b,
+            a,
+            b,
+        )
+    return report
+
+
+def _closure(cb: Codebase, f: int, d: int, exclusive: bool) -> list[int]:
+    """`d` and the top-level definitions of file `f` it needs, transitively, in order found.
+
+    With `exclusive`, only definitions used by nothing else in the file (nor by other files
+    except through an import the move repoints) are taken.
+    """
+    graph = cb._graph
+    defs = graph.files[f].index.defs
+    refs = graph.files[f].index.refs
+    picked = [d]
+    changed = True
+    while changed:
+        changed = False
+        spans = [(defs[i].ext_start, defs[i].end) for i in picked]
+        for start, _, target, _, _ in refs:
+            if target < 0 or target in picked:
+                continue
+            rec = defs[target]
+            if rec.parent != -1 or rec.kind not in _MOVABLE:
+                continue
+            if not any(lo <= start < hi for lo, hi in spans):
+                continue
+            if any(lo <= rec.start and rec.end <= hi for lo, hi in spans):
+                continue
+            if exclusive and _used_outside(cb, f, target, set(picked) | {target}, None):
+                continue
+            picked.append(target)
+            changed = True
+            break
+    return picked
+
+
+def _used_outside(
+    cb: Codebase, f: int, d: int, group: set[int], ignore_file: int | None, files: bool = True
+) -> bool:
+    """Whether `d` of `f` is used outside the definitions `group` (other files too if `files`,
+    except `ignore_file`)."""
+    graph = cb._graph
+    defs = graph.files[f].index.defs
+    spans = [(defs[i].ext_start, defs[i].end) for i in group]
+    for uf, start, _, _, _ in graph.iter_usages((f, d)):
+        if uf == f:
+            if not any(lo <= start < hi for lo, hi in spans):
+                return True
+        elif files and uf != ignore_file:
+            return True
+    return False
+
+
+def _module_from(cb: Codebase, src_f: int, dst_f: int, module: str) -> str:
+    """The module an import of the source file names, as the destination must spell it."""
+    graph = cb._graph
+    pf = graph.files[src_f]
+    if not module.startswith("."):
+        return module
+    if pf.language == "python":
+        base = graph._python_module(src_f, module)
+        target = graph.file_of_target(base) if base is not None else None
+        if target is not None:
+            return python_spec(cb, dst_f, target, module)
+        return base[1] if base is not None and base[0] == "mod" else module
+    spec_path = posixpath.normpath(posixpath.join(posixpath.dirname(pf.path), module))
+    rel = posixpath.relpath(spec_path, posixpath.dirname(graph.files[dst_f].path) or ".")
+    return rel if rel.startswith("../") else "./" + rel
+
+
+def python_spec(cb: Codebase, importer: int, target: int, like: str | None = None) -> str:
+    """How Python file `importer` names `target`: relative when `like` is relative (or when
+    the target has no absolute module name)."""
+    graph = cb._graph
+    absolute = graph.module_of.get(target)
+    if absolute and not (like is not None and like.startswith(".")):
+        return str(absolute)
+    here = [p for p in posixpath.dirname(graph.files[importer].path).split("/") if p]
+    stem = re.sub(r"(/?__init__)?\.pyi?$", "", graph.files[target].path)
+    parts = [p for p in stem.split("/") if p]
+    common = 0
+    while common < min(len(here), len(parts)) and here[common] == parts[common]:
+        common += 1
+    return "." * (len(here) - common + 1) + ".".join(parts[common:])
+
+
+def _repoint_importers(
+    cb: Codebase, src_f: int, d: int, dst_f: int, strategy: str, moving: set[int]
+) -> bool:
+    """Update the files importing definition `d` of `src_f`; True if the source must re-export
+    it (an importer reaches it other than through an import statement naming it)."""
+    from graph_sitter.core import _edit_ops as ops
+
+    graph = cb._graph
+    needs_back = False
+    importing: set[int] = set()
+    other_uses: set[int] = set()
+    for uf, start, _, flags, _ in sorted(set(graph.iter_usages((src_f, d)))):
+        if uf == src_f:
+            continue
+        if not flags & _IMPORT_FLAG:
+            other_uses.add(uf)
+            continue
+        for i, irec in enumerate(graph.files[uf].index.defs):
+            if irec.kind != IMPORT or irec.start != start or irec.imported_name is None:
+                continue
+            if graph.resolve_import(uf, i) != ("sym", src_f, d):
+                continue
+            if not _direct(cb, uf, irec.module or "", src_f):
+                continue  # through a re-export: that module is updated instead
+            importing.add(uf)
+            if uf == dst_f:  # the destination imported it: now it defines it
+                ops.remove_bindings(cb, uf, [i])
+                continue
+            if strategy != "update_all_imports":
+                needs_back = True
+                continue
+            _repoint_one(cb, uf, i, irec, dst_f)
+    if other_uses - importing - {dst_f}:
+        needs_back = True  # module attribute or wildcard access (`mod.name`, `import *`)
+    return needs_back
+
+
+def _repoint_one(cb: Codebase, uf: int, i: int, irec: Any, dst_f: int) -> None:
+    from graph_sitter.core import _edit_ops as ops
+
+    graph = cb._graph
+    new_module = ops.module_spec(cb, uf, dst_f, like=irec.module)
+    defs_u = graph.files[uf].index.defs
+    siblings = [j for j, r in enumerate(defs_u) if r.kind == IMPORT and r.start == irec.start]
+    if len(siblings) == 1:
+        ops._repoint_module(cb, uf, irec, new_module)
+        return
+    ops.remove_bindings(cb, uf, [i])
+    if irec.is_reexport:  # `export { a, b } from './x'`: a re-export of its own
+        content = graph.files[uf].content
+        nl = ops.newline_of(content)
+        quote = ops._quote_style(content) or '"'
+        item = irec.imported_name + (f" as {irec.alias}" if irec.alias else "")
+        kw = "export type" if irec.is_type_only else "export"
+        line = f"{kw} {{ {item} }} from {quote}{new_module}{quote};"
+        at = ops.line_end(content, irec.end - 1)
+        lead = nl if at == len(content) and not content.endswith(b"\n") else b""
+        cb._queue(graph.files[uf].path, Edit(at, at, lead + ops.encode(line, nl) + nl, "import"))
+        return
+    ops.add_import(
+        cb,
+        cb.files[uf],
+        module=new_module,
+        name=irec.imported_name,
+        alias=irec.alias,
+        type_only=irec.is_type_only,
+    )
+
+
+def _direct(cb: Codebase, uf: int, module: str, src_f: int) -> bool:
+    graph = cb._graph
+    if graph.files[uf].language == "python":
+        via = graph._python_module(uf, module)
+        return via is not None and graph.file_of_target(via) == src_f
+    from graph_sitter.core import _edit_ops as ops
+
+    return bool(ops._ts_points_to(cb, uf, module, src_f))
+
+
+def _imports_file(cb: Codebase, f: int, other: int) -> bool:
+    """Whether file `f` has an import resolving into file `other`."""
+    graph = cb._graph
+    for d, rec in enumerate(graph.files[f].index.defs):
+        if rec.kind != IMPORT:
+            continue
+        target = graph.resolve_import(f, d)
+        if target is None:
+            continue
+        if graph.file_of_target(target) == other or (target[0] == "sym" and target[1] == other):
+            return True
+    return False
+
+
+def _in_dunder_all(pf: Any, name: str) -> bool:
+    """Whether the Python file lists `name` in its `__all__`."""
+    if pf.language != "python":
+        return False
+    for rec in pf.index.defs:
+        if rec.kind == GLOBAL_VAR and rec.name == "__all__" and rec.parent == -1:
+            text = pf.content[rec.start : rec.end]
+            if f'"{name}"'.encode() in text or f"'{name}'".encode() in text:
+                return True
+    return False
