@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import keyword
 import posixpath
 import re
 import textwrap
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import tree_sitter as ts
@@ -1183,8 +1186,8 @@ class _Atomic:
 
     def __getattr__(self, name: str) -> Any:
         op = globals()[name]
-        if not callable(op) or isinstance(op, type):
-            return op
+        if not callable(op) or isinstance(op, type) or not _takes_codebase(op):
+            return op  # constants, classes and pure helpers (indent_at, reindent...) as they are
 
         def atomic(cb: Codebase, *args: Any, **kwargs: Any) -> Any:
             state = cb._tx.save()
@@ -1200,6 +1203,13 @@ class _Atomic:
 
 
 ATOMIC = _Atomic()
+
+
+@functools.cache
+def _takes_codebase(op: Callable[..., Any]) -> bool:
+    """Whether `op` is an operation (its first parameter is the codebase `cb`)."""
+    params = list(inspect.signature(op).parameters)
+    return bool(params) and params[0] == "cb"
 
 
 # ----------------------------------------------------------------------------- files

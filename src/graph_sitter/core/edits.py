@@ -390,6 +390,8 @@ def write_atomically(
     Returns:
         The stamp of every written path, as stat now sees it.
     """
+    if not files:
+        return {}
     real_root = os.path.realpath(root)
     by_target: dict[str, str] = {}
     for rel in files:
