@@ -127,6 +127,8 @@ class Agent:
             token, org_id = org_id, token  # Agent(org_id, token): this SDK's earlier order
         if token is not None and not isinstance(token, str):
             raise ValidationError(f"token must be a string, got {_shown(token)}")
+        if isinstance(token, str) and any(c in token for c in "\n\r\0"):
+            raise ValidationError("token contains a newline, carriage return or NUL")
         if isinstance(token, str) and token:
             register_secret(token)
         settings = read_settings(env, env_file)
