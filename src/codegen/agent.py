@@ -103,7 +103,8 @@ class Agent:
         http_transport: An ``httpx`` transport for API calls (for tests).
 
     Raises:
-        ConfigurationError: The token or organisation id is missing.
+        ConfigurationError: The token or organisation id is missing, the ``.env`` is not
+            UTF-8, or a ``CODEGEN_*`` variable holds a newline, carriage return or NUL.
         ValidationError: An argument or variable is malformed (before any request).
     """
 
