@@ -103,7 +103,8 @@ class Agent:
         http_transport: An ``httpx`` transport for API calls (for tests).
 
     Raises:
-        ConfigurationError: The token or organisation id is missing.
+        ConfigurationError: The token or organisation id is missing, the ``.env`` is not
+            UTF-8, or a ``CODEGEN_*`` variable holds a newline, carriage return or NUL.
         ValidationError: An argument or variable is malformed (before any request).
     """
 
@@ -127,6 +128,8 @@ class Agent:
             token, org_id = org_id, token  # Agent(org_id, token): this SDK's earlier order
         if token is not None and not isinstance(token, str):
             raise ValidationError(f"token must be a string, got {_shown(token)}")
+        if isinstance(token, str) and any(c in token for c in "\n\r\0"):
+            raise ValidationError("token contains a newline, carriage return or NUL")
         if isinstance(token, str) and token:
             register_secret(token)
         settings = read_settings(env, env_file)

@@ -82,7 +82,7 @@ class CodegenError(Exception):
 
 
 class ConfigurationError(CodegenError, ValueError):
-    """The client cannot be built: the token or organisation id is missing."""
+    """The client cannot be built: the token or organisation id is missing or unusable."""
 
 
 class ValidationError(CodegenError, ValueError):

@@ -158,8 +158,11 @@ def ask_response(
 ) -> AIResponse:
     """Like :func:`ask`, returning the whole :class:`AIResponse`.
 
-    ``metadata`` gains ``context`` (what was sent, see :class:`~.context.AIContext`),
-    ``cache_key``, ``answer_via`` (``tool`` or ``text``), ``operation`` and ``target``.
+    ``content`` is the answer :func:`ask` returns, also when the model gave it through the
+    ``answer`` tool (the call stays in ``tool_calls``, the vendor's own text in
+    ``metadata["raw_content"]``), and also for a cache hit. ``metadata`` gains ``context``
+    (what was sent, see :class:`~.context.AIContext`), ``cache_key``, ``answer_via``
+    (``tool`` or ``text``), ``raw_content``, ``operation`` and ``target``.
     """
     return _ask(
         cb, prompt, target, context, model, provider,

@@ -117,7 +117,14 @@ def _from_cache(value: Mapping[str, Any], started: float) -> tuple[AIResponse, s
     return response, str(value["answer"]), str(value.get("via") or "text")
 
 
-def _annotate(response: AIResponse, request: AIRequest, key: str, via: str) -> AIResponse:
+def _annotate(
+    response: AIResponse, request: AIRequest, key: str, answer: str, via: str
+) -> AIResponse:
+    """The response as callers see it: ``content`` is the answer, however it came.
+
+    An answer given through the ``answer`` tool becomes ``content``; the vendor's own text
+    (often ``""``) stays in ``metadata["raw_content"]`` and the call in ``tool_calls``.
+    """
     metadata = {
         **response.metadata,
         "operation": request.operation,
@@ -125,8 +132,9 @@ def _annotate(response: AIResponse, request: AIRequest, key: str, via: str) -> A
         "context": request.context.summary(),
         "cache_key": key,
         "answer_via": via,
+        "raw_content": response.content,
     }
-    return dataclasses.replace(response, metadata=metadata)
+    return dataclasses.replace(response, content=answer, metadata=metadata)
 
 
 # -- the usage ledger ----------------------------------------------------------------------
@@ -251,8 +259,9 @@ def send(
             the call's outcome and nothing is cached.
 
     Returns:
-        ``(response, answer)``, the response annotated with ``operation``, ``target``,
-        ``context``, ``cache_key`` and ``answer_via``.
+        ``(response, answer)``; the response's ``content`` is the answer, its metadata
+        gains ``operation``, ``target``, ``context``, ``cache_key``, ``answer_via`` and
+        ``raw_content`` (the vendor's own text).
     """
     provider = session.provider(request.provider_name)
     session.ledger()  # opened before the call: a bad ledger setting fails before any spend
@@ -271,7 +280,7 @@ def send(
         hit = store.get(key)
         if hit is not None and "answer" in hit:
             response, answer, via = _from_cache(hit, started)
-            response = _annotate(response, request, key, via)
+            response = _annotate(response, request, key, answer, via)
             _log_usage(session, request, provider="", model="", started=started, response=response)
             return response, answer
     while True:
@@ -291,7 +300,8 @@ def send(
             key = request_key(effective_request(provider, request, tools))
             continue
         break
-    response = _annotate(response, request, key, via)
+    raw = response
+    response = _annotate(response, request, key, answer, via)
     if store is not None and storable(response.finish_reason, answer):
-        store.set(key, _to_cache(response, answer, via), session.options.cache_ttl)
+        store.set(key, _to_cache(raw, answer, via), session.options.cache_ttl)
     return response, answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sysconfig
+import textwrap
 import time
 from collections import Counter
 from typing import Any
@@ -101,6 +102,17 @@ def summarize(cb: Codebase, seconds: float, top: int = 10) -> dict[str, Any]:
     }
 
 
+def problem_lines(item: dict[str, str], width: int) -> str:
+    """``  path: problem`` fitted to ``width``, continuation lines indented under the path."""
+    return textwrap.fill(
+        f"{item['path']}: {item['problem']}",
+        width=max(width, 24),
+        initial_indent="  ",
+        subsequent_indent="      ",
+        break_on_hyphens=False,
+    )
+
+
 def render(summary: dict[str, Any], console: Console) -> None:
     rows = [
         ("files", summary["files"]),
@@ -145,7 +157,7 @@ def render(summary: dict[str, Any], console: Console) -> None:
     if problems:
         console.print(f"[bold]Files with problems ({len(problems)}):[/bold]")
         for item in problems[:15]:
-            console.print(escape(f"  {item['path']}: {item['problem']}"), highlight=False)
+            console.print(escape(problem_lines(item, console.width)), highlight=False)
         if len(problems) > 15:
             console.print(f"  ... and {len(problems) - 15} more (see --json)")
 

@@ -8,7 +8,6 @@ Anthropic; with real credentials it uses the real providers, exactly as a user's
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 import time
@@ -124,20 +123,6 @@ def _usage_table(summary: dict[str, Any], width: int, order: list[str]) -> Table
     )  # fmt: skip
 
 
-def answer_text(response: AIResponse) -> str:
-    """The answer: the ``answer`` tool's argument when the model used it, else the text."""
-    for call in response.tool_calls:
-        function = call.get("function") or {}
-        if function.get("name") != "answer":
-            continue
-        arguments = function.get("arguments")
-        with contextlib.suppress(ValueError):
-            arguments = json.loads(arguments) if isinstance(arguments, str) else arguments
-        if isinstance(arguments, dict) and isinstance(arguments.get("answer"), str):
-            return str(arguments["answer"])
-    return response.content
-
-
 def _count(n: int, noun: str) -> str:
     plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
     return f"{n:,} {noun if n == 1 else plural}"
@@ -234,7 +219,7 @@ def demo(path: str | None) -> None:
         tried, retries = attempts_line(response, before, _chain_counters(chain))
         console.print(
             Panel(
-                escape(answer_text(response)),
+                escape(response.content),
                 title=escape(
                     f"answer from {response.provider_name} ({response.model})"
                     + (" (emulator)" if emulated else "")

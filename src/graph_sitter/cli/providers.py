@@ -26,7 +26,12 @@ def _dump(data: Any) -> None:
 @click.option("--no-validate", is_flag=True, help="Do not call the vendors to check keys.")
 @click.option("--wide", is_flag=True, help="Every column, even past the terminal's width.")
 def status(as_json: bool, no_validate: bool, wide: bool) -> None:
-    """Credentials, validation and live statistics per provider (secrets masked)."""
+    """Credentials, validation and live statistics per provider (secrets masked).
+
+    The statistics (requests, error rate, median latency in ms) are those of the providers
+    this process is using ("-" for the others); with none in use a caption says so and
+    the columns are left out (--wide shows them anyway).
+    """
     from graph_sitter.ai.providers import get_provider_status
 
     data = get_provider_status(validate=not no_validate)
@@ -34,6 +39,11 @@ def status(as_json: bool, no_validate: bool, wide: bool) -> None:
         _dump(data)
         return
     console = Console()
+    live = wide or any(entry.get("stats") for entry in data.values())
+    columns = [Col("provider"), Col("credentials"), Col("valid"), Col("available")]
+    if live:
+        columns += [Col(h, numeric=True) for h in ("requests", "error rate", "p50 ms")]
+    columns.append(Col("error", min_width=20, drop=1))
     rows = [
         (
             escape(name),
@@ -41,19 +51,31 @@ def status(as_json: bool, no_validate: bool, wide: bool) -> None:
             "-" if entry["validation_result"] is None
             else ("yes" if entry["validation_result"] else "no"),
             "yes" if entry["is_available"] else "no",
+            *(_live_cells(entry.get("stats")) if live else ()),
             escape(entry["error"] or ""),
         )
         for name, entry in data.items()
     ]  # fmt: skip
     table = make_table(
-        [Col("provider"), Col("credentials"), Col("valid"), Col("available"),
-         Col("error", min_width=20, drop=1)],
+        columns,
         rows,
         width=console.width,
         title="AI providers",
+        caption=None if live else "no provider is in use in this process: no live statistics",
         wide=wide,
-    )  # fmt: skip
+    )
     print_table(console, table, wide=wide)
+
+
+def _live_cells(stats: dict[str, Any] | None) -> tuple[str, str, str]:
+    """``(requests, error rate, p50 latency)`` of a live provider's stats; ``-`` if unknown."""
+    if not stats:
+        return "-", "-", "-"
+    requests = int(stats.get("request_count") or 0)
+    rate = f"{float(stats.get('error_rate') or 0.0):.1%}" if requests else "-"
+    p50 = (stats.get("latency_ms") or {}).get("p50")
+    latency = f"{float(p50):,.0f}" if isinstance(p50, int | float) and requests else "-"
+    return f"{requests:,}", rate, latency
 
 
 @providers.command()

@@ -546,8 +546,9 @@ def get_provider_status(
 
     Returns:
         ``{name: {has_credentials, credential_info, is_available, validation_result,
-        error, stats}}``; ``stats`` are those of the last provider built for that name
-        while it is alive, else ``None``.
+        error, stats}}``; ``stats`` are the enhanced statistics (``get_enhanced_stats``,
+        latency percentiles included) of the last provider built for that name while it
+        is alive, else ``None``.
     """
     detected = detect_available_credentials(env, env_file)
     status: dict[str, dict[str, Any]] = {}
@@ -564,7 +565,7 @@ def get_provider_status(
             "is_available": bool(info["available"] and result is not False),
             "validation_result": result,
             "error": error,
-            "stats": live.get_stats() if live is not None else None,
+            "stats": live.get_enhanced_stats() if live is not None else None,
         }
     return status
 
