@@ -460,6 +460,26 @@ class Symbol:
         return export.name if export is not None else None
 
     @property
+    def parent_class(self) -> Class | None:
+        """The nearest class enclosing this symbol (a method's class), else None."""
+        owner = self.parent
+        while isinstance(owner, Symbol):
+            if isinstance(owner, Class):
+                return owner
+            owner = owner.parent
+        return None
+
+    @property
+    def parent_function(self) -> Function | None:
+        """The nearest function enclosing this symbol, else None."""
+        owner = self.parent
+        while isinstance(owner, Symbol):
+            if isinstance(owner, Function):
+                return owner
+            owner = owner.parent
+        return None
+
+    @property
     def parent_symbol(self) -> Symbol | SourceFile:
         """The top-level symbol holding this one (itself when top-level); a method of a
         top-level class is its own parent symbol, as upstream."""
