@@ -100,3 +100,105 @@ def test_reexport_usages_are_the_uses_of_its_import_record() -> None:
         "<SourceFile app.ts>",
         "<Import a at index.ts:1>",
     ]
+
+
+FLAGS_PY = """\
+import functools
+from typing import overload
+
+
+class Shape:
+    def __init__(self, side):
+        self._side = side
+
+    def __repr__(self):
+        return "Shape"
+
+    @property
+    def side(self):
+        return self._side
+
+    @functools.cached_property
+    def area(self):
+        return self._side**2
+
+    @staticmethod
+    def unit():
+        return Shape(1)
+
+    @classmethod
+    def of(cls, side):
+        return cls(side)
+
+    def _helper(self):
+        pass
+
+    def __private(self):
+        pass
+"""
+
+FLAGS_TS = """\
+class Shape {
+  #secret = 1;
+  constructor(private side: number) {}
+  get area(): number { return this.side ** 2; }
+  static unit(): Shape { return new Shape(1); }
+  private helper(): void {}
+  #hidden(): void {}
+  public scale(): void {}
+  __proto__(): void {}
+}
+"""
+
+
+def _flags(cb: Codebase) -> dict[str, list[str]]:
+    names = ("is_magic", "is_private", "is_property", "is_static_method", "is_class_method")
+    out: dict[str, list[str]] = {}
+    for method in cb.get_class("Shape").methods:
+        flags = [n for n in (*names, "is_constructor") if getattr(method, n)]
+        out[method.name] = flags
+    return out
+
+
+def test_method_flags_in_python() -> None:
+    assert _flags(Codebase.from_string(FLAGS_PY, language="python")) == {
+        "__init__": ["is_magic", "is_constructor"],
+        "__repr__": ["is_magic"],
+        "side": ["is_property"],
+        "area": ["is_property"],
+        "unit": ["is_static_method"],
+        "of": ["is_class_method"],  # upstream answers with the @staticmethod test here
+        "_helper": ["is_private"],
+        "__private": ["is_private"],
+    }
+
+
+def test_method_flags_in_typescript() -> None:
+    assert _flags(Codebase.from_string(FLAGS_TS, language="typescript")) == {
+        "constructor": ["is_constructor"],
+        "area": ["is_property"],
+        "unit": ["is_static_method"],
+        "helper": ["is_private"],
+        "#hidden": ["is_private"],
+        "scale": [],
+        "__proto__": [],  # dunder names mean nothing special in TypeScript
+    }
+
+
+def test_from_file_and_importers_follow_workspace_packages() -> None:
+    from pathlib import Path
+
+    cb = Codebase(str(Path(__file__).parent.parent / "fixtures" / "typescript_monorepo"))
+    core = cb.get_file("packages/runtime-core/src/index.ts")
+    ref_import = core.get_import("ref")
+    assert ref_import is not None
+    # `import { ref } from '@mono/reactivity'`: the package's entry file re-exports it
+    assert ref_import.from_file == cb.get_file("packages/reactivity/src/index.ts")
+    assert repr(ref_import.imported_symbol) == "<Import ref at packages/reactivity/src/index.ts:1>"
+    assert ref_import.resolve_import() is not None
+    entry = cb.get_file("packages/reactivity/src/index.ts")
+    assert [f.filepath for f in entry.importers] == [
+        "packages/mono/src/index.ts",
+        "packages/runtime-core/src/index.ts",
+    ]
+    assert ref_import in entry.inbound_imports

@@ -200,3 +200,110 @@ def test_ts_exports_report_on_the_monorepo(tmp_path: Path) -> None:
     }
     assert lines[-1] == ["total", f"{len(exports)} exports", "2 unused"]
     json.dumps(lines)  # plain strings all through
+
+
+def test_symbol_report_on_json_decoder(json_root: Path) -> None:
+    rows = [line.split("\t") for line in run("symbol_report.py", json_root, "json/decoder.py")]
+    source = (json_root / "json" / "decoder.py").read_text()
+    module = ast.parse(source)
+    summaries = {r[1]: r[3] for r in rows if r[0] == "symbol"}
+    needs: dict[str, set[str]] = {}
+    for r in rows:
+        if r[0] == "needs" and r[3] == "json/decoder.py":
+            needs.setdefault(r[1], set()).add(r[2])
+    used_by = {(r[1], r[2], r[3]): int(r[4]) for r in rows if r[0] == "used-by"}
+
+    # docstrings, and the comment block above a symbol without one
+    for node in module.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            doc = ast.get_docstring(node)
+            assert summaries[node.name] == (doc.strip().splitlines()[0] if doc else "")
+    lines = source.splitlines()
+    assign = next(
+        n
+        for n in module.body
+        if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "scanstring"
+    )
+    assert lines[assign.lineno - 2].startswith("# ")
+    assert summaries["scanstring"] == lines[assign.lineno - 2].removeprefix("# ")
+
+    # JSONDecodeError: raised all through decoder.py, imported and raised again by __init__.py
+    in_decoder = sum(
+        1 for n in ast.walk(module) if isinstance(n, ast.Name) and n.id == "JSONDecodeError"
+    )
+    assert used_by[("JSONDecodeError", "json/decoder.py", "DIRECT")] == in_decoder
+    assert {where for name, where, _ in used_by if name == "JSONDecodeError"} == {
+        "json/__init__.py",
+        "json/decoder.py",
+    }
+
+    # what each top-level function needs: the module-level names its body reads (ast oracle)
+    bound: set[str] = set()
+    for node in module.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.Assign):
+            bound.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.Try):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom):
+                    bound.update(a.asname or a.name for a in inner.names)
+    for node in module.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        local = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+        local |= {
+            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
+        read = {
+            n.id
+            for n in ast.walk(node)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in bound
+        }
+        assert needs.get(node.name, set()) == read - local, node.name
+
+
+def test_import_and_call_reports_follow_workspace_packages(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(MONOREPO, root)
+    rows = [line.split("\t") for line in run("import_report.py", root)]
+    kinds = {(r[1], r[3], r[4]): r[5] for r in rows if r[0] == "import"}
+    # every specifier names a file of the repo (relative, tsconfig path or workspace package)
+    # except the stylesheet, which is not parsed
+    texts = {p.relative_to(root).as_posix(): p.read_text() for p in root.rglob("*.ts")}
+    specifiers = {
+        (path, m.group(1))
+        for path, text in texts.items()
+        for m in re.finditer(r"from '([^']+)'", text)
+    }
+    assert {(path, module) for path, module, _ in kinds} == specifiers | {
+        ("packages-private/playground/src/main.ts", "./style.css")
+    }
+    assert {kind for (_, module, _), kind in kinds.items() if module != "./style.css"} == {
+        "internal"
+    }
+    assert kinds[("packages-private/playground/src/main.ts", "./style.css", "")] == "unresolved"
+    importers = {(r[1], r[2]) for r in rows if r[0] == "imported-by"}
+    assert {i for f, i in importers if f == "packages/reactivity/src/index.ts"} == {
+        "packages/mono/src/index.ts",
+        "packages/runtime-core/src/index.ts",
+    }
+
+    edges = run("call_graph.py", root)
+    assert set(edges[:-1]) == {
+        "packages/legacy/src/node/backend.ts:start -> label (1 args)",
+        "packages/reactivity/src/ref.ts:ref -> extend (2 args)",
+        "packages/runtime-core/src/index.ts:createApp -> ref (1 args)",
+        "packages/runtime-core/src/index.ts:createApp -> isString (1 args)",
+        "packages/server-renderer/src/helpers/render.ts:renderToString -> createApp (1 args)",
+        "packages/reactivity/src/ref.ts:Ref.describe -> isString (1 args)",
+    }
+    callers = run("call_graph.py", root, "createApp")
+    assert callers[0].split("\t")[:3] == [
+        "caller",
+        "packages/server-renderer/src/helpers/render.ts",
+        "renderToString",
+    ]
+    assert [c.split("\t")[1] for c in callers[1:]] == ["ref", "isString"]

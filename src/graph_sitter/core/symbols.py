@@ -657,6 +657,69 @@ class Function(Symbol):
         """Every call inside this function (decorators, defaults and body), resolved or not."""
         return self._cb._calls_within(self._f, self._source_start(), self._rec.end)
 
+    # -- upstream's method flags (read from the definition's own syntax) ------------------
+    def _decorated_with(self, *names: str) -> bool:
+        """Whether a decorator, without `@` and call arguments, is one of `names`."""
+        for decorator in self._decorators():
+            text = str(decorator).lstrip("@").strip()
+            if text.split("(", 1)[0].strip() in names:
+                return True
+        return False
+
+    def _has_child(self, *types: str) -> bool:
+        return any(child.type in types for child in self._node().children)
+
+    @property
+    def _is_python(self) -> bool:
+        return self.file.language == "python"
+
+    @property
+    def is_magic(self) -> bool:
+        """A Python dunder name such as `__init__` (never in TypeScript)."""
+        name = self.name
+        return self._is_python and len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+    @property
+    def is_private(self) -> bool:
+        """Python: the name starts with `_` and is not a dunder; TypeScript: a `private`
+        member or a `#name`."""
+        if self._is_python:
+            return self.name.startswith("_") and not self.is_magic
+        node = self._node()
+        for child in node.children:
+            if child.type == "private_property_identifier":
+                return True
+            if child.type == "accessibility_modifier":
+                return self._decode(child.start_byte, child.end_byte).strip() == "private"
+        return False
+
+    @property
+    def is_property(self) -> bool:
+        """Python: decorated `@property` or `@cached_property`; TypeScript: a `get` accessor."""
+        if self._is_python:
+            return self._decorated_with(
+                "property", "cached_property", "functools.cached_property"
+            )
+        return self.is_method and self._has_child("get")
+
+    @property
+    def is_static_method(self) -> bool:
+        """Python: decorated `@staticmethod`; TypeScript: a `static` member."""
+        if self._is_python:
+            return self._decorated_with("staticmethod")
+        return self.is_method and self._has_child("static")
+
+    @property
+    def is_class_method(self) -> bool:
+        """Python: decorated `@classmethod` (upstream tests `@staticmethod` here, a bug);
+        always False in TypeScript."""
+        return self._is_python and self._decorated_with("classmethod")
+
+    @property
+    def is_constructor(self) -> bool:
+        """A method named `__init__` (Python) or `constructor` (TypeScript)."""
+        return self.is_method and self.name == ("__init__" if self._is_python else "constructor")
+
 
 class Class(Symbol):
     """A class."""
