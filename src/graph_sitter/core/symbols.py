@@ -697,9 +697,7 @@ class Function(Symbol):
     def is_property(self) -> bool:
         """Python: decorated `@property` or `@cached_property`; TypeScript: a `get` accessor."""
         if self._is_python:
-            return self._decorated_with(
-                "property", "cached_property", "functools.cached_property"
-            )
+            return self._decorated_with("property", "cached_property", "functools.cached_property")
         return self.is_method and self._has_child("get")
 
     @property
