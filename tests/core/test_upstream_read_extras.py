@@ -202,3 +202,47 @@ def test_from_file_and_importers_follow_workspace_packages() -> None:
         "packages/runtime-core/src/index.ts",
     ]
     assert ref_import in entry.inbound_imports
+
+
+HIERARCHY = """\
+import abc
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Base(abc.ABC):
+    pass
+
+
+class Middle(Base, Generic[T]):
+    pass
+
+
+class Leaf(Middle[int]):
+    pass
+
+
+class Other:
+    pass
+"""
+
+
+def test_is_subclass_of_by_name_and_by_class() -> None:
+    cb = Codebase.from_string(HIERARCHY, language="python")
+    base, middle, leaf, other = (cb.get_class(n) for n in ("Base", "Middle", "Leaf", "Other"))
+    assert leaf.is_subclass_of("Middle") and leaf.is_subclass_of(middle)
+    assert leaf.is_subclass_of("Base") and leaf.is_subclass_of(base)
+    assert leaf.is_subclass_of("ABC")  # external, matched by name through the chain
+    assert leaf.is_subclass_of("abc.ABC")
+    assert not leaf.is_subclass_of(base, max_depth=1)
+    assert leaf.is_subclass_of(base, max_depth=2)
+    assert not leaf.is_subclass_of("Other") and not leaf.is_subclass_of(other)
+    assert not base.is_subclass_of(base) and not other.is_subclass_of("Base")
+    ts = Codebase.from_string(
+        "class A {}\\nclass B extends A {}\\nclass C extends B implements I {}\\n",
+        language="typescript",
+    )
+    c = ts.get_class("C")
+    assert c.is_subclass_of("A") and c.is_subclass_of(ts.get_class("A")) and c.is_subclass_of("I")
+    assert not ts.get_class("A").is_subclass_of("B")

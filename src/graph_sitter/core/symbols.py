@@ -799,6 +799,32 @@ class Class(Symbol):
         """Classes of this codebase deriving directly from this one."""
         return self._cb._subclasses_of(self._f, self._d)
 
+    def is_subclass_of(self, parent_class: str | Class, max_depth: int | None = None) -> bool:
+        """Whether this class derives from `parent_class`, through at most `max_depth`
+        levels (all when None). A name matches a base as written (generic arguments
+        dropped; `m.Base` matches `"Base"` too), so external bases count; a `Class` matches
+        the bases this codebase defines."""
+        level: list[Class] = [self]
+        seen: set[Class] = {self}
+        depth = 0
+        while level and (max_depth is None or depth < max_depth):
+            depth += 1
+            nxt: list[Class] = []
+            for cls in level:
+                if isinstance(parent_class, str):
+                    for written in cls.superclass_names:
+                        bare = written.split("[", 1)[0].split("<", 1)[0].strip()
+                        if parent_class in (bare, bare.rsplit(".", 1)[-1]):
+                            return True
+                for base in cls.superclasses:
+                    if base == parent_class:
+                        return True
+                    if base not in seen:
+                        seen.add(base)
+                        nxt.append(base)
+            level = nxt
+        return False
+
 
 class GlobalVar(Symbol):
     """A module-level variable."""
