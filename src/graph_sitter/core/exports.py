@@ -27,6 +27,7 @@ import tree_sitter as ts
 
 from graph_sitter.core._records import IMPORT
 from graph_sitter.core.text import Flag, SourceText
+from graph_sitter.core.usages import QueryList, Usage, UsageType
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
@@ -240,6 +241,33 @@ class Export:
         """The local definition or `Import` this export names (one step, not followed)."""
         d = self._data.exported
         return self._cb._symbol(self._f, d) if d >= 0 else None
+
+    @property
+    def usages(self) -> QueryList[Usage]:
+        """The usages of the exported binding from other files (those reach it through an
+        export; a binding exported under two names shares them); callable with
+        `usage_types` as `Symbol.usages`. Empty when the export names no binding."""
+        target = self.exported_symbol
+
+        def query(usage_types: UsageType | None = None) -> list[Usage]:
+            if target is None:
+                return []
+            found = target.usages(usage_types) if usage_types is not None else target.usages
+            return [u for u in found if u.match.filepath != self.filepath]
+
+        return QueryList(query(), query)
+
+    @property
+    def symbol_usages(self) -> QueryList[Symbol | SourceFile]:
+        """The symbols (or files, for module code) behind `usages`, each once, in order."""
+
+        def query(usage_types: UsageType | None = None) -> list[Symbol | SourceFile]:
+            users: dict[Any, Symbol | SourceFile] = {}
+            for usage in self.usages(usage_types) if usage_types is not None else self.usages:
+                users.setdefault(usage.usage_symbol, usage.usage_symbol)
+            return list(users.values())
+
+        return QueryList(query(), query)
 
     @property
     def resolved_symbol(self) -> Symbol | SourceFile | None:

@@ -256,11 +256,8 @@ def _module_file(imp: Import) -> int | None:
     if imp.file.language == "python":
         target = graph._python_module(imp._f, rec.module or "")
         return graph.file_of_target(target) if target is not None else None
-    from graph_sitter.core.languages import typescript
-
-    path = typescript.resolve_module(
-        graph.files[imp._f].path, rec.module or "", graph.file_index.__contains__
-    )
+    # the graph's own resolver: relative paths, tsconfig `paths` and workspace packages
+    path = graph.ts_modules.resolve(graph.files[imp._f].path, rec.module or "")
     return graph.file_index[path] if path is not None else None
 
 

@@ -528,6 +528,26 @@ class Symbol:
         return export.name if export is not None else None
 
     @property
+    def parent_class(self) -> Class | None:
+        """The nearest class enclosing this symbol (a method's class), else None."""
+        owner = self.parent
+        while isinstance(owner, Symbol):
+            if isinstance(owner, Class):
+                return owner
+            owner = owner.parent
+        return None
+
+    @property
+    def parent_function(self) -> Function | None:
+        """The nearest function enclosing this symbol, else None."""
+        owner = self.parent
+        while isinstance(owner, Symbol):
+            if isinstance(owner, Function):
+                return owner
+            owner = owner.parent
+        return None
+
+    @property
     def parent_symbol(self) -> Symbol | SourceFile:
         """The top-level symbol holding this one (itself when top-level); a method of a
         top-level class is its own parent symbol, as upstream."""
@@ -726,6 +746,67 @@ class Function(Symbol):
         """Every call inside this function (decorators, defaults and body), resolved or not."""
         return self._cb._calls_within(self._f, self._source_start(), self._rec.end)
 
+    # -- upstream's method flags (read from the definition's own syntax) ------------------
+    def _decorated_with(self, *names: str) -> bool:
+        """Whether a decorator, without `@` and call arguments, is one of `names`."""
+        for decorator in self._decorators():
+            text = str(decorator).lstrip("@").strip()
+            if text.split("(", 1)[0].strip() in names:
+                return True
+        return False
+
+    def _has_child(self, *types: str) -> bool:
+        return any(child.type in types for child in self._node().children)
+
+    @property
+    def _is_python(self) -> bool:
+        return self.file.language == "python"
+
+    @property
+    def is_magic(self) -> bool:
+        """A Python dunder name such as `__init__` (never in TypeScript)."""
+        name = self.name
+        return self._is_python and len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+    @property
+    def is_private(self) -> bool:
+        """Python: the name starts with `_` and is not a dunder; TypeScript: a `private`
+        member or a `#name`."""
+        if self._is_python:
+            return self.name.startswith("_") and not self.is_magic
+        node = self._node()
+        for child in node.children:
+            if child.type == "private_property_identifier":
+                return True
+            if child.type == "accessibility_modifier":
+                return self._decode(child.start_byte, child.end_byte).strip() == "private"
+        return False
+
+    @property
+    def is_property(self) -> bool:
+        """Python: decorated `@property` or `@cached_property`; TypeScript: a `get` accessor."""
+        if self._is_python:
+            return self._decorated_with("property", "cached_property", "functools.cached_property")
+        return self.is_method and self._has_child("get")
+
+    @property
+    def is_static_method(self) -> bool:
+        """Python: decorated `@staticmethod`; TypeScript: a `static` member."""
+        if self._is_python:
+            return self._decorated_with("staticmethod")
+        return self.is_method and self._has_child("static")
+
+    @property
+    def is_class_method(self) -> bool:
+        """Python: decorated `@classmethod` (upstream tests `@staticmethod` here, a bug);
+        always False in TypeScript."""
+        return self._is_python and self._decorated_with("classmethod")
+
+    @property
+    def is_constructor(self) -> bool:
+        """A method named `__init__` (Python) or `constructor` (TypeScript)."""
+        return self.is_method and self.name == ("__init__" if self._is_python else "constructor")
+
 
 class Class(Symbol):
     """A class."""
@@ -806,6 +887,32 @@ class Class(Symbol):
     def subclasses(self) -> list[Class]:
         """Classes of this codebase deriving directly from this one."""
         return self._cb._subclasses_of(self._f, self._d)
+
+    def is_subclass_of(self, parent_class: str | Class, max_depth: int | None = None) -> bool:
+        """Whether this class derives from `parent_class`, through at most `max_depth`
+        levels (all when None). A name matches a base as written (generic arguments
+        dropped; `m.Base` matches `"Base"` too), so external bases count; a `Class` matches
+        the bases this codebase defines."""
+        level: list[Class] = [self]
+        seen: set[Class] = {self}
+        depth = 0
+        while level and (max_depth is None or depth < max_depth):
+            depth += 1
+            nxt: list[Class] = []
+            for cls in level:
+                if isinstance(parent_class, str):
+                    for written in cls.superclass_names:
+                        bare = written.split("[", 1)[0].split("<", 1)[0].strip()
+                        if parent_class in (bare, bare.rsplit(".", 1)[-1]):
+                            return True
+                for base in cls.superclasses:
+                    if base == parent_class:
+                        return True
+                    if base not in seen:
+                        seen.add(base)
+                        nxt.append(base)
+            level = nxt
+        return False
 
 
 class GlobalVar(Symbol):
