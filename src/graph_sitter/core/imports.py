@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph_sitter.core._records import IMPORT
+from graph_sitter.core.languages import support_for
 from graph_sitter.core.text import SourceText
 
 if TYPE_CHECKING:
@@ -253,15 +254,7 @@ def is_dynamic(imp: Import) -> bool:
 def _module_file(imp: Import) -> int | None:
     graph = imp._cb._graph
     rec = imp._rec
-    if imp.file.language == "python":
-        target = graph._python_module(imp._f, rec.module or "")
-        return graph.file_of_target(target) if target is not None else None
-    from graph_sitter.core.languages import typescript
-
-    path = typescript.resolve_module(
-        graph.files[imp._f].path, rec.module or "", graph.file_index.__contains__
-    )
-    return graph.file_index[path] if path is not None else None
+    return support_for(imp.file.language).import_source(graph, imp._f, rec)
 
 
 def resolve(imp: Import) -> ImportResolution | None:

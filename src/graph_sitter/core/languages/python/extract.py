@@ -38,7 +38,6 @@ from graph_sitter.core.languages._common import (
 ATTRIBUTE = "attribute"  # a class-body variable (exposed through `Class.attributes`)
 
 NAME = "python"
-EXTENSIONS = (".py", ".pyi")
 
 _END = 1 << 62
 _CHAIN_RE = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
@@ -53,7 +52,7 @@ def language() -> ts.Language:
 
 @cache
 def _query() -> ts.Query:
-    return load_query(language(), "python.scm")
+    return load_query(language(), __package__, "python.scm")
 
 
 def _text(content: bytes, node: ts.Node) -> str:
@@ -414,11 +413,7 @@ def _dotted(node: ts.Node) -> bool:
 
 @cache
 def _dynamic_query() -> ts.Query:
-    return ts.Query(
-        language(),
-        """(call function: [(identifier) @fn (attribute attribute: (identifier) @fn)]
-                 arguments: (argument_list . (string) @module)) @call""",
-    )
+    return load_query(language(), __package__, "dynamic.scm")
 
 
 def _dynamic_import_records(content: bytes, root: ts.Node, defs: list[DefRecord]) -> None:

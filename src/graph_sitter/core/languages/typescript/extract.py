@@ -12,7 +12,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 
 import tree_sitter as ts
 
@@ -34,13 +33,12 @@ from graph_sitter.core._records import (
     FileIndex,
 )
 from graph_sitter.core.languages import _scopes as sc
-from graph_sitter.core.languages._common import error_ranges, line_count
-from graph_sitter.core.languages.typescript_modules import resolve_relative
+from graph_sitter.core.languages._common import error_ranges, line_count, load_query
+from graph_sitter.core.languages.typescript.modules import resolve_relative
 
 ATTRIBUTE = "attribute"  # a class field (exposed through `Class.attributes`)
 
 NAME = "typescript"
-EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 
 # Scope kinds beyond the shared ones: a type-level scope (interface, type alias, signature) that
 # holds type parameters and signature parameters but is not a `var` or `this` boundary.
@@ -135,10 +133,8 @@ def _error_bytes(root: ts.Node) -> int:
 
 @cache
 def _query(name: str) -> ts.Query:
-    folder = resources.files("graph_sitter.core.languages").joinpath("queries")
     files = ("typescript.scm", "tsx.scm") if name == "tsx" else ("typescript.scm",)
-    source = "\n".join(folder.joinpath(f).read_text(encoding="utf-8") for f in files)
-    return ts.Query(_grammar(name), source)
+    return load_query(_grammar(name), __package__, *files)
 
 
 def _text(content: bytes, node: ts.Node) -> str:
@@ -678,42 +674,9 @@ def _this_class(
     return -1
 
 
-_TYPED_PATTERNS = """
-(public_field_definition
-  name: (property_identifier) @member.name type: (type_annotation (type_identifier) @member.type))
-(public_field_definition
-  name: (property_identifier) @member.name
-  value: (new_expression constructor: [(identifier) (member_expression)] @member.type))
-(required_parameter (accessibility_modifier)
-  pattern: (identifier) @member.name type: (type_annotation (type_identifier) @member.type))
-(optional_parameter (accessibility_modifier)
-  pattern: (identifier) @member.name type: (type_annotation (type_identifier) @member.type))
-(assignment_expression
-  left: (member_expression object: (this) property: (property_identifier) @member.name)
-  right: (new_expression constructor: [(identifier) (member_expression)] @member.type))
-(required_parameter
-  pattern: (identifier) @param.name type: (type_annotation (type_identifier) @param.type))
-(optional_parameter
-  pattern: (identifier) @param.name type: (type_annotation (type_identifier) @param.type))
-(member_expression object: (super) @super)
-(public_field_definition
-  name: (property_identifier) @member.name
-  type: (type_annotation (generic_type name: (type_identifier) @member.type)))
-(required_parameter (accessibility_modifier)
-  pattern: (identifier) @member.name
-  type: (type_annotation (generic_type name: (type_identifier) @member.type)))
-(required_parameter
-  pattern: (identifier) @param.name
-  type: (type_annotation (generic_type name: (type_identifier) @param.type)))
-(optional_parameter
-  pattern: (identifier) @param.name
-  type: (type_annotation (generic_type name: (type_identifier) @param.type)))
-"""
-
-
 @cache
 def _typed_query(grammar: ts.Language) -> ts.Query:
-    return ts.Query(grammar, _TYPED_PATTERNS)
+    return load_query(grammar, __package__, "typed.scm")
 
 
 def _typed_values(index: FileIndex, content: bytes, tree: ts.Tree, defs: list[DefRecord]) -> None:
@@ -771,12 +734,7 @@ def _typed_values(index: FileIndex, content: bytes, tree: ts.Tree, defs: list[De
 
 @cache
 def _ctor_query(grammar: ts.Language) -> ts.Query:
-    return ts.Query(
-        grammar,
-        """(variable_declarator
-             name: (identifier) @name
-             value: (new_expression constructor: [(identifier) (member_expression)] @ctor))""",
-    )
+    return load_query(grammar, __package__, "ctor.scm")
 
 
 def _constructed_locals(
@@ -922,12 +880,7 @@ def _specifiers(
 
 @cache
 def _dynamic_query(grammar: ts.Language) -> ts.Query:
-    return ts.Query(
-        grammar,
-        """(call_expression function: (import) arguments: (arguments . (string) .)) @dyn
-        ((call_expression function: (identifier) @_f arguments: (arguments . (string) .)) @dyn
-         (#eq? @_f "require"))""",
-    )
+    return load_query(grammar, __package__, "dynamic.scm")
 
 
 def _dynamic_import_records(
