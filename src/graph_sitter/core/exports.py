@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import tree_sitter as ts
 
 from graph_sitter.core._records import IMPORT
+from graph_sitter.core.languages import support_for
 from graph_sitter.core.text import Flag, SourceText
 
 if TYPE_CHECKING:
@@ -311,7 +312,7 @@ class Export:
 def file_statements(cb: Codebase, f: int) -> list[_StatementData]:
     """The export statements of file `f` (cached per file content)."""
     pf = cb._graph.files[f]
-    if pf.language != "typescript":
+    if not support_for(pf.language).has_export_statements:
         return []
     cache: dict[int, tuple[Any, list[_StatementData]]] = cb.__dict__.setdefault("_export_cache", {})
     hit = cache.get(f)
@@ -385,7 +386,7 @@ def is_reexported(cb: Codebase, f: int, d: int) -> bool:
     target = cb._symbol(f, d)
     star_reaches = target._rec.is_exported and target._rec.parent < 0
     for g, pf in enumerate(cb._graph.files):
-        if g == f or pf.language != "typescript":
+        if g == f or not support_for(pf.language).has_export_statements:
             continue
         for export in exports_of(cb, g):
             if not export.is_reexport:

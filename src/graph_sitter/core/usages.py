@@ -341,10 +341,7 @@ def _is_aliased(cb: Codebase, f: int, d: int, depth: int) -> bool:
     source = _import_source_file(cb, f, d)
     if source is None or not rec.imported_name or rec.imported_name in ("*", "default"):
         return False
-    if graph.files[source].language == "python":
-        nxt = graph.module_defs(source).get(rec.imported_name)
-    else:
-        nxt = graph.files[source].index.exports.get(rec.imported_name)
+    nxt = support_for(graph.files[source].language).module_binding(graph, source, rec.imported_name)
     return nxt is not None and _is_aliased(cb, source, nxt, depth + 1)
 
 

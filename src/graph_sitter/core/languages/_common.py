@@ -70,3 +70,13 @@ def split_top_level(text: str) -> list[str]:
             current.append(ch)
     parts.append("".join(current))
     return parts
+
+
+def under(node: ts.Node, types: frozenset[str]) -> bool:
+    """Whether an ancestor of `node` has one of `types`."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in types:
+            return True
+        parent = parent.parent
+    return False

@@ -7,6 +7,7 @@ they ask its support object (`support_for(pf.language)`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
     from graph_sitter.core._records import DefRecord, FileIndex
     from graph_sitter.core.resolve import Graph
+    from graph_sitter.core.text import SourceText
 
 __all__ = ["LanguageSupport"]
 
@@ -29,6 +31,25 @@ class LanguageSupport(Protocol):
     angle_brackets_nest: bool
     # Whether edits that only swap identifiers can skip re-parsing (scopes stay lexical).
     identifier_swaps_in_place: bool
+    # Whether files have `export` statements (views over them; else a file has none).
+    has_export_statements: bool
+    # Whether a definition's extended range already covers its decorators (so a definition
+    # whose extended range starts at it has none above).
+    extent_covers_decorators: bool
+    # Node type wrapping a decorated definition (its start is where comments above attach).
+    decorated_wrapper: str | None
+    # Line comment marker, and whether `/* */` block comments exist.
+    line_comment: bytes
+    block_comments: bool
+    # Whether documentation is the block comments above a definition (else `docstring`).
+    documents_with_comments: bool
+    # Whether an import without name or module binding (`importlib.import_module("m")`) yields
+    # the module (else it is a side-effect import, `import "m"`).
+    nameless_import_is_module: bool
+    # Whether `* as ns` namespace imports exist (a module import is then a wildcard).
+    namespace_imports: bool
+    # Whether module specifiers are string literals (`.source` keeps the quotes).
+    quoted_modules: bool
 
     def grammar(self, path: str) -> ts.Language:
         """The tree-sitter grammar for a file of this language."""
@@ -72,6 +93,37 @@ class LanguageSupport(Protocol):
 
     def resolution_inputs(self, graph: Graph) -> str:
         """Digest of the non-source files this language's resolution reads ("" for none)."""
+        ...
+
+    def docstring(self, content: bytes, node: ts.Node) -> SourceText | None:
+        """The documentation of the definition at `node` (a body string or a doc comment)."""
+        ...
+
+    def module_binding(self, graph: Graph, src: int, name: str) -> int | None:
+        """The definition `name` is bound to at module level of file `src`, as importers see
+        it (a module global, an export), or None."""
+        ...
+
+    def imported_member(self, graph: Graph, src: int, name: str) -> int | None:
+        """The definition an import of `name` from file `src` reaches one step away."""
+        ...
+
+    def import_file(self, graph: Graph, f: int, rec: DefRecord) -> int | None:
+        """The file import binding `rec` of file `f` names (`import a.b` names package `a`)."""
+        ...
+
+    def submodule_file(self, graph: Graph, src: int, name: str) -> int | None:
+        """The file of submodule `name` of the package file `src`, or None."""
+        ...
+
+    def module_import_name(self, rec: DefRecord) -> str:
+        """The name a whole-module import imports, as upstream spells it."""
+        ...
+
+    def is_dynamic_import(
+        self, content: bytes, rec: DefRecord, node_of: Callable[[], ts.Node]
+    ) -> bool:
+        """Whether an import runs only when code around it does (`node_of()` is its node)."""
         ...
 
     def superclass_names(self, header: str) -> list[str]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from graph_sitter.core._records import IMPORT
-from graph_sitter.core.languages._common import split_top_level
+from graph_sitter.core.languages._common import split_top_level, under
 from graph_sitter.core.languages.typescript.extract import (
     extract,
     language_for,
     recover,
     resolve_module,
 )
+from graph_sitter.core.text import SourceText
 
 if TYPE_CHECKING:
     import tree_sitter as ts
@@ -20,6 +23,28 @@ if TYPE_CHECKING:
     from graph_sitter.core.resolve import Graph, Target
 
 __all__ = ["SUPPORT", "TypeScriptSupport"]
+
+# Code that runs later or conditionally: an import under one is dynamic.
+_DYNAMIC_PARENTS = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "generator_function",
+        "arrow_function",
+        "method_definition",
+        "class_body",
+        "if_statement",
+        "try_statement",
+        "for_statement",
+        "for_in_statement",
+        "while_statement",
+        "do_statement",
+        "switch_statement",
+    }
+)
+_STATIC_IMPORT = re.compile(rb"import(?![\w$(.\s]*\()[\s{*\w'\"]")
+_DYNAMIC_CALL = re.compile(rb"(?<![\w$.])import\s*\(")
 
 
 class TypeScriptSupport:
@@ -30,6 +55,15 @@ class TypeScriptSupport:
     class_body_opener: int = ord("{")
     angle_brackets_nest: bool = True
     identifier_swaps_in_place: bool = False
+    has_export_statements: bool = True
+    extent_covers_decorators: bool = False
+    decorated_wrapper: str | None = None
+    line_comment: bytes = b"//"
+    block_comments: bool = True
+    documents_with_comments: bool = True
+    nameless_import_is_module: bool = False
+    namespace_imports: bool = True
+    quoted_modules: bool = True
 
     def grammar(self, path: str) -> ts.Language:
         return language_for(path)
@@ -84,6 +118,60 @@ class TypeScriptSupport:
 
     def resolution_inputs(self, graph: Graph) -> str:
         return graph.ts_modules.inputs_digest()
+
+    def docstring(self, content: bytes, node: ts.Node) -> SourceText | None:
+        """A JSDoc comment (`/** */`) directly above the declaration (or its `export`)."""
+        prev = node.prev_sibling
+        if prev is None and node.parent is not None and node.parent.type == "export_statement":
+            prev = node.parent.prev_sibling
+        if prev is None or prev.type != "comment":
+            return None
+        raw = bytes(content[prev.start_byte : prev.end_byte]).decode("utf-8", "replace")
+        if not raw.startswith("/**"):
+            return None
+        lines = [line.strip().lstrip("*").strip() for line in raw[3:-2].splitlines()]
+        text = "\n".join(line for line in lines).strip()
+        return SourceText(text, raw) if text else None
+
+    def module_binding(self, graph: Graph, src: int, name: str) -> int | None:
+        return graph.files[src].index.exports.get(name)
+
+    def imported_member(self, graph: Graph, src: int, name: str) -> int | None:
+        """An export, else a re-exporting import, else an exported top-level definition."""
+        index = graph.files[src].index
+        d = index.exports.get(name)
+        if d is not None:
+            return d
+        for i, rec in enumerate(index.defs):
+            if rec.kind == IMPORT and rec.is_reexport and rec.name == name:
+                return i
+        for i, rec in enumerate(index.defs):
+            if rec.parent < 0 and rec.is_exported and rec.name == name and rec.kind != IMPORT:
+                return i
+        return None
+
+    def import_file(self, graph: Graph, f: int, rec: DefRecord) -> int | None:
+        return self.import_source(graph, f, rec)
+
+    def submodule_file(self, graph: Graph, src: int, name: str) -> int | None:
+        return None
+
+    def module_import_name(self, rec: DefRecord) -> str:
+        return rec.name
+
+    def is_dynamic_import(
+        self, content: bytes, rec: DefRecord, node_of: Callable[[], ts.Node]
+    ) -> bool:
+        """Inside a function, class, condition, `try` or loop; or an `import()` call."""
+        head = bytes(content[rec.start : rec.start + 8])
+        if head.startswith(b"export") or _STATIC_IMPORT.match(head):
+            return False  # `import ... from` and `export ... from` only exist at top level
+        node = node_of()
+        if node.type not in ("import_statement", "export_statement") and _DYNAMIC_CALL.search(
+            bytes(content[rec.start : rec.end])
+        ):
+            return True  # `import("m")` loads when it runs, wherever it is
+        return under(node, _DYNAMIC_PARENTS)
 
     def superclass_names(self, header: str) -> list[str]:
         """`class C<T> extends A<T> implements I, J {` -> A<T>, I, J."""
