@@ -53,7 +53,7 @@ from graph_sitter.core.exports import Export
 from graph_sitter.core.journal import RepairReport, recover
 from graph_sitter.core.languages import (
     LANGUAGES,
-    Language,
+    LanguageSupport,
     language_for_path,
     normalize_language,
     support_for,
@@ -151,7 +151,7 @@ class Codebase:
         self._init_graph(sources, languages, cache, workers, progress)
 
     def _read_sources(
-        self, files: Sequence[tuple[str, Language]], progress: ProgressCallback | None = None
+        self, files: Sequence[tuple[str, LanguageSupport]], progress: ProgressCallback | None = None
     ) -> list[tuple[str, str, bytes]]:
         """Read files (noting their stamps); unreadable and binary ones go to `skipped`."""
         sources: list[tuple[str, str, bytes]] = []
@@ -219,7 +219,7 @@ class Codebase:
     def _init_graph(
         self,
         sources: list[tuple[str, str, bytes]],
-        languages: tuple[Language, ...],
+        languages: tuple[LanguageSupport, ...],
         cache_dir: str | None,
         workers: int | None,
         progress: ProgressCallback | None,
@@ -510,7 +510,7 @@ class Codebase:
         found = self._discover()
         on_disk = dict(found.files)
         gone = [rel for rel in self._graph.file_index if rel not in on_disk]
-        to_read: list[tuple[str, Language]] = []
+        to_read: list[tuple[str, LanguageSupport]] = []
         for rel, lang in found.files:
             f = self._graph.file_index.get(rel)
             if f is None:

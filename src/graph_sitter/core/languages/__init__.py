@@ -13,14 +13,11 @@ from graph_sitter.core.languages._protocol import LanguageSupport
 
 __all__ = [
     "LANGUAGES",
-    "Language",
     "LanguageSupport",
     "language_for_path",
     "normalize_language",
     "support_for",
 ]
-
-Language = LanguageSupport  # the name the rest of the code used before the protocol
 
 LANGUAGES: dict[str, LanguageSupport] = {
     python.SUPPORT.name: python.SUPPORT,

@@ -1,4 +1,4 @@
-"""Python: extraction of definitions, imports and references, and module-name resolution.
+"""Python: extraction of definitions, imports and references (module names: `modules.py`).
 
 Scoping follows the language: function locals are decided by the whole function body; a class
 body is visible only to code directly inside it (not to its methods); comprehensions and lambdas
