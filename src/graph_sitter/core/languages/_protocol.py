@@ -8,6 +8,7 @@ they ask its support object (`support_for(pf.language)`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -17,7 +18,32 @@ if TYPE_CHECKING:
     from graph_sitter.core.resolve import Graph
     from graph_sitter.core.text import SourceText
 
-__all__ = ["LanguageSupport"]
+__all__ = ["ExportRecord", "ExportStatementRecord", "LanguageSupport"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRecord:
+    """One name an `export` statement exports (offsets and def indices of its file)."""
+
+    start: int
+    end: int
+    name: str | None
+    declared: int  # def index declared by the statement (or its re-export record), else -1
+    exported: int  # def index of the local binding exported, else -1
+    is_default: bool
+    is_type: bool
+    is_wildcard: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExportStatementRecord:
+    """One `export` statement and the names it exports."""
+
+    start: int
+    end: int
+    module: tuple[int, int] | None  # span of the `from "..."` string, quotes included
+    is_type: bool
+    exports: tuple[ExportRecord, ...]
 
 
 class LanguageSupport(Protocol):
@@ -124,6 +150,13 @@ class LanguageSupport(Protocol):
         self, content: bytes, rec: DefRecord, node_of: Callable[[], ts.Node]
     ) -> bool:
         """Whether an import runs only when code around it does (`node_of()` is its node)."""
+        ...
+
+    def export_statements(
+        self, content: bytes, root: ts.Node, index: FileIndex, module_defs: dict[str, int]
+    ) -> list[ExportStatementRecord]:
+        """The `export` statements of a file, each with the names it exports ([] when the
+        language has none)."""
         ...
 
     def superclass_names(self, header: str) -> list[str]:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import tree_sitter as ts
 
     from graph_sitter.core._records import DefRecord, FileIndex
+    from graph_sitter.core.languages._protocol import ExportStatementRecord
     from graph_sitter.core.resolve import Graph, Target
 
 __all__ = ["SUPPORT", "PythonSupport"]
@@ -146,6 +147,11 @@ class PythonSupport:
         if not rec.name:
             return True  # `importlib.import_module("m")`: loads when it runs, wherever it is
         return under(node, _DYNAMIC_PARENTS)
+
+    def export_statements(
+        self, content: bytes, root: ts.Node, index: FileIndex, module_defs: dict[str, int]
+    ) -> list[ExportStatementRecord]:
+        return []
 
     def superclass_names(self, header: str) -> list[str]:
         """`class C(A, B[T], metaclass=M):` -> A, B[T] (keyword arguments are not bases)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from graph_sitter.core._records import IMPORT
 from graph_sitter.core.languages._common import split_top_level, under
+from graph_sitter.core.languages.typescript.exports import export_statements
 from graph_sitter.core.languages.typescript.extract import (
     extract,
     language_for,
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     import tree_sitter as ts
 
     from graph_sitter.core._records import DefRecord, FileIndex
+    from graph_sitter.core.languages._protocol import ExportStatementRecord
     from graph_sitter.core.resolve import Graph, Target
 
 __all__ = ["SUPPORT", "TypeScriptSupport"]
@@ -172,6 +174,11 @@ class TypeScriptSupport:
         ):
             return True  # `import("m")` loads when it runs, wherever it is
         return under(node, _DYNAMIC_PARENTS)
+
+    def export_statements(
+        self, content: bytes, root: ts.Node, index: FileIndex, module_defs: dict[str, int]
+    ) -> list[ExportStatementRecord]:
+        return export_statements(content, root, index, module_defs)
 
     def superclass_names(self, header: str) -> list[str]:
         """`class C<T> extends A<T> implements I, J {` -> A<T>, I, J."""
