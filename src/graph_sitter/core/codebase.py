@@ -213,7 +213,7 @@ class Codebase:
         if not name:
             raise TypeError("Codebase.from_string() needs language='python' or 'typescript'")
         lang = normalize_language(name)
-        filename = "test.py" if lang.name == "python" else "test.ts"
+        filename = f"test{lang.extensions[0]}"  # .py, .ts
         return cls.from_files({filename: code}, language=lang.name)
 
     def _init_graph(
