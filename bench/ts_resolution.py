@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 
 from graph_sitter import Codebase
 from graph_sitter.core._records import IMPORT
-from graph_sitter.core.languages.typescript_modules import resolve_relative
+from graph_sitter.core.languages.typescript.modules import resolve_relative
 
 
 def main() -> None:

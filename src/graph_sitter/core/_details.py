@@ -3,7 +3,6 @@ calls, and where a usage sits (`UsageKind`)."""
 
 from __future__ import annotations
 
-import ast
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ import tree_sitter as ts
 
 from graph_sitter.core.calls import CALL_TYPES, FunctionCall
 from graph_sitter.core.expression import Expression
+from graph_sitter.core.languages import support_for
 from graph_sitter.core.symbols import Parameter
 from graph_sitter.core.usages import UsageKind
 
@@ -102,38 +102,8 @@ def _parameter(
 
 def docstring(cb: Codebase, f: int, node: ts.Node) -> str | None:
     pf = cb._graph.files[f]
-    if pf.language == "python":
-        body = node.child_by_field_name("body")
-        if body is None or not body.named_children:
-            return None
-        first = body.named_children[0]
-        if first.type != "expression_statement" or not first.named_children:
-            return None
-        string = first.named_children[0]
-        if string.type != "string":
-            return None
-        raw = _text(pf.content, string) or ""
-        try:
-            value = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            return None
-        return _clean(value) if isinstance(value, str) else None
-    # TypeScript/JavaScript: a JSDoc comment directly above the declaration.
-    prev = node.prev_sibling
-    if prev is None and node.parent is not None and node.parent.type == "export_statement":
-        prev = node.parent.prev_sibling
-    if prev is not None and prev.type == "comment":
-        text = _text(pf.content, prev) or ""
-        if text.startswith("/**"):
-            lines = [line.strip().lstrip("*").strip() for line in text[3:-2].splitlines()]
-            return "\n".join(line for line in lines).strip() or None
-    return None
-
-
-def _clean(value: str) -> str:
-    import inspect
-
-    return inspect.cleandoc(value)
+    found = support_for(pf.language).docstring(pf.content, node)
+    return None if found is None else str(found)
 
 
 # ----------------------------------------------------------------------------- calls

@@ -52,8 +52,14 @@ from graph_sitter.core.errors import (
 )
 from graph_sitter.core.exports import Export
 from graph_sitter.core.journal import RepairReport, recover
-from graph_sitter.core.languages import LANGUAGES, Language, language_for_path, normalize_language
-from graph_sitter.core.languages.typescript_modules import is_config_file
+from graph_sitter.core.languages import (
+    LANGUAGES,
+    LanguageSupport,
+    language_for_path,
+    normalize_language,
+    support_for,
+)
+from graph_sitter.core.languages.typescript.modules import is_config_file
 from graph_sitter.core.parse import (
     ParsedFile,
     default_cache_dir,
@@ -146,7 +152,7 @@ class Codebase:
         self._init_graph(sources, languages, cache, workers, progress)
 
     def _read_sources(
-        self, files: Sequence[tuple[str, Language]], progress: ProgressCallback | None = None
+        self, files: Sequence[tuple[str, LanguageSupport]], progress: ProgressCallback | None = None
     ) -> list[tuple[str, str, bytes]]:
         """Read files (noting their stamps); unreadable and binary ones go to `skipped`."""
         sources: list[tuple[str, str, bytes]] = []
@@ -208,13 +214,13 @@ class Codebase:
         if not name:
             raise TypeError("Codebase.from_string() needs language='python' or 'typescript'")
         lang = normalize_language(name)
-        filename = "test.py" if lang.name == "python" else "test.ts"
+        filename = f"test{lang.extensions[0]}"  # .py, .ts
         return cls.from_files({filename: code}, language=lang.name)
 
     def _init_graph(
         self,
         sources: list[tuple[str, str, bytes]],
-        languages: tuple[Language, ...],
+        languages: tuple[LanguageSupport, ...],
         cache_dir: str | None,
         workers: int | None,
         progress: ProgressCallback | None,
@@ -547,7 +553,7 @@ class Codebase:
         found = self._discover()
         on_disk = dict(found.files)
         gone = [rel for rel in self._graph.file_index if rel not in on_disk]
-        to_read: list[tuple[str, Language]] = []
+        to_read: list[tuple[str, LanguageSupport]] = []
         for rel, lang in found.files:
             f = self._graph.file_index.get(rel)
             if f is None:
@@ -730,7 +736,9 @@ class Codebase:
         for path, edits in self._tx.edits.items():
             f = self._graph.file_index[path]
             pf = self._graph.files[f]
-            if pf.language != "python" or not is_identifier_swap(pf.content, edits):
+            if not support_for(pf.language).identifier_swaps_in_place:
+                return None
+            if not is_identifier_swap(pf.content, edits):
                 return None
             touched.add(f)
             names.update(e.text for e in edits)
@@ -927,19 +935,7 @@ class Codebase:
         rec = pf.index.defs[d]
         header = pf.content[rec.name_end : class_header_end(pf, rec)].decode("utf-8", "replace")
         header = header.strip()
-        if pf.language == "python":
-            inner = header[header.find("(") + 1 : header.rfind(")")] if "(" in header else ""
-            names = [p.strip() for p in _split_top_level(inner)]
-            return [n for n in names if n and "=" not in n.split("[")[0]]
-        names = []
-        for keyword in ("extends", "implements"):
-            idx = header.find(keyword + " ")
-            if idx >= 0:
-                rest = header[idx + len(keyword) + 1 :]
-                stop = rest.find(" implements ") if keyword == "extends" else -1
-                rest = rest[:stop] if stop >= 0 else rest
-                names.extend(p.strip() for p in _split_top_level(rest) if p.strip())
-        return names
+        return support_for(pf.language).superclass_names(header)
 
     def _subclasses_of(self, f: int, d: int) -> list[Class]:
         if self._subclasses is None:
@@ -985,24 +981,6 @@ def _language_name(language: Any) -> str | None:
         return None
     value = getattr(language, "value", language)
     return str(value).lower()
-
-
-def _split_top_level(text: str) -> list[str]:
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch in "([{<":
-            depth += 1
-        elif ch in ")]}>":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return parts
 
 
 def _normalize_rel(path: str) -> str:

@@ -14,15 +14,12 @@ text, so `fn.docstring == "Adds."` keeps working.
 
 from __future__ import annotations
 
-import ast
-import inspect
 from typing import TYPE_CHECKING
 
+from graph_sitter.core.languages import LanguageSupport, support_for
 from graph_sitter.core.text import SourceText
 
 if TYPE_CHECKING:
-    import tree_sitter as ts
-
     from graph_sitter.core.symbols import Symbol
 
 __all__ = ["comment_of", "docstring_of", "inline_comment_of"]
@@ -47,7 +44,9 @@ def _anchor(content: bytes, ext_start: int, start: int) -> int:
     return min(pos, start)
 
 
-def _group_above(content: bytes, anchor: int, python: bool) -> list[tuple[str, int, int]]:
+def _group_above(
+    content: bytes, anchor: int, language: LanguageSupport
+) -> list[tuple[str, int, int]]:
     """The comments directly above `anchor`, top to bottom, as (kind, start, end)."""
     line_start = content.rfind(b"\n", 0, anchor) + 1
     if content[line_start:anchor].strip():
@@ -58,16 +57,10 @@ def _group_above(content: bytes, anchor: int, python: bool) -> list[tuple[str, i
         raw = content[prev_start : line_start - 1]
         line = raw.strip()
         indent = len(raw) - len(raw.lstrip())
-        if python:
-            if not line.startswith(b"#"):
-                break
+        if line.startswith(language.line_comment):
             found.append((_LINE, prev_start + indent, prev_start + len(raw.rstrip())))
             line_start = prev_start
-            continue
-        if line.startswith(b"//"):
-            found.append((_LINE, prev_start + indent, prev_start + len(raw.rstrip())))
-            line_start = prev_start
-        elif line.endswith(b"*/"):
+        elif language.block_comments and line.endswith(b"*/"):
             close = prev_start + len(raw.rstrip())
             opening = content.rfind(b"/*", 0, close - 2)
             if opening < 0:
@@ -105,14 +98,16 @@ def _clean_block(text: str) -> str:
     return "\n".join(lines)
 
 
-def _render(content: bytes, group: list[tuple[str, int, int]], python: bool) -> SourceText:
+def _render(
+    content: bytes, group: list[tuple[str, int, int]], language: LanguageSupport
+) -> SourceText:
     sources = [content[s:e].decode("utf-8", "replace") for _, s, e in group]
     texts = []
     for (kind, _, _), source in zip(group, sources, strict=True):
         if kind == _BLOCK:
             texts.append(_clean_block(source))
         else:
-            texts.append(_clean_line(source, "#" if python else "//"))
+            texts.append(_clean_line(source, language.line_comment.decode()))
     return SourceText("\n".join(texts), "\n".join(sources))
 
 
@@ -120,67 +115,48 @@ def comment_of(symbol: Symbol) -> SourceText | None:
     """The comment group directly above `symbol`'s definition, else None."""
     rec = symbol._rec
     content = symbol._content
-    python = symbol.file.language == "python"
+    language = support_for(symbol.file.language)
     start = rec.start
-    if python:
+    if language.decorated_wrapper is not None:
         node = symbol._node()
         parent = node.parent
-        if parent is not None and parent.type == "decorated_definition":
+        if parent is not None and parent.type == language.decorated_wrapper:
             start = parent.start_byte
     anchor = _anchor(content, min(rec.ext_start, start), start)
-    group = _group_above(bytes(content), anchor, python)
+    group = _group_above(bytes(content), anchor, language)
     if not group:
         return None
-    return _render(bytes(content), group, python)
+    return _render(bytes(content), group, language)
 
 
 def docstring_of(symbol: Symbol) -> SourceText | None:
     """Python: the body's leading string literal; TypeScript: the block comments above."""
-    if symbol.file.language == "python":
-        return _python_docstring(symbol, symbol._node())
+    language = support_for(symbol.file.language)
+    if not language.documents_with_comments:
+        return language.docstring(symbol._content, symbol._node())
     rec = symbol._rec
     content = bytes(symbol._content)
     anchor = _anchor(content, min(rec.ext_start, rec.start), rec.start)
-    blocks = [g for g in _group_above(content, anchor, False) if g[0] == _BLOCK]
+    blocks = [g for g in _group_above(content, anchor, language) if g[0] == _BLOCK]
     if not blocks:
         return None
-    return _render(content, blocks, False)
-
-
-def _python_docstring(symbol: Symbol, node: ts.Node) -> SourceText | None:
-    body = node.child_by_field_name("body")
-    if body is None or not body.named_children:
-        return None
-    first = body.named_children[0]
-    if first.type != "expression_statement" or not first.named_children:
-        return None
-    string = first.named_children[0]
-    if string.type != "string":
-        return None
-    raw = bytes(symbol._content[string.start_byte : string.end_byte]).decode("utf-8", "replace")
-    try:
-        value = ast.literal_eval(raw)
-    except (ValueError, SyntaxError):
-        return None
-    if not isinstance(value, str):
-        return None
-    return SourceText(inspect.cleandoc(value), raw)
+    return _render(content, blocks, language)
 
 
 def inline_comment_of(symbol: Symbol) -> SourceText | None:
     """The comment after the definition on its last line (`x = 1  # note`), else None."""
     rec = symbol._rec
     content = bytes(symbol._content)
-    python = symbol.file.language == "python"
+    language = support_for(symbol.file.language)
     line_end = content.find(b"\n", rec.end)
     rest = content[rec.end : len(content) if line_end < 0 else line_end]
     body = rest.lstrip()
     start = rec.end + len(rest) - len(body)
     body = body.rstrip()
-    if body.startswith(b"#" if python else b"//"):
+    if body.startswith(language.line_comment):
         kind = _LINE
-    elif not python and body.startswith(b"/*") and body.endswith(b"*/"):
+    elif language.block_comments and body.startswith(b"/*") and body.endswith(b"*/"):
         kind = _BLOCK
     else:
         return None
-    return _render(content, [(kind, start, start + len(body))], python)
+    return _render(content, [(kind, start, start + len(body))], language)

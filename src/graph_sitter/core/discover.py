@@ -11,7 +11,7 @@ from typing import Any
 import pathspec
 
 from graph_sitter.core.journal import STATE_DIR, is_temp_name
-from graph_sitter.core.languages import Language, language_for_path
+from graph_sitter.core.languages import LanguageSupport, language_for_path
 
 __all__ = ["DEFAULT_EXCLUDED_DIRS", "DEFAULT_MAX_FILE_BYTES", "Discovery", "Skipped", "discover"]
 
@@ -54,7 +54,7 @@ class Discovery:
     `stray_temps` lists temporary files a crashed commit left behind (`.gs-*.tmp`).
     """
 
-    files: list[tuple[str, Language]] = field(default_factory=list)
+    files: list[tuple[str, LanguageSupport]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     stray_temps: list[str] = field(default_factory=list)
 
@@ -71,7 +71,7 @@ def _gitignore(directory: str) -> pathspec.PathSpec[Any] | None:
 
 def discover(
     root: str,
-    languages: tuple[Language, ...],
+    languages: tuple[LanguageSupport, ...],
     *,
     respect_gitignore: bool = True,
     excluded_dirs: frozenset[str] = DEFAULT_EXCLUDED_DIRS,

@@ -11,11 +11,11 @@ the file's syntax tree.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph_sitter.core._records import IMPORT
+from graph_sitter.core.languages import support_for
 from graph_sitter.core.text import SourceText
 
 if TYPE_CHECKING:
@@ -23,41 +23,6 @@ if TYPE_CHECKING:
     from graph_sitter.core.symbols import Import, SourceFile, Symbol
 
 __all__ = ["ImportResolution", "ImportStatement", "ImportType"]
-
-# Statements whose body runs later or conditionally: an import under one is dynamic.
-_PY_DYNAMIC_PARENTS = frozenset(
-    {
-        "function_definition",
-        "class_definition",
-        "if_statement",
-        "try_statement",
-        "with_statement",
-        "for_statement",
-        "while_statement",
-        "match_statement",
-    }
-)
-_TS_DYNAMIC_PARENTS = frozenset(
-    {
-        "function_declaration",
-        "generator_function_declaration",
-        "function_expression",
-        "generator_function",
-        "arrow_function",
-        "method_definition",
-        "class_body",
-        "if_statement",
-        "try_statement",
-        "for_statement",
-        "for_in_statement",
-        "while_statement",
-        "do_statement",
-        "switch_statement",
-    }
-)
-
-
-_STATIC_IMPORT = re.compile(rb"import(?![\w$(.\s]*\()[\s{*\w'\"]")
 
 
 class ImportType(enum.IntEnum):
@@ -157,7 +122,7 @@ class ImportStatement:
 def import_type(imp: Import) -> ImportType:
     rec = imp._rec
     if not rec.name and rec.imported_name is None:
-        if imp.file.language == "python":
+        if support_for(imp.file.language).nameless_import_is_module:
             return ImportType.MODULE  # `importlib.import_module("m")` returns the module
         return ImportType.SIDE_EFFECT
     if rec.imported_name == "*":
@@ -165,7 +130,7 @@ def import_type(imp: Import) -> ImportType:
     if rec.imported_name == "default":
         return ImportType.DEFAULT_EXPORT
     if rec.imported_name is None:
-        if imp.file.language == "typescript" and _is_namespace_import(imp):
+        if support_for(imp.file.language).namespace_imports and _is_namespace_import(imp):
             return ImportType.WILDCARD
         return ImportType.MODULE
     return ImportType.NAMED_EXPORT
@@ -183,7 +148,7 @@ def module_text(imp: Import) -> SourceText:
     """The module as written; `.source` keeps the quotes of a TS/JS string."""
     rec = imp._rec
     module = rec.module or ""
-    if imp.file.language != "typescript":
+    if not support_for(imp.file.language).quoted_modules:
         return SourceText(module, module)
     content = imp._content
     segment = bytes(content[rec.start : rec.end])
@@ -209,9 +174,7 @@ def symbol_name(imp: Import) -> SourceText | None:
         star = bytes(content[rec.start : rec.name_end]).rfind(b"*")
         raw = bytes(content[rec.start + star : rec.name_end]).decode("utf-8", "replace")
         return SourceText(raw, raw)
-    if imp.file.language == "python":
-        return SourceText(rec.module or "")
-    return SourceText(rec.name)
+    return SourceText(support_for(imp.file.language).module_import_name(rec))
 
 
 def namespace(imp: Import) -> str | None:
@@ -228,37 +191,8 @@ def is_dynamic(imp: Import) -> bool:
     condition, `try`, `with` or loop), or is a dynamic `import()` call."""
     rec = imp._rec
     cb, f = imp._cb, imp._f
-    python = imp.file.language == "python"
-    head = bytes(imp._content[rec.start : rec.start + 8])
-    if python and rec.name and rec.start_point[1] == 0:
-        return False  # a statement in column 0 is at module level
-    if not python and (head.startswith(b"export") or _STATIC_IMPORT.match(head)):
-        return False  # `import ... from` and `export ... from` only exist at top level
-    node: Any = cb._node_for(f, rec.start, rec.end)
-    if not python and node.type not in ("import_statement", "export_statement"):
-        segment = bytes(imp._content[rec.start : rec.end])
-        if re.search(rb"(?<![\w$.])import\s*\(", segment):
-            return True  # `import("m")` loads when it runs, wherever it is
-    if python and not rec.name:
-        return True  # `importlib.import_module("m")`: loads when it runs, wherever it is
-    parents = _PY_DYNAMIC_PARENTS if python else _TS_DYNAMIC_PARENTS
-    node = node.parent
-    while node is not None:
-        if node.type in parents:
-            return True
-        node = node.parent
-    return False
-
-
-def _module_file(imp: Import) -> int | None:
-    graph = imp._cb._graph
-    rec = imp._rec
-    if imp.file.language == "python":
-        target = graph._python_module(imp._f, rec.module or "")
-        return graph.file_of_target(target) if target is not None else None
-    # the graph's own resolver: relative paths, tsconfig `paths` and workspace packages
-    path = graph.ts_modules.resolve(graph.files[imp._f].path, rec.module or "")
-    return graph.file_index[path] if path is not None else None
+    support = support_for(imp.file.language)
+    return support.is_dynamic_import(imp._content, rec, lambda: cb._node_for(f, rec.start, rec.end))
 
 
 def resolve(imp: Import) -> ImportResolution | None:
@@ -267,43 +201,20 @@ def resolve(imp: Import) -> ImportResolution | None:
 
     cb = imp._cb
     rec = imp._rec
-    python = imp.file.language == "python"
-    if python and rec.imported_name is None and rec.alias is None and rec.name:
-        # `import a.b` binds `a`: the package it names.
-        target = cb._graph._python_module(imp._f, (rec.module or "").split(".")[0])
-        tf = cb._graph.file_of_target(target) if target is not None else None
-    else:
-        tf = _module_file(imp)
+    support = support_for(imp.file.language)
+    tf = support.import_file(cb._graph, imp._f, rec)
     if tf is None:
         return None
     name = rec.imported_name
     if name in (None, "*"):
         return ImportResolution(SourceFile(cb, tf), None, True)
-    member = _member(cb, tf, name, imp.file.language == "python")
+    member = support.imported_member(cb._graph, tf, name)
     if member is None:
-        if imp.file.language == "python":
-            sub = cb._graph.module_target(f"{cb._graph.module_of.get(tf, '')}.{name}")
-            sub_file = cb._graph.file_of_target(sub) if sub is not None else None
-            if sub_file is not None:
-                return ImportResolution(SourceFile(cb, sub_file), None, True)
+        sub_file = support.submodule_file(cb._graph, tf, name)
+        if sub_file is not None:
+            return ImportResolution(SourceFile(cb, sub_file), None, True)
         return ImportResolution(SourceFile(cb, tf), None, True)
     return ImportResolution(SourceFile(cb, tf), cb._symbol(tf, member), False)
-
-
-def _member(cb: Codebase, tf: int, name: str, python: bool) -> int | None:
-    index = cb._graph.files[tf].index
-    if not python:
-        d = index.exports.get(name)
-        if d is not None:
-            return d
-        for i, rec in enumerate(index.defs):
-            if rec.kind == IMPORT and rec.is_reexport and rec.name == name:
-                return i
-        for i, rec in enumerate(index.defs):
-            if rec.parent < 0 and rec.is_exported and rec.name == name and rec.kind != IMPORT:
-                return i
-        return None
-    return cb._graph.module_defs(tf).get(name)
 
 
 def imported_symbol(imp: Import) -> Symbol | SourceFile | None:

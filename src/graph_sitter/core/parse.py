@@ -13,7 +13,6 @@ import hmac
 import logging
 import os
 import pickle
-import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -27,7 +26,7 @@ from typing import Any
 import tree_sitter as ts
 
 from graph_sitter.core._records import EXTRACTOR_VERSION, FileIndex
-from graph_sitter.core.languages import language_for_path
+from graph_sitter.core.languages import language_for_path, support_for
 
 __all__ = [
     "ParsedFile",
@@ -43,7 +42,6 @@ __all__ = [
 
 logger = logging.getLogger("graph_sitter.core")
 
-_CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _PARALLEL_MIN_BYTES = 1_500_000
 ProgressCallback = Callable[[int, int], None]
 
@@ -73,16 +71,7 @@ def default_cache_dir() -> str | None:
 
 def detect_encoding(content: bytes, language: str) -> tuple[str, str | None]:
     """The file's encoding and, if it does not decode with it, a one-line problem."""
-    encoding = "utf-8"
-    if language == "python":
-        if content.startswith(b"\xef\xbb\xbf"):
-            encoding = "utf-8-sig"
-        else:
-            for line in content.split(b"\n", 2)[:2]:
-                match = _CODING_RE.match(line)
-                if match:
-                    encoding = match.group(1).decode("ascii", "replace").lower()
-                    break
+    encoding = support_for(language).declared_encoding(content)
     try:
         content.decode(encoding)
     except LookupError:
@@ -144,7 +133,7 @@ def path_key(path: str) -> bytes:
 
 def _digest(content: bytes, language: str, path: str) -> str:
     h = hashlib.blake2b(digest_size=16)
-    grammar = path[path.rfind(".") :].lower() if language == "typescript" else language
+    grammar = support_for(language).grammar_key(path)
     h.update(f"{analysis_fingerprint()}:{language}:{grammar}\0".encode())
     h.update(content)
     return h.hexdigest()
@@ -163,7 +152,7 @@ def parse_tree(path: str, content: bytes) -> ts.Tree:
     if parser is None:
         parser = _parsers[id(grammar)] = ts.Parser(grammar)
     tree = parser.parse(content)
-    if tree.root_node.has_error and language.recover is not None:
+    if tree.root_node.has_error:
         tree = language.recover(parser, content, tree)
     return tree
 

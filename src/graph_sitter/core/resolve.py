@@ -14,7 +14,6 @@ chains (``mod.func``, ``Class.method``, ``self.attr``) are followed member by me
 
 from __future__ import annotations
 
-import posixpath
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeAlias
@@ -32,7 +31,9 @@ from graph_sitter.core._records import (
     DefRecord,
     FileIndex,
 )
-from graph_sitter.core.languages.typescript_modules import ModuleResolver
+from graph_sitter.core.languages import support_for
+from graph_sitter.core.languages.python import modules as python_modules
+from graph_sitter.core.languages.typescript.modules import ModuleResolver
 from graph_sitter.core.parse import ParsedFile
 
 Target: TypeAlias = tuple[Any, ...]
@@ -40,8 +41,6 @@ SymKey: TypeAlias = tuple[int, int]
 # (file index, start byte, end byte, flags, owner def index)
 UsageRec: TypeAlias = tuple[int, int, int, int, int]
 
-_SOURCE_ROOTS = ("src", "lib", "python", "source")
-_PY_SUFFIXES = (".py", ".pyi")
 _MEMBER_KINDS = frozenset({FUNCTION, CLASS, "attribute", GLOBAL_VAR})
 _MAX_DEPTH = 24
 
@@ -91,6 +90,10 @@ class Graph:
         self.contrib: list[set[SymKey]] = [set() for _ in self.files]
 
     # ----------------------------------------------------------------- dependency tracking
+    def note_read(self, f: int) -> None:
+        """Record that the file being indexed reads file `f`."""
+        self._note(f)
+
     def _note(self, f: int) -> None:
         if self._reads:
             self._reads[-1].add(f)
@@ -120,9 +123,8 @@ class Graph:
         self.packages: set[str] = set()
         ranked: dict[str, tuple[int, int]] = {}
         for i, pf in enumerate(self.files):
-            if pf.language != "python":
-                continue
-            for rank, name in enumerate(_python_module_names(pf.path, paths, prefix)):
+            names = support_for(pf.language).module_names(pf.path, paths, prefix)
+            for rank, name in enumerate(names):
                 if not name:
                     continue
                 known = ranked.get(name)
@@ -197,54 +199,12 @@ class Graph:
         self._note(f)
         pf = self.files[f]
         rec = pf.index.defs[d]
-        if pf.language == "python":
-            result = self._resolve_python_import(f, rec, depth)
-        else:
-            result = self._resolve_ts_import(f, rec, depth)
+        result = support_for(pf.language).resolve_import(self, f, rec, depth)
         self._import_cache[key] = (result, self._end())
         return result
 
-    def _resolve_python_import(self, f: int, rec: DefRecord, depth: int) -> Target | None:
-        module = rec.module or ""
-        if rec.imported_name is None:  # import a.b.c [as x], import_module("a.b.c")
-            if rec.alias is not None or not rec.name:
-                return self._python_module(f, module)
-            return self._python_module(f, module.split(".")[0])
-        base = self._python_module(f, module)
-        if base is None or rec.imported_name == "*":
-            return base
-        return self.member(base, rec.imported_name, depth + 1)
-
     def _python_module(self, f: int, module: str) -> Target | None:
-        if not module.startswith("."):
-            return self.module_target(module)
-        level = len(module) - len(module.lstrip("."))
-        rest = module[level:]
-        directory = posixpath.dirname(self.files[f].path)
-        for _ in range(level - 1):
-            if not directory:
-                return None
-            directory = posixpath.dirname(directory)
-        base = posixpath.join(directory, *rest.split(".")) if rest else directory
-        for candidate in (
-            f"{base}.py",
-            f"{base}.pyi",
-            f"{base}/__init__.py",
-            f"{base}/__init__.pyi",
-        ):
-            i = self.file_index.get(candidate)
-            if i is not None:
-                return ("mod", self.module_of[i])
-        # A namespace package (a folder without __init__.py) holding modules of ours.
-        prefix = base + "/"
-        for path, i in self.file_index.items():
-            if path.startswith(prefix) and path.endswith(_PY_SUFFIXES):
-                name = self.module_of.get(i, "")
-                depth_below = path[len(prefix) :].count("/") + 1
-                parts = name.split(".")
-                if len(parts) > depth_below:
-                    return ("mod", ".".join(parts[:-depth_below]))
-        return None
+        return python_modules.module_target(self, f, module)
 
     @property
     def ts_modules(self) -> ModuleResolver:
@@ -255,20 +215,8 @@ class Graph:
 
     def resolution_inputs(self) -> str:
         """Digest of the non-source files resolution reads ("" without TypeScript files)."""
-        if not any(pf.language == "typescript" for pf in self.files):
-            return ""
-        return self.ts_modules.inputs_digest()
-
-    def _resolve_ts_import(self, f: int, rec: DefRecord, depth: int) -> Target | None:
-        path = self.ts_modules.resolve(self.files[f].path, rec.module or "")
-        if path is None:
-            return None
-        target_file = self.file_index[path]
-        if rec.imported_name is None:
-            return ("file", target_file)
-        if rec.imported_name == "*":
-            return ("file", target_file)
-        return self.member(("file", target_file), rec.imported_name, depth + 1)
+        present = sorted({pf.language for pf in self.files})
+        return "".join(support_for(name).resolution_inputs(self) for name in present)
 
     def import_hop(self, f: int, d: int) -> SymKey | None:
         """The import binding that `from m import name` names in `m`, when `name` is itself
@@ -277,31 +225,7 @@ class Graph:
         name = rec.imported_name
         if rec.kind != IMPORT or name in (None, "*", "default"):
             return None
-        target: Target | None
-        if self.files[f].language == "python":
-            target = self._python_module(f, rec.module or "")
-            src = self.file_of_target(target) if target is not None else None
-            hop = self.module_defs(src).get(name) if src is not None else None
-        else:
-            from graph_sitter.core.languages import typescript
-
-            path = typescript.resolve_module(
-                self.files[f].path, rec.module or "", self.file_index.__contains__
-            )
-            src = self.file_index.get(path) if path is not None else None
-            hop = None
-            if src is not None:
-                self._note(src)
-                hop = self.files[src].index.exports.get(name)
-                if hop is None:
-                    hop = next(
-                        (
-                            i
-                            for i, r in enumerate(self.files[src].index.defs)
-                            if r.kind == IMPORT and r.is_reexport and r.name == name
-                        ),
-                        None,
-                    )
+        src, hop = support_for(self.files[f].language).import_hop(self, f, rec, name)
         if src is None or hop is None or self.files[src].index.defs[hop].kind != IMPORT:
             return None
         return (src, hop)
@@ -753,49 +677,17 @@ def _no_config(path: str) -> bytes | None:
 
 def class_header_end(pf: ParsedFile, rec: DefRecord) -> int:
     """Byte offset where a class's body starts (`:` in Python, `{` in TypeScript)."""
-    opener = ord(":") if pf.language == "python" else ord("{")
+    support = support_for(pf.language)
+    opener = support.class_body_opener
+    opening, closing = (b"([<", b")]>") if support.angle_brackets_nest else (b"([", b")]")
     content = pf.content
     depth = 0
     for pos in range(rec.name_end, rec.end):
         ch = content[pos]
-        if ch in b"([<" and not (ch == ord("<") and pf.language == "python"):
+        if ch in opening:
             depth += 1
-        elif ch in b")]>" and not (ch == ord(">") and pf.language == "python"):
+        elif ch in closing:
             depth -= 1
         elif ch == opener and depth <= 0:
             return pos
     return rec.end
-
-
-def _python_module_names(path: str, paths: set[str], prefix: str = "") -> list[str]:
-    """Candidate dotted names of a Python file, most canonical first."""
-    for suffix in _PY_SUFFIXES:
-        if path.endswith(suffix):
-            stem = path[: -len(suffix)]
-            break
-    else:
-        return []
-    parts = stem.split("/")
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-        package_dir_parts = parts
-    else:
-        package_dir_parts = parts[:-1]
-    # Walk up while the folder is a regular package.
-    top = len(package_dir_parts)
-    while top > 0:
-        init = "/".join(package_dir_parts[:top]) + "/__init__.py"
-        if init in paths or init + "i" in paths:
-            top -= 1
-        else:
-            break
-    if top == 0 and prefix:
-        names = [".".join([prefix, *parts])]
-        names.append(".".join(parts))
-        return names
-    names = [".".join(parts[top:])]
-    for root in _SOURCE_ROOTS:
-        if parts and parts[0] == root and len(parts) > 1:
-            names.append(".".join(parts[1:]))
-    names.append(".".join(parts))
-    return names

@@ -26,6 +26,7 @@ from graph_sitter.core._records import (
 from graph_sitter.core.calls import Argument, FunctionCall
 from graph_sitter.core.errors import StaleSymbolError
 from graph_sitter.core.expression import Expression
+from graph_sitter.core.languages import support_for
 from graph_sitter.core.parameters import Parameter
 from graph_sitter.core.text import Flag, SourceText
 from graph_sitter.core.usages import QueryList, Usage, UsageKind, UsageType
@@ -452,7 +453,8 @@ class Symbol:
         rec = self._rec
         if rec.kind == IMPORT or rec.kind == GLOBAL_VAR:
             return rec.start
-        if rec.ext_start == rec.start and self._cb._graph.files[self._f].language == "python":
+        language = self._cb._graph.files[self._f].language
+        if rec.ext_start == rec.start and support_for(language).extent_covers_decorators:
             return rec.start  # nothing above the definition: no decorator to look for
         from graph_sitter.core import _details
 

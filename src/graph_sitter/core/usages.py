@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from graph_sitter.core._records import IMPORT, REF_CALL, REF_TYPE, REF_WRITE, TARGET_STAR
 from graph_sitter.core.expression import Expression
+from graph_sitter.core.languages import support_for
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
@@ -323,13 +324,7 @@ def _import_source_file(cb: Codebase, f: int, d: int) -> int | None:
     graph = cb._graph
     pf = graph.files[f]
     rec = pf.index.defs[d]
-    if pf.language == "python":
-        target = graph._python_module(f, rec.module or "")
-        return graph.file_of_target(target) if target is not None else None
-    from graph_sitter.core.languages import typescript
-
-    path = typescript.resolve_module(pf.path, rec.module or "", graph.file_index.__contains__)
-    return graph.file_index.get(path) if path is not None else None
+    return support_for(pf.language).import_source(graph, f, rec)
 
 
 def _is_aliased(cb: Codebase, f: int, d: int, depth: int) -> bool:
@@ -346,10 +341,7 @@ def _is_aliased(cb: Codebase, f: int, d: int, depth: int) -> bool:
     source = _import_source_file(cb, f, d)
     if source is None or not rec.imported_name or rec.imported_name in ("*", "default"):
         return False
-    if graph.files[source].language == "python":
-        nxt = graph.module_defs(source).get(rec.imported_name)
-    else:
-        nxt = graph.files[source].index.exports.get(rec.imported_name)
+    nxt = support_for(graph.files[source].language).module_binding(graph, source, rec.imported_name)
     return nxt is not None and _is_aliased(cb, source, nxt, depth + 1)
 
 

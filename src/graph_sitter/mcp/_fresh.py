@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from graph_sitter.core.discover import discover
-from graph_sitter.core.languages import Language
+from graph_sitter.core.languages import LanguageSupport
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
@@ -86,7 +86,7 @@ class DiskWatch:
     def __init__(
         self,
         root: str,
-        languages: tuple[Language, ...],
+        languages: tuple[LanguageSupport, ...],
         *,
         respect_gitignore: bool,
         excluded_dirs: frozenset[str],

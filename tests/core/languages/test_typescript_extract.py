@@ -22,7 +22,12 @@ from graph_sitter.core._records import (
     FileIndex,
 )
 from graph_sitter.core.languages import typescript
-from graph_sitter.core.languages.typescript import ATTRIBUTE, extract, language_for, resolve_module
+from graph_sitter.core.languages.typescript.extract import (
+    ATTRIBUTE,
+    extract,
+    language_for,
+    resolve_module,
+)
 
 ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "typescript"
 FIXTURE_FILES = sorted(
@@ -542,5 +547,5 @@ def test_resolve_module_extension_order() -> None:
 
 
 def test_module_constants() -> None:
-    assert typescript.NAME == "typescript"
-    assert ".tsx" in typescript.EXTENSIONS and ".cjs" in typescript.EXTENSIONS
+    assert typescript.SUPPORT.name == "typescript"
+    assert ".tsx" in typescript.SUPPORT.extensions and ".cjs" in typescript.SUPPORT.extensions

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from graph_sitter.core.languages.typescript_modules import (
+from graph_sitter.core.languages.typescript.modules import (
     ModuleResolver,
     Resolution,
     is_config_file,

@@ -7,10 +7,11 @@ from importlib import resources
 import tree_sitter as ts
 
 
-def load_query(language: ts.Language, filename: str) -> ts.Query:
-    """Load a tree-sitter query shipped as package data in `queries/`."""
-    source = resources.files("graph_sitter.core.languages").joinpath("queries", filename)
-    return ts.Query(language, source.read_text(encoding="utf-8"))
+def load_query(language: ts.Language, package: str, *filenames: str) -> ts.Query:
+    """A tree-sitter query from `.scm` files shipped as package data in `package`."""
+    folder = resources.files(package)
+    source = "\n".join(folder.joinpath(f).read_text(encoding="utf-8") for f in filenames)
+    return ts.Query(language, source)
 
 
 def line_count(content: bytes) -> int:
@@ -50,3 +51,32 @@ def error_ranges(root: ts.Node) -> list[tuple[tuple[int, int], tuple[int, int]]]
             stack.extend(reversed(node.children))
     ranges.sort()
     return ranges
+
+
+def split_top_level(text: str) -> list[str]:
+    """`text` split at commas outside brackets."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch in "([{<":
+            depth += 1
+        elif ch in ")]}>":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def under(node: ts.Node, types: frozenset[str]) -> bool:
+    """Whether an ancestor of `node` has one of `types`."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in types:
+            return True
+        parent = parent.parent
+    return False

@@ -1,4 +1,4 @@
-"""Python: extraction of definitions, imports and references, and module-name resolution.
+"""Python: extraction of definitions, imports and references (module names: `modules.py`).
 
 Scoping follows the language: function locals are decided by the whole function body; a class
 body is visible only to code directly inside it (not to its methods); comprehensions and lambdas
@@ -38,7 +38,6 @@ from graph_sitter.core.languages._common import (
 ATTRIBUTE = "attribute"  # a class-body variable (exposed through `Class.attributes`)
 
 NAME = "python"
-EXTENSIONS = (".py", ".pyi")
 
 _END = 1 << 62
 _CHAIN_RE = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
@@ -53,7 +52,7 @@ def language() -> ts.Language:
 
 @cache
 def _query() -> ts.Query:
-    return load_query(language(), "python.scm")
+    return load_query(language(), __package__, "python.scm")
 
 
 def _text(content: bytes, node: ts.Node) -> str:
@@ -63,219 +62,258 @@ def _text(content: bytes, node: ts.Node) -> str:
 def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     """Extract the `FileIndex` of one parsed Python file."""
     with paused_gc():
-        return _extract(content, tree)
+        return _Extraction(content, tree).run()
 
 
-def _extract(content: bytes, tree: ts.Tree) -> FileIndex:
-    root = tree.root_node
-    caps: dict[str, list[ts.Node]] = ts.QueryCursor(_query()).captures(root)
-    get = caps.get
-    index = FileIndex(language=NAME, line_count=line_count(content))
-    defs = index.defs
+class _Extraction:
+    """One file's extraction, phase by phase over the captures of one query: scopes and
+    function/class records, one sweep over identifiers (definitions and imports placed as it
+    passes them), references and chains, then the extras (call heads, instance attributes,
+    dynamic imports)."""
 
-    # --- scopes -------------------------------------------------------------------------
-    scopes: list[sc.Scope] = []
-    def_events: list[tuple[int, str, ts.Node, ts.Node | None, sc.Scope | None]] = []
-    for kind, field in ((FUNCTION, "parameters"), (CLASS, "body")):
-        for node in get(f"def.{kind}", ()):
-            inner = node.child_by_field_name(field)
-            scope = None
-            if inner is not None:
-                scope = sc.Scope(inner.start_byte, node.end_byte, kind, -1)
-                scopes.append(scope)
-            def_events.append(
-                (node.start_byte, kind, node, node.child_by_field_name("name"), scope)
+    def __init__(self, content: bytes, tree: ts.Tree) -> None:
+        self.content = content
+        self.root = tree.root_node
+        self.caps: dict[str, list[ts.Node]] = ts.QueryCursor(_query()).captures(self.root)
+        self.get = self.caps.get
+        self.index = FileIndex(language=NAME, line_count=line_count(content))
+        self.defs = self.index.defs
+        self.scopes: list[sc.Scope] = []
+        self.def_events: list[tuple[int, str, ts.Node, ts.Node | None, sc.Scope | None]] = []
+        self.module = sc.Scope(0, len(content), sc.MODULE, -1)
+        self.pending: list[tuple[str, int, int, int, int]] = []  # (name, start, end, scope, flags)
+        self.local_binds: dict[tuple[int, str], list[ts.Node]] = {}  # plain locals: where bound
+        self.callees: set[int] = set()
+        self.star = False
+        # the sweep's cursor over definitions and imports
+        self.imports: list[ts.Node] = []
+        self.def_i = 0
+        self.imp_i = 0
+        self.upcoming = -1  # where the next definition or import starts (flush only from there)
+        self.import_end = -1  # where the last import statement seen ends
+
+    def run(self) -> FileIndex:
+        self.definitions()
+        self.sweep_names()
+        self.references()
+        self.extras()
+        root = self.root
+        if root.has_error:
+            self.index.errors = error_ranges(root)
+        return self.index
+
+    def definitions(self) -> None:
+        """Scopes, and the function and class records in document order (scope owners are
+        def indices, known only once records exist)."""
+        content, get, index, defs = self.content, self.get, self.index, self.defs
+        scopes, def_events = self.scopes, self.def_events
+        for kind, field in ((FUNCTION, "parameters"), (CLASS, "body")):
+            for node in get(f"def.{kind}", ()):
+                inner = node.child_by_field_name(field)
+                scope = None
+                if inner is not None:
+                    scope = sc.Scope(inner.start_byte, node.end_byte, kind, -1)
+                    scopes.append(scope)
+                def_events.append(
+                    (node.start_byte, kind, node, node.child_by_field_name("name"), scope)
+                )
+        for node in get("scope.lambda", ()):
+            scopes.append(sc.Scope(node.start_byte, node.end_byte, sc.LAMBDA, -1))
+        for node in get("scope.comp", ()):
+            scopes.append(sc.Scope(node.start_byte, node.end_byte, sc.COMPREHENSION, -1))
+        def_events.sort(key=lambda e: e[0])
+        for _, kind, node, name_node, scope in def_events:
+            start = node.start_byte
+            parent_node = node.parent
+            ext = (
+                parent_node.start_byte
+                if parent_node is not None and parent_node.type == "decorated_definition"
+                else start
             )
-    for node in get("scope.lambda", ()):
-        scopes.append(sc.Scope(node.start_byte, node.end_byte, sc.LAMBDA, -1))
-    for node in get("scope.comp", ()):
-        scopes.append(sc.Scope(node.start_byte, node.end_byte, sc.COMPREHENSION, -1))
-    # Owners are def indices, known only once defs are created in document order; create the
-    # function/class records first (sorted), then link scopes.
-    def_events.sort(key=lambda e: e[0])
-    for _, kind, node, name_node, scope in def_events:
-        start = node.start_byte
-        parent_node = node.parent
-        ext = (
-            parent_node.start_byte
-            if parent_node is not None and parent_node.type == "decorated_definition"
-            else start
-        )
-        ext = leading_comment_start(content, ext, b"#")
-        name = _text(content, name_node) if name_node is not None else ""
-        ns = name_node.start_byte if name_node is not None else start
-        ne = name_node.end_byte if name_node is not None else start
-        defs.append(
-            DefRecord(
-                kind, name, start, node.end_byte, ext, ns, ne, node.start_point, node.end_point
+            ext = leading_comment_start(content, ext, b"#")
+            name = _text(content, name_node) if name_node is not None else ""
+            ns = name_node.start_byte if name_node is not None else start
+            ne = name_node.end_byte if name_node is not None else start
+            defs.append(
+                DefRecord(
+                    kind, name, start, node.end_byte, ext, ns, ne, node.start_point, node.end_point
+                )
             )
-        )
-        if scope is not None:
-            scope.owner = len(defs) - 1
-        if kind == FUNCTION:
-            returns = _type_span(node.child_by_field_name("return_type"))
-            if returns is not None:
-                index.return_types[len(defs) - 1] = returns
-    sc.link_scopes(scopes)
+            if scope is not None:
+                scope.owner = len(defs) - 1
+            if kind == FUNCTION:
+                returns = _type_span(node.child_by_field_name("return_type"))
+                if returns is not None:
+                    index.return_types[len(defs) - 1] = returns
+        sc.link_scopes(scopes)
 
-    # --- one sweep over identifiers, definitions and imports in document order ------------
-    skip: set[int] = set()
-    for key in ("name.def", "name.attr", "name.kw"):
-        skip.update(n.start_byte for n in get(key, ()))
-    globals_ = {n.start_byte for n in get("name.global", ())}
-    nonlocals = {n.start_byte for n in get("name.nonlocal", ())}
-    assign_binds = {n.start_byte for n in get("bind.assign", ())}
-    binds = {n.start_byte for n in get("bind", ())}
-    aug_binds = {n.start_byte for n in get("bind.aug", ())}
-    walrus = {n.start_byte for n in get("bind.walrus", ())}
-    callees = {n.start_byte for n in get("callee", ())}
-    imports = sorted(get("import", ()), key=lambda n: n.start_byte)
+    def _scope_obj(self, i: int) -> sc.Scope:
+        return self.scopes[i] if i >= 0 else self.module
 
-    module = sc.Scope(0, len(content), sc.MODULE, -1)
-    sweep = sc.ScopeSweep(scopes)
-    pending: list[tuple[str, int, int, int, int]] = []  # (name, start, end, scope, flags)
-    local_binds: dict[tuple[int, str], list[ts.Node]] = {}  # plain locals: where bound
-    idents = sorted(get("ident", ()), key=lambda n: n.start_byte)
-    imp_i = 0
-    def_i = 0
-    n_events = len(def_events)
-    star = False
-
-    def scope_obj(i: int) -> sc.Scope:
-        return scopes[i] if i >= 0 else module
-
-    upcoming = -1  # where the next definition or import starts (flush only from there)
-    import_end = -1  # where the last import statement seen ends
-
-    def flush(limit: int) -> None:
-        """Process definitions and imports starting at or before `limit`, in order."""
-        nonlocal def_i, imp_i, star, upcoming, import_end
+    def _flush(self, limit: int, sweep: sc.ScopeSweep) -> None:
+        """Place definitions and imports starting at or before `limit`, in order."""
+        def_events, imports, defs = self.def_events, self.imports, self.defs
+        n_events = len(def_events)
+        scope_obj = self._scope_obj
         while True:
-            d = def_events[def_i][0] if def_i < n_events else None
-            m = imports[imp_i].start_byte if imp_i < len(imports) else None
+            d = def_events[self.def_i][0] if self.def_i < n_events else None
+            m = imports[self.imp_i].start_byte if self.imp_i < len(imports) else None
             if d is not None and d <= limit and (m is None or d <= m):
                 owner_scope = scope_obj(sweep.at(d))
-                record = defs[def_i]
+                record = defs[self.def_i]
                 record.parent = owner_scope.owner
                 if record.name:
-                    owner_scope.add_def(record.name, d, def_i)
-                def_i += 1
+                    owner_scope.add_def(record.name, d, self.def_i)
+                self.def_i += 1
             elif m is not None and m <= limit:
                 target = scope_obj(sweep.at(m))
-                for record in _import_records(content, imports[imp_i]):
+                for record in _import_records(self.content, imports[self.imp_i]):
                     record.parent = target.owner
                     defs.append(record)
                     if record.imported_name == "*":
-                        star = True
+                        self.star = True
                     else:
                         target.add_def(record.name, record.start, len(defs) - 1)
-                import_end = imports[imp_i].end_byte
-                imp_i += 1
+                self.import_end = imports[self.imp_i].end_byte
+                self.imp_i += 1
             else:
-                upcoming = min(d if d is not None else _END, m if m is not None else _END)
+                self.upcoming = min(d if d is not None else _END, m if m is not None else _END)
                 return
 
-    for node in idents:
-        pos = node.start_byte
-        if pos >= upcoming:
-            flush(pos)
-        if pos in skip:
-            continue
-        if import_end > pos:
-            continue  # a name inside an import statement: handled by its import record
-        s = sweep.at(pos)
-        scope = scope_obj(s)
-        name = content[pos : node.end_byte].decode("utf-8", "replace")
-        if pos in globals_:
-            scope.globals.add(name)
-            continue
-        if pos in nonlocals:
-            scope.nonlocals.add(name)
-            continue
-        if pos in walrus:
-            while s >= 0 and scopes[s].kind == sc.COMPREHENSION:
-                s = scopes[s].parent
+    def sweep_names(self) -> None:
+        """One sweep over identifiers, definitions and imports in document order: bindings
+        go to their scope (module and class assignments become records), the rest pending."""
+        content, get, defs, scopes = self.content, self.get, self.defs, self.scopes
+        skip: set[int] = set()
+        for key in ("name.def", "name.attr", "name.kw"):
+            skip.update(n.start_byte for n in get(key, ()))
+        globals_ = {n.start_byte for n in get("name.global", ())}
+        nonlocals = {n.start_byte for n in get("name.nonlocal", ())}
+        assign_binds = {n.start_byte for n in get("bind.assign", ())}
+        binds = {n.start_byte for n in get("bind", ())}
+        aug_binds = {n.start_byte for n in get("bind.aug", ())}
+        walrus = {n.start_byte for n in get("bind.walrus", ())}
+        callees = self.callees = {n.start_byte for n in get("callee", ())}
+        self.imports = sorted(get("import", ()), key=lambda n: n.start_byte)
+        sweep = sc.ScopeSweep(scopes)
+        pending, local_binds = self.pending, self.local_binds
+        idents = sorted(get("ident", ()), key=lambda n: n.start_byte)
+        scope_obj, flush = self._scope_obj, self._flush
+        upcoming = self.upcoming
+        import_end = self.import_end
+        for node in idents:
+            pos = node.start_byte
+            if pos >= upcoming:
+                flush(pos, sweep)
+                upcoming, import_end = self.upcoming, self.import_end
+            if pos in skip:
+                continue
+            if import_end > pos:
+                continue  # a name inside an import statement: handled by its import record
+            s = sweep.at(pos)
             scope = scope_obj(s)
-        if pos in assign_binds or pos in binds or pos in walrus:
-            if (
-                name in scope.globals
-                or name in scope.nonlocals
-                or (scope.kind in (sc.MODULE, sc.CLASS) and name in scope.defs)
-            ):
-                pending.append((name, pos, node.end_byte, s, REF_WRITE))
-            elif scope.kind in (sc.MODULE, sc.CLASS) and pos in assign_binds:
-                stmt = _statement_of(node)
-                kind = GLOBAL_VAR if scope.kind == sc.MODULE else ATTRIBUTE
-                defs.append(
-                    DefRecord(
-                        kind,
-                        name,
-                        stmt.start_byte,
-                        stmt.end_byte,
-                        stmt.start_byte,
-                        pos,
-                        node.end_byte,
-                        stmt.start_point,
-                        stmt.end_point,
-                        scope.owner,
+            name = content[pos : node.end_byte].decode("utf-8", "replace")
+            if pos in globals_:
+                scope.globals.add(name)
+                continue
+            if pos in nonlocals:
+                scope.nonlocals.add(name)
+                continue
+            if pos in walrus:
+                while s >= 0 and scopes[s].kind == sc.COMPREHENSION:
+                    s = scopes[s].parent
+                scope = scope_obj(s)
+            if pos in assign_binds or pos in binds or pos in walrus:
+                if (
+                    name in scope.globals
+                    or name in scope.nonlocals
+                    or (scope.kind in (sc.MODULE, sc.CLASS) and name in scope.defs)
+                ):
+                    pending.append((name, pos, node.end_byte, s, REF_WRITE))
+                elif scope.kind in (sc.MODULE, sc.CLASS) and pos in assign_binds:
+                    stmt = _statement_of(node)
+                    kind = GLOBAL_VAR if scope.kind == sc.MODULE else ATTRIBUTE
+                    defs.append(
+                        DefRecord(
+                            kind,
+                            name,
+                            stmt.start_byte,
+                            stmt.end_byte,
+                            stmt.start_byte,
+                            pos,
+                            node.end_byte,
+                            stmt.start_point,
+                            stmt.end_point,
+                            scope.owner,
+                        )
                     )
-                )
-                scope.add_def(name, pos, len(defs) - 1)
-            else:
+                    scope.add_def(name, pos, len(defs) - 1)
+                else:
+                    scope.binds.add(name)
+                    local_binds.setdefault((s, name), []).append(node)
+                continue
+            flags = REF_CALL if pos in callees else 0
+            if pos in aug_binds:
+                flags |= REF_WRITE
                 scope.binds.add(name)
                 local_binds.setdefault((s, name), []).append(node)
-            continue
-        flags = REF_CALL if pos in callees else 0
-        if pos in aug_binds:
-            flags |= REF_WRITE
-            scope.binds.add(name)
-            local_binds.setdefault((s, name), []).append(node)
-        pending.append((name, pos, node.end_byte, s, flags))
-    flush(len(content) + 1)  # definitions after the last identifier
+            pending.append((name, pos, node.end_byte, s, flags))
+        flush(len(content) + 1, sweep)  # definitions after the last identifier
 
-    # --- resolve references now that every scope's bindings are known --------------------
-    chains = _chain_ranges(get("chain", []))
-    owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
-    refs = index.refs
-    for name, start, end, s, flags in pending:
-        target = _resolve(scopes, module, name, start, s, star)
-        owner = owners.at(start)
-        if name == "super" and target in (sc.UNBOUND, TARGET_STAR) and start in chains:
-            cls = _enclosing_class(scopes, defs, s)
-            if cls >= 0:
-                _add_super_chain(index, content, start, chains[start], cls, owner, callees)
-            if target == sc.UNBOUND:
-                continue
-        if target >= 0 or target == TARGET_STAR:
-            refs.append((start, end, target, owner, flags))
-            chain_end = chains.get(start)
-            if chain_end is not None and target >= 0:
-                _add_chain(index, content, start, chain_end, target, False, owner, callees)
-        elif target == sc.LOCAL and name in ("self", "cls") and start in chains:
-            cls = _enclosing_class(scopes, defs, s)
-            if cls >= 0:
-                _add_chain(index, content, start, chains[start], cls, True, owner, callees)
-        elif target == sc.LOCAL and start in chains:
-            # Every binding of `x` names one class (`x = C(...)`, `x: C`, a parameter `x: C`,
-            # `x = make()` with `def make() -> C`): `x.method()` can be followed.
-            binds_of = local_binds.get((_binding_scope(scopes, name, s), name))
-            ctor = _class_of_bindings(content, binds_of)
-            if ctor is not None:
-                index.local_ctors.append(ctor)
-                head = len(index.local_ctors) - 1
-                _add_chain(
-                    index, content, start, chains[start], head, INSTANCE_HEAD, owner, callees
-                )
-    if "call.head" in caps:
-        _call_heads(index, content, caps["call.head"], callees)
-    if "assign.member" in caps or "assign.class" in caps:
-        assigns = get("assign.member", []) + get("assign.class", [])
-        _instance_attributes(index, content, assigns, scopes, defs)
-    if b"import_module(" in content or b"__import__(" in content:
-        _dynamic_import_records(content, root, defs)
-    if root.has_error:
-        index.errors = error_ranges(root)
-    return index
+    def references(self) -> None:
+        """Resolve the pending names now that every scope's bindings are known; chains from
+        names, `self`/`cls`, `super()` and locals bound to one class."""
+        content, index, defs, scopes = self.content, self.index, self.defs, self.scopes
+        module, star, callees = self.module, self.star, self.callees
+        chains = _chain_ranges(self.get("chain", []))
+        owners = sc.OwnerSweep(
+            (d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT
+        )
+        refs = index.refs
+        for name, start, end, s, flags in self.pending:
+            target = _resolve(scopes, module, name, start, s, star)
+            owner = owners.at(start)
+            if name == "super" and target in (sc.UNBOUND, TARGET_STAR) and start in chains:
+                cls = _enclosing_class(scopes, defs, s)
+                if cls >= 0:
+                    _add_super_chain(index, content, start, chains[start], cls, owner, callees)
+                if target == sc.UNBOUND:
+                    continue
+            if target >= 0 or target == TARGET_STAR:
+                refs.append((start, end, target, owner, flags))
+                chain_end = chains.get(start)
+                if chain_end is not None and target >= 0:
+                    _add_chain(index, content, start, chain_end, target, False, owner, callees)
+            elif target == sc.LOCAL and name in ("self", "cls") and start in chains:
+                cls = _enclosing_class(scopes, defs, s)
+                if cls >= 0:
+                    _add_chain(index, content, start, chains[start], cls, True, owner, callees)
+            elif target == sc.LOCAL and start in chains:
+                self._local_chain(name, start, s, chains[start], owner)
+
+    def _local_chain(self, name: str, start: int, s: int, chain_end: int, owner: int) -> None:
+        """Every binding of `x` names one class (`x = C(...)`, `x: C`, a parameter `x: C`,
+        `x = make()` with `def make() -> C`): `x.method()` can be followed."""
+        index = self.index
+        binds_of = self.local_binds.get((_binding_scope(self.scopes, name, s), name))
+        ctor = _class_of_bindings(self.content, binds_of)
+        if ctor is not None:
+            index.local_ctors.append(ctor)
+            head = len(index.local_ctors) - 1
+            _add_chain(
+                index, self.content, start, chain_end, head, INSTANCE_HEAD, owner, self.callees
+            )
+
+    def extras(self) -> None:
+        """Call heads (`C().m`), instance attributes, `import_module("m")` records."""
+        content, caps, get, index = self.content, self.caps, self.get, self.index
+        if "call.head" in caps:
+            _call_heads(index, content, caps["call.head"], self.callees)
+        if "assign.member" in caps or "assign.class" in caps:
+            assigns = get("assign.member", []) + get("assign.class", [])
+            _instance_attributes(index, content, assigns, self.scopes, self.defs)
+        if b"import_module(" in content or b"__import__(" in content:
+            _dynamic_import_records(content, self.root, self.defs)
 
 
 def _instance_attributes(
@@ -414,11 +452,7 @@ def _dotted(node: ts.Node) -> bool:
 
 @cache
 def _dynamic_query() -> ts.Query:
-    return ts.Query(
-        language(),
-        """(call function: [(identifier) @fn (attribute attribute: (identifier) @fn)]
-                 arguments: (argument_list . (string) @module)) @call""",
-    )
+    return load_query(language(), __package__, "dynamic.scm")
 
 
 def _dynamic_import_records(content: bytes, root: ts.Node, defs: list[DefRecord]) -> None:

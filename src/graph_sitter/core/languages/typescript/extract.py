@@ -12,7 +12,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 
 import tree_sitter as ts
 
@@ -34,13 +33,12 @@ from graph_sitter.core._records import (
     FileIndex,
 )
 from graph_sitter.core.languages import _scopes as sc
-from graph_sitter.core.languages._common import error_ranges, line_count
-from graph_sitter.core.languages.typescript_modules import resolve_relative
+from graph_sitter.core.languages._common import error_ranges, line_count, load_query
+from graph_sitter.core.languages.typescript.modules import resolve_relative
 
 ATTRIBUTE = "attribute"  # a class field (exposed through `Class.attributes`)
 
 NAME = "typescript"
-EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 
 # Scope kinds beyond the shared ones: a type-level scope (interface, type alias, signature) that
 # holds type parameters and signature parameters but is not a `var` or `this` boundary.
@@ -135,10 +133,8 @@ def _error_bytes(root: ts.Node) -> int:
 
 @cache
 def _query(name: str) -> ts.Query:
-    folder = resources.files("graph_sitter.core.languages").joinpath("queries")
     files = ("typescript.scm", "tsx.scm") if name == "tsx" else ("typescript.scm",)
-    source = "\n".join(folder.joinpath(f).read_text(encoding="utf-8") for f in files)
-    return ts.Query(_grammar(name), source)
+    return load_query(_grammar(name), __package__, *files)
 
 
 def _text(content: bytes, node: ts.Node) -> str:
@@ -240,350 +236,429 @@ class _Defs:
 
 def extract(content: bytes, tree: ts.Tree) -> FileIndex:
     """Extract the `FileIndex` of one parsed TypeScript or JavaScript file."""
-    root = tree.root_node
-    grammar = "tsx" if tree.language == _grammar("tsx") else "typescript"
-    caps: dict[str, list[ts.Node]] = ts.QueryCursor(_query(grammar)).captures(root)
-    get = caps.get
-    index = FileIndex(language=NAME, line_count=line_count(content))
-    defs = index.defs
+    return _Extraction(content, tree).run()
 
-    # --- export statements: which declarations they export -------------------------------
-    exported: dict[int, tuple[int, bool]] = {}
-    reexports: list[ts.Node] = []
-    local_exports: list[tuple[ts.Node, str]] = []  # (local name node, exported name)
-    top_vars: list[ts.Node] = []  # module-level declarators
-    cjs: list[ts.Node] = []  # module-level `x.y = ...` assignments
-    export_stmts: list[ts.Node] = []
-    for stmt in root.named_children:
-        kind = stmt.type
-        if kind == "export_statement":
-            export_stmts.append(stmt)
+
+class _Extraction:
+    """One file's extraction, phase by phase over the captures of one query.
+
+    Phases run in order, each reading what the previous ones left: export statements, then
+    declarations, variables and imports (collected as events), numbering (merging overloads),
+    scopes, one sweep over every name, references and chains, and the export table.
+    """
+
+    def __init__(self, content: bytes, tree: ts.Tree) -> None:
+        self.content = content
+        self.tree = tree
+        self.root = tree.root_node
+        grammar = "tsx" if tree.language == _grammar("tsx") else "typescript"
+        caps: dict[str, list[ts.Node]] = ts.QueryCursor(_query(grammar)).captures(self.root)
+        self.get = caps.get
+        self.index = FileIndex(language=NAME, line_count=line_count(content))
+        self.defs = self.index.defs
+        # export statements
+        self.exported: dict[int, tuple[int, bool]] = {}
+        self.reexports: list[ts.Node] = []
+        self.local_exports: list[tuple[ts.Node, str]] = []  # (local name node, exported name)
+        self.top_vars: list[ts.Node] = []  # module-level declarators
+        self.cjs: list[ts.Node] = []  # module-level `x.y = ...` assignments
+        # definitions
+        self.col = _Defs(content, self.exported)
+        self.skip: set[int] = set()  # name positions that are not references
+        self.pats: list[ts.Node] = []
+        self.pat_starts: list[int] = []
+        # numbering and scopes
+        self.owner_of: dict[int, int] = {}  # scope node start -> def index
+        self.placed: list[tuple[int, int, int]] = []  # (position, def index, bind mode)
+        self.def_names: set[bytes] = set()
+        self.scopes: list[sc.Scope] = []
+        self.method_scopes: set[int] = set()  # id() of scopes of class methods
+        self.module = sc.Scope(0, len(content) + 1, sc.MODULE, -1)
+        self.this_nodes: list[ts.Node] = []
+        # the name sweep
+        self.jsx: set[int] = set()
+        self.pending: list[tuple[str, int, int, int, int]] = []  # (name, start, end, scope, flags)
+
+    def run(self) -> FileIndex:
+        self.export_statements()
+        self.declarations()
+        self.variables()
+        self.imports()
+        self.number_definitions()
+        self.build_scopes()
+        self.sweep_names()
+        self.references()
+        self.export_table()
+        root = self.root
+        if root.has_error:
+            self.index.errors = [(_point(a), _point(b)) for a, b in error_ranges(root)]
+        return self.index
+
+    def export_statements(self) -> None:
+        """Which declarations export statements export; module-level declarators."""
+        content, exported, top_vars = self.content, self.exported, self.top_vars
+        export_stmts: list[ts.Node] = []
+        for stmt in self.root.named_children:
+            kind = stmt.type
+            if kind == "export_statement":
+                export_stmts.append(stmt)
+                decl = stmt.child_by_field_name("declaration")
+                if decl is not None:
+                    _top_declarators(decl, top_vars)
+            elif kind == "expression_statement":
+                expr = stmt.named_children[0] if stmt.named_child_count else None
+                if expr is not None and expr.type == "assignment_expression":
+                    self.cjs.append(expr)
+            else:
+                _top_declarators(stmt, top_vars)
+        for stmt in export_stmts:
             decl = stmt.child_by_field_name("declaration")
+            is_default = any(c.type == "default" for c in stmt.children)
             if decl is not None:
-                _top_declarators(decl, top_vars)
-        elif kind == "expression_statement":
-            expr = stmt.named_children[0] if stmt.named_child_count else None
-            if expr is not None and expr.type == "assignment_expression":
-                cjs.append(expr)
-        else:
-            _top_declarators(stmt, top_vars)
-    for stmt in export_stmts:
-        decl = stmt.child_by_field_name("declaration")
-        is_default = any(c.type == "default" for c in stmt.children)
-        if decl is not None:
-            if decl.type == "ambient_declaration" and decl.named_child_count:
-                decl = decl.named_children[0]
-            exported[decl.start_byte] = (stmt.start_byte, is_default)
-        elif stmt.child_by_field_name("source") is not None:
-            reexports.append(stmt)
-        else:
-            value = stmt.child_by_field_name("value")
-            if value is None and not is_default:
-                # `export = x` (TypeScript's CommonJS export)
-                value = next((c for c in stmt.named_children if c.type == "identifier"), None)
-                is_default = value is not None
-            if value is not None:
-                if is_default and value.type == "identifier":
-                    local_exports.append((value, "default"))
+                if decl.type == "ambient_declaration" and decl.named_child_count:
+                    decl = decl.named_children[0]
+                exported[decl.start_byte] = (stmt.start_byte, is_default)
+            elif stmt.child_by_field_name("source") is not None:
+                self.reexports.append(stmt)
+            else:
+                self._local_exports(content, stmt, is_default)
+        # Namespace bodies: their declarations are members, the exported ones visible outside.
+        for ns in self.get("def.namespace", ()):
+            _namespace_members(ns, exported, top_vars)
+
+    def _local_exports(self, content: bytes, stmt: ts.Node, is_default: bool) -> None:
+        """`export default x`, `export = x`, `export { a, b as c }`."""
+        value = stmt.child_by_field_name("value")
+        if value is None and not is_default:
+            # `export = x` (TypeScript's CommonJS export)
+            value = next((c for c in stmt.named_children if c.type == "identifier"), None)
+            is_default = value is not None
+        if value is not None:
+            if is_default and value.type == "identifier":
+                self.local_exports.append((value, "default"))
+            return
+        for clause in stmt.named_children:
+            if clause.type != "export_clause":
                 continue
-            for clause in stmt.named_children:
-                if clause.type != "export_clause":
+            for spec in clause.named_children:
+                local = spec.child_by_field_name("name")
+                alias = spec.child_by_field_name("alias")
+                if local is not None:
+                    exported_node = alias if alias is not None else local
+                    self.local_exports.append((local, _text(content, exported_node)))
+
+    def declarations(self) -> None:
+        """Functions, signatures, classes, interfaces, types, enums, namespaces, members."""
+        get, col = self.get, self.col
+        for node in get("ambient", ()):
+            if node.named_child_count:
+                col.ambient[node.named_children[0].start_byte] = node.start_byte
+        add = col.add
+        skip = self.skip
+        skip.update(n.start_byte for n in get("skip", ()))
+        skip.update(n.start_byte for n in get("name.def", ()))
+        for key, kind in (
+            ("def.function", FUNCTION),
+            ("def.signature", FUNCTION),
+            ("def.class", CLASS),
+            ("def.interface", INTERFACE),
+            ("def.type", TYPE_ALIAS),
+            ("def.enum", ENUM),
+            ("def.namespace", NAMESPACE),
+        ):
+            group = "f" if kind == FUNCTION else ""
+            scoped = kind in (FUNCTION, CLASS, NAMESPACE)
+            if key == "def.signature":
+                group, scoped = "f?", False
+            for node in get(key, ()):
+                scope_key = node.start_byte if scoped else -1
+                add(kind, node, node.child_by_field_name("name"), _NEAREST, scope_key, group)
+        for key, group in (("def.method", "m"), ("def.method_sig", "m?")):
+            for node in get(key, ()):
+                scope_key = node.start_byte if group == "m" else -1
+                add(FUNCTION, node, node.child_by_field_name("name"), _NO_BIND, scope_key, group)
+        for node in get("def.field", ()):
+            add(ATTRIBUTE, node, node.child_by_field_name("name"), _NO_BIND)
+
+    def variables(self) -> None:
+        """`require`s, dynamic imports, functions and classes bound to names, module globals."""
+        content, get, col, skip = self.content, self.get, self.col, self.skip
+        add = col.add
+        pats = self.pats = sorted(get("pat", ()), key=lambda n: n.start_byte)
+        pat_starts = self.pat_starts = [n.start_byte for n in pats]
+        special: set[int] = set()  # declarators handled as functions, classes or requires
+        for decl in get("def.require", ()):
+            special.add(decl.start_byte)
+            _require_records(content, decl, col, pats, pat_starts, skip)
+        if b"import(" in content or b"require(" in content:
+            _dynamic_import_records(content, self.tree, col, special, skip)
+        for decl in get("def.var_value", ()):
+            name_node = decl.child_by_field_name("name")
+            value = decl.child_by_field_name("value")
+            if name_node is None or value is None or name_node.type != "identifier":
+                continue
+            if decl.start_byte in special:
+                continue
+            special.add(decl.start_byte)
+            node, ext, bind = _declaration_of(decl)
+            kind = FUNCTION if value.type in _FUNCTION_VALUES else CLASS
+            add(kind, node, name_node, bind, value.start_byte, ext_base=ext)
+            skip.add(name_node.start_byte)
+        for decl in self.top_vars:
+            if decl.start_byte in special:
+                continue
+            name_node = decl.child_by_field_name("name")
+            if name_node is None:
+                continue
+            node, ext, bind = _declaration_of(decl)
+            if name_node.type == "identifier":
+                names = [name_node]
+            else:
+                lo = bisect_left(pat_starts, name_node.start_byte)
+                hi = bisect_left(pat_starts, name_node.end_byte)
+                names = pats[lo:hi]
+            for bound in names:
+                add(GLOBAL_VAR, node, bound, bind, ext_base=ext)
+                skip.add(bound.start_byte)
+
+    def imports(self) -> None:
+        """Import statements and re-exporting export statements."""
+        for stmt in self.get("import", ()):
+            _import_records(self.content, stmt, self.col, reexport=False)
+        for stmt in self.reexports:
+            _import_records(self.content, stmt, self.col, reexport=True)
+
+    def number_definitions(self) -> None:
+        """Number the definitions in document order, merging overloads (`f(): A; f(x): B;
+        f(x) {}`) into one definition spanning them."""
+        defs, owner_of, placed = self.defs, self.owner_of, self.placed
+        events = self.col.events
+        events.sort(key=lambda e: (e[0], e[1]))
+        open_group = ""
+        for pos, _, record, bind, scope_key, group in events:
+            if open_group and group and group.rstrip("?") == open_group[0]:
+                last = defs[-1]
+                if last.name == record.name and open_group[1:] == record.name:
+                    last.start, last.end = record.start, record.end
+                    last.name_start, last.name_end = record.name_start, record.name_end
+                    last.start_point, last.end_point = record.start_point, record.end_point
+                    last.is_exported = last.is_exported or record.is_exported
+                    if scope_key >= 0:
+                        owner_of[scope_key] = len(defs) - 1
+                    if not group.endswith("?"):
+                        open_group = ""
                     continue
-                for spec in clause.named_children:
-                    local = spec.child_by_field_name("name")
-                    alias = spec.child_by_field_name("alias")
-                    if local is not None:
-                        exported_node = alias if alias is not None else local
-                        local_exports.append((local, _text(content, exported_node)))
+            defs.append(record)
+            i = len(defs) - 1
+            if scope_key >= 0:
+                owner_of[scope_key] = i
+            placed.append((pos, i, bind))
+            open_group = group[0] + record.name if group.endswith("?") else ""
 
-    # Namespace bodies: their declarations are members, the exported ones visible outside.
-    for ns in get("def.namespace", ()):
-        _namespace_members(ns, exported, top_vars)
+    def build_scopes(self) -> None:
+        """The scopes that matter, and each definition placed in its scope.
 
-    # --- definitions ---------------------------------------------------------------------
-    col = _Defs(content, exported)
-    for node in get("ambient", ()):
-        if node.named_child_count:
-            col.ambient[node.named_children[0].start_byte] = node.start_byte
-    add = col.add
-    skip: set[int] = {n.start_byte for n in get("skip", ())}
-    skip.update(n.start_byte for n in get("name.def", ()))
-    for key, kind in (
-        ("def.function", FUNCTION),
-        ("def.signature", FUNCTION),
-        ("def.class", CLASS),
-        ("def.interface", INTERFACE),
-        ("def.type", TYPE_ALIAS),
-        ("def.enum", ENUM),
-        ("def.namespace", NAMESPACE),
-    ):
-        group = "f" if kind == FUNCTION else ""
-        scoped = kind in (FUNCTION, CLASS, NAMESPACE)
-        if key == "def.signature":
-            group, scoped = "f?", False
-        for node in get(key, ()):
-            scope_key = node.start_byte if scoped else -1
-            add(kind, node, node.child_by_field_name("name"), _NEAREST, scope_key, group)
-    for key, group in (("def.method", "m"), ("def.method_sig", "m?")):
-        for node in get(key, ()):
-            scope_key = node.start_byte if group == "m" else -1
-            add(FUNCTION, node, node.child_by_field_name("name"), _NO_BIND, scope_key, group)
-    for node in get("def.field", ()):
-        add(ATTRIBUTE, node, node.child_by_field_name("name"), _NO_BIND)
-
-    pats = sorted(get("pat", ()), key=lambda n: n.start_byte)
-    pat_starts = [n.start_byte for n in pats]
-    special: set[int] = set()  # declarators handled as functions, classes or requires
-    for decl in get("def.require", ()):
-        special.add(decl.start_byte)
-        _require_records(content, decl, col, pats, pat_starts, skip)
-    if b"import(" in content or b"require(" in content:
-        _dynamic_import_records(content, tree, col, special, skip)
-    for decl in get("def.var_value", ()):
-        name_node = decl.child_by_field_name("name")
-        value = decl.child_by_field_name("value")
-        if name_node is None or value is None or name_node.type != "identifier":
-            continue
-        if decl.start_byte in special:
-            continue
-        special.add(decl.start_byte)
-        node, ext, bind = _declaration_of(decl)
-        kind = FUNCTION if value.type in _FUNCTION_VALUES else CLASS
-        add(kind, node, name_node, bind, value.start_byte, ext_base=ext)
-        skip.add(name_node.start_byte)
-    for decl in top_vars:
-        if decl.start_byte in special:
-            continue
-        name_node = decl.child_by_field_name("name")
-        if name_node is None:
-            continue
-        node, ext, bind = _declaration_of(decl)
-        if name_node.type == "identifier":
-            names = [name_node]
-        else:
-            lo = bisect_left(pat_starts, name_node.start_byte)
-            hi = bisect_left(pat_starts, name_node.end_byte)
-            names = pats[lo:hi]
-        for bound in names:
-            add(GLOBAL_VAR, node, bound, bind, ext_base=ext)
-            skip.add(bound.start_byte)
-    for stmt in get("import", ()):
-        _import_records(content, stmt, col, reexport=False)
-    for stmt in reexports:
-        _import_records(content, stmt, col, reexport=True)
-
-    # Number the definitions in document order, merging overloads (`f(): A; f(x): B; f(x) {}`)
-    # into one definition spanning them.
-    events = col.events
-    events.sort(key=lambda e: (e[0], e[1]))
-    owner_of: dict[int, int] = {}  # scope node start -> def index
-    placed: list[tuple[int, int, int]] = []  # (position, def index, bind mode)
-    open_group = ""
-    for pos, _, record, bind, scope_key, group in events:
-        if open_group and group and group.rstrip("?") == open_group[0]:
-            last = defs[-1]
-            if last.name == record.name and open_group[1:] == record.name:
-                last.start, last.end = record.start, record.end
-                last.name_start, last.name_end = record.name_start, record.name_end
-                last.start_point, last.end_point = record.start_point, record.end_point
-                last.is_exported = last.is_exported or record.is_exported
-                if scope_key >= 0:
-                    owner_of[scope_key] = len(defs) - 1
-                if not group.endswith("?"):
-                    open_group = ""
-                continue
-        defs.append(record)
-        i = len(defs) - 1
-        if scope_key >= 0:
-            owner_of[scope_key] = i
-        placed.append((pos, i, bind))
-        open_group = group[0] + record.name if group.endswith("?") else ""
-
-    # --- scopes ----------------------------------------------------------------------------
-    # Only names that some definition or import of this file carries can resolve to one, so
-    # only bindings of those names matter, and only scopes holding one of them (or a def, or a
-    # `this`) need to exist: most blocks and callbacks of a file never open a scope here.
-    def_names = {d.name.encode() for d in defs if d.name}
-    binding_nodes: list[ts.Node] = []
-    for key in ("root.var", "root.let", "pat", "bind"):
-        binding_nodes.extend(
-            n for n in get(key, ()) if content[n.start_byte : n.end_byte] in def_names
+        Only names that some definition or import of this file carries can resolve to one, so
+        only bindings of those names matter, and only scopes holding one of them (or a def, or
+        a `this`) need to exist: most blocks and callbacks of a file never open a scope here.
+        """
+        content, get, defs, owner_of = self.content, self.get, self.defs, self.owner_of
+        def_names = self.def_names = {d.name.encode() for d in defs if d.name}
+        binding_nodes: list[ts.Node] = []
+        for key in ("root.var", "root.let", "pat", "bind"):
+            binding_nodes.extend(
+                n for n in get(key, ()) if content[n.start_byte : n.end_byte] in def_names
+            )
+        this_nodes = self.this_nodes = get("this", [])
+        marks = sorted(
+            [pos for pos, _, _ in self.placed]
+            + [n.start_byte for n in binding_nodes]
+            + [n.start_byte for n in this_nodes]
         )
-    this_nodes = get("this", ())
-    marks = sorted(
-        [pos for pos, _, _ in placed]
-        + [n.start_byte for n in binding_nodes]
-        + [n.start_byte for n in this_nodes]
-    )
-    n_marks = len(marks)
-    scopes: list[sc.Scope] = []
-    method_scopes: set[int] = set()  # id() of scopes of class methods (a `this` boundary)
-    for key, kind in (
-        ("scope.function", sc.FUNCTION),
-        ("scope.lambda", sc.LAMBDA),
-        ("scope.class", sc.CLASS),
-        ("scope.block", sc.BLOCK),
-        ("scope.type", _TYPE_SCOPE),
-    ):
-        named = kind in (sc.FUNCTION, sc.CLASS, _TYPE_SCOPE)
-        for node in get(key, ()):
-            start = node.start_byte
-            end = node.end_byte
-            owner = owner_of.get(start, -1) if kind != sc.BLOCK else -1
-            if owner < 0 and kind != sc.CLASS:
-                i = bisect_left(marks, start)
-                if i == n_marks or marks[i] >= end:
-                    continue  # binds nothing that matters
-            if named and node.type not in _SELF_NAMED:
-                name_node = node.child_by_field_name("name")
-                if name_node is not None:
-                    start = name_node.end_byte
-            scope = sc.Scope(start, end, kind, owner)
-            if owner >= 0 and kind == sc.FUNCTION and node.type == "method_definition":
-                method_scopes.add(id(scope))
-            scopes.append(scope)
-    sc.link_scopes(scopes)
-    module = sc.Scope(0, len(content) + 1, sc.MODULE, -1)
+        n_marks = len(marks)
+        scopes = self.scopes
+        for key, kind in (
+            ("scope.function", sc.FUNCTION),
+            ("scope.lambda", sc.LAMBDA),
+            ("scope.class", sc.CLASS),
+            ("scope.block", sc.BLOCK),
+            ("scope.type", _TYPE_SCOPE),
+        ):
+            named = kind in (sc.FUNCTION, sc.CLASS, _TYPE_SCOPE)
+            for node in get(key, ()):
+                start = node.start_byte
+                end = node.end_byte
+                owner = owner_of.get(start, -1) if kind != sc.BLOCK else -1
+                if owner < 0 and kind != sc.CLASS:
+                    i = bisect_left(marks, start)
+                    if i == n_marks or marks[i] >= end:
+                        continue  # binds nothing that matters
+                if named and node.type not in _SELF_NAMED:
+                    name_node = node.child_by_field_name("name")
+                    if name_node is not None:
+                        start = name_node.end_byte
+                scope = sc.Scope(start, end, kind, owner)
+                if owner >= 0 and kind == sc.FUNCTION and node.type == "method_definition":
+                    self.method_scopes.add(id(scope))
+                scopes.append(scope)
+        sc.link_scopes(scopes)
+        scope_obj, hoisted = self._scope_obj, self._hoisted
+        sweep = sc.ScopeSweep(scopes)
+        for pos, i, bind in self.placed:
+            s = sweep.at(pos)
+            record = defs[i]
+            record.parent = scope_obj(s).owner
+            if bind and record.name:
+                scope_obj(hoisted(s) if bind == _VAR else s).add_def(record.name, pos, i)
 
-    def scope_obj(i: int) -> sc.Scope:
-        return scopes[i] if i >= 0 else module
+    def _scope_obj(self, i: int) -> sc.Scope:
+        return self.scopes[i] if i >= 0 else self.module
 
-    def hoisted(i: int) -> int:
+    def _hoisted(self, i: int) -> int:
+        scopes = self.scopes
         while i >= 0 and scopes[i].kind not in _HOIST:
             i = scopes[i].parent
         return i
 
-    sweep = sc.ScopeSweep(scopes)
-    for pos, i, bind in placed:
-        s = sweep.at(pos)
-        record = defs[i]
-        record.parent = scope_obj(s).owner
-        if bind and record.name:
-            scope_obj(hoisted(s) if bind == _VAR else s).add_def(record.name, pos, i)
+    def sweep_names(self) -> None:
+        """One sweep over every name in document order: bindings go to their scope, the
+        rest become pending references (with write/call/type flags)."""
+        content, get = self.content, self.get
+        roots: list[tuple[int, int, int]] = []
+        root_ident: dict[int, int] = {}
+        for key, root_code in (
+            ("root.var", _ROOT_VAR),
+            ("root.let", _ROOT_LET),
+            ("root.write", _ROOT_WRITE),
+        ):
+            for node in get(key, ()):
+                if node.type == "identifier":
+                    root_ident[node.start_byte] = root_code
+                else:
+                    roots.append((node.start_byte, node.end_byte, root_code))
+        root_sweep = sc.OwnerSweep(roots)
+        pat_set = set(self.pat_starts)
+        binds = {n.start_byte for n in get("bind", ())}
+        writes = {n.start_byte for n in get("write", ())}
+        callees = {n.start_byte for n in get("callee", ())}
+        types = {n.start_byte for n in get("type", ())}
+        jsx = self.jsx = {n.start_byte for n in get("jsx", ())}
+        jsx_close = {n.start_byte for n in get("jsx.close", ())}
+        stmt_ranges = sorted(
+            [(n.start_byte, n.end_byte) for n in get("import", ())]
+            + [(n.start_byte, n.end_byte) for n in self.reexports]
+        )
+        n_stmts = len(stmt_ranges)
+        stmt_i = 0
+        skip = self.skip
+        scope_obj, hoisted = self._scope_obj, self._hoisted
+        sweep = sc.ScopeSweep(self.scopes)
+        pending = self.pending
+        # Names no definition carries (locals, runtime globals) resolve to nothing: skip them.
+        def_names = self.def_names
+        idents = [n for n in get("ident", ()) if content[n.start_byte : n.end_byte] in def_names]
+        idents.sort(key=lambda n: n.start_byte)
+        for node in idents:
+            pos = node.start_byte
+            end = node.end_byte
+            if pos in skip:
+                continue
+            while stmt_i < n_stmts and stmt_ranges[stmt_i][1] <= pos:
+                stmt_i += 1
+            if stmt_i < n_stmts and stmt_ranges[stmt_i][0] <= pos:
+                continue  # a name inside an import statement: handled by its import record
+            flags = 0
+            if pos in jsx:
+                if 97 <= content[pos] <= 122:
+                    continue  # an intrinsic element (`<div>`), not a component
+                flags = REF_CALL
+            elif pos in jsx_close and 97 <= content[pos] <= 122:
+                continue  # `</div>`
+            s = sweep.at(pos)
+            name = content[pos:end].decode("utf-8", "replace")
+            if pos in binds:
+                scope_obj(s).binds.add(name)
+                continue
+            code: int | None = root_ident.get(pos)
+            if code is None and pos in pat_set:
+                code = root_sweep.at(pos)
+            if code == _ROOT_LET:
+                scope_obj(s).binds.add(name)
+                continue
+            if code == _ROOT_VAR:
+                scope_obj(hoisted(s)).binds.add(name)
+                continue
+            if code == _ROOT_WRITE or pos in writes:
+                flags |= REF_WRITE
+            if pos in callees:
+                flags |= REF_CALL
+            if pos in types:
+                flags |= REF_TYPE
+            pending.append((name, pos, end, s, flags))
 
-    # --- one sweep over every name in document order ---------------------------------------
-    roots: list[tuple[int, int, int]] = []
-    root_ident: dict[int, int] = {}
-    for key, root_code in (
-        ("root.var", _ROOT_VAR),
-        ("root.let", _ROOT_LET),
-        ("root.write", _ROOT_WRITE),
-    ):
-        for node in get(key, ()):
-            if node.type == "identifier":
-                root_ident[node.start_byte] = root_code
-            else:
-                roots.append((node.start_byte, node.end_byte, root_code))
-    root_sweep = sc.OwnerSweep(roots)
-    pat_set = set(pat_starts)
-    binds = {n.start_byte for n in get("bind", ())}
-    writes = {n.start_byte for n in get("write", ())}
-    callees = {n.start_byte for n in get("callee", ())}
-    types = {n.start_byte for n in get("type", ())}
-    jsx = {n.start_byte for n in get("jsx", ())}
-    jsx_close = {n.start_byte for n in get("jsx.close", ())}
-    stmt_ranges = sorted(
-        [(n.start_byte, n.end_byte) for n in get("import", ())]
-        + [(n.start_byte, n.end_byte) for n in reexports]
-    )
-    n_stmts = len(stmt_ranges)
-    stmt_i = 0
-    sweep = sc.ScopeSweep(scopes)
-    pending: list[tuple[str, int, int, int, int]] = []  # (name, start, end, scope, flags)
-    # Names no definition carries (locals, globals of the runtime) resolve to nothing: skip them.
-    idents = [n for n in get("ident", ()) if content[n.start_byte : n.end_byte] in def_names]
-    idents.sort(key=lambda n: n.start_byte)
-    for node in idents:
-        pos = node.start_byte
-        end = node.end_byte
-        if pos in skip:
-            continue
-        while stmt_i < n_stmts and stmt_ranges[stmt_i][1] <= pos:
-            stmt_i += 1
-        if stmt_i < n_stmts and stmt_ranges[stmt_i][0] <= pos:
-            continue  # a name inside an import statement: handled by its import record
-        flags = 0
-        if pos in jsx:
-            if 97 <= content[pos] <= 122:
-                continue  # an intrinsic element (`<div>`), not a component
-            flags = REF_CALL
-        elif pos in jsx_close and 97 <= content[pos] <= 122:
-            continue  # `</div>`
-        s = sweep.at(pos)
-        name = content[pos:end].decode("utf-8", "replace")
-        if pos in binds:
-            scope_obj(s).binds.add(name)
-            continue
-        code: int | None = root_ident.get(pos)
-        if code is None and pos in pat_set:
-            code = root_sweep.at(pos)
-        if code == _ROOT_LET:
-            scope_obj(s).binds.add(name)
-            continue
-        if code == _ROOT_VAR:
-            scope_obj(hoisted(s)).binds.add(name)
-            continue
-        if code == _ROOT_WRITE or pos in writes:
-            flags |= REF_WRITE
-        if pos in callees:
-            flags |= REF_CALL
-        if pos in types:
-            flags |= REF_TYPE
-        pending.append((name, pos, end, s, flags))
-
-    # --- resolve references now that every scope's bindings are known ----------------------
-    owners = sc.OwnerSweep((d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT)
-    refs = index.refs
-    for name, start, end, s, flags in pending:
-        target = _resolve(scopes, module, name, start, s)
-        if target < 0:
-            continue
-        owner = owners.at(start)
-        refs.append((start, end, target, owner, flags))
-        if content[end : end + 1] in _CHAIN_NEXT:
-            _add_chain(index, content, start, target, False, owner, start in jsx)
-    if this_nodes:
-        sweep = sc.ScopeSweep(scopes)
+    def references(self) -> None:
+        """Resolve the pending names now that every scope's bindings are known; chains from
+        them, from `this`, from typed values and constructed locals."""
+        content, index, defs, scopes, jsx = (
+            self.content,
+            self.index,
+            self.defs,
+            self.scopes,
+            self.jsx,
+        )
+        module = self.module
         owners = sc.OwnerSweep(
             (d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT
         )
-        for pos in sorted({n.start_byte for n in this_nodes}):
-            s = sweep.at(pos)
-            cls = _this_class(scopes, method_scopes, defs, s)
-            if cls >= 0:
-                _add_chain(index, content, pos, cls, True, owners.at(pos), False)
+        refs = index.refs
+        for name, start, end, s, flags in self.pending:
+            target = _resolve(scopes, module, name, start, s)
+            if target < 0:
+                continue
+            owner = owners.at(start)
+            refs.append((start, end, target, owner, flags))
+            if content[end : end + 1] in _CHAIN_NEXT:
+                _add_chain(index, content, start, target, False, owner, start in jsx)
+        if self.this_nodes:
+            sweep = sc.ScopeSweep(scopes)
+            owners = sc.OwnerSweep(
+                (d.ext_start, d.end, i) for i, d in enumerate(defs) if d.kind != IMPORT
+            )
+            for pos in sorted({n.start_byte for n in self.this_nodes}):
+                s = sweep.at(pos)
+                cls = _this_class(scopes, self.method_scopes, defs, s)
+                if cls >= 0:
+                    _add_chain(index, content, pos, cls, True, owners.at(pos), False)
+            index.chains.sort(key=lambda c: c[3][0])
+        if b"new " in content or b":" in content:
+            _typed_values(index, content, self.tree, defs)
+        if b"new " in content:
+            _constructed_locals(index, content, self.tree, scopes, defs)
         index.chains.sort(key=lambda c: c[3][0])
 
-    if b"new " in content or b":" in content:
-        _typed_values(index, content, tree, defs)
-    if b"new " in content:
-        _constructed_locals(index, content, tree, scopes, defs)
-    index.chains.sort(key=lambda c: c[3][0])
-
-    # --- exports ---------------------------------------------------------------------------
-    exports = index.exports
-    for i, record in enumerate(defs):
-        if record.is_exported and record.parent < 0:
-            if record.kind == IMPORT:
-                if record.imported_name != "*":
-                    exports[record.name] = i
-                continue
-            default = exported.get(record.start)
-            out = "default" if default is not None and default[1] else record.name
-            known = exports.get(out)
-            if known is not None and record.kind == NAMESPACE and defs[known].kind != NAMESPACE:
-                continue  # `interface X` + `namespace X`: the name stands for the first
-            exports[out] = i
-    for name_node, out in local_exports:
-        target = _module_binding(module, _text(content, name_node))
-        if target >= 0:
-            exports[out] = target
-            defs[target].is_exported = True
-    for node in cjs:
-        _commonjs_exports(content, node, module, index)
-    if root.has_error:
-        index.errors = [(_point(a), _point(b)) for a, b in error_ranges(root)]
-    return index
+    def export_table(self) -> None:
+        """The names the module exports, and the definitions they stand for."""
+        content, defs, exported = self.content, self.defs, self.exported
+        exports = self.index.exports
+        for i, record in enumerate(defs):
+            if record.is_exported and record.parent < 0:
+                if record.kind == IMPORT:
+                    if record.imported_name != "*":
+                        exports[record.name] = i
+                    continue
+                default = exported.get(record.start)
+                out = "default" if default is not None and default[1] else record.name
+                known = exports.get(out)
+                if known is not None and record.kind == NAMESPACE and defs[known].kind != NAMESPACE:
+                    continue  # `interface X` + `namespace X`: the name stands for the first
+                exports[out] = i
+        for name_node, out in self.local_exports:
+            target = _module_binding(self.module, _text(content, name_node))
+            if target >= 0:
+                exports[out] = target
+                defs[target].is_exported = True
+        for node in self.cjs:
+            _commonjs_exports(content, node, self.module, self.index)
 
 
 def _top_declarators(stmt: ts.Node, out: list[ts.Node]) -> None:
@@ -678,42 +753,9 @@ def _this_class(
     return -1
 
 
-_TYPED_PATTERNS = """
-(public_field_definition
-  name: (property_identifier) @member.name type: (type_annotation (type_identifier) @member.type))
-(public_field_definition
-  name: (property_identifier) @member.name
-  value: (new_expression constructor: [(identifier) (member_expression)] @member.type))
-(required_parameter (accessibility_modifier)
-  pattern: (identifier) @member.name type: (type_annotation (type_identifier) @member.type))
-(optional_parameter (accessibility_modifier)
-  pattern: (identifier) @member.name type: (type_annotation (type_identifier) @member.type))
-(assignment_expression
-  left: (member_expression object: (this) property: (property_identifier) @member.name)
-  right: (new_expression constructor: [(identifier) (member_expression)] @member.type))
-(required_parameter
-  pattern: (identifier) @param.name type: (type_annotation (type_identifier) @param.type))
-(optional_parameter
-  pattern: (identifier) @param.name type: (type_annotation (type_identifier) @param.type))
-(member_expression object: (super) @super)
-(public_field_definition
-  name: (property_identifier) @member.name
-  type: (type_annotation (generic_type name: (type_identifier) @member.type)))
-(required_parameter (accessibility_modifier)
-  pattern: (identifier) @member.name
-  type: (type_annotation (generic_type name: (type_identifier) @member.type)))
-(required_parameter
-  pattern: (identifier) @param.name
-  type: (type_annotation (generic_type name: (type_identifier) @param.type)))
-(optional_parameter
-  pattern: (identifier) @param.name
-  type: (type_annotation (generic_type name: (type_identifier) @param.type)))
-"""
-
-
 @cache
 def _typed_query(grammar: ts.Language) -> ts.Query:
-    return ts.Query(grammar, _TYPED_PATTERNS)
+    return load_query(grammar, __package__, "typed.scm")
 
 
 def _typed_values(index: FileIndex, content: bytes, tree: ts.Tree, defs: list[DefRecord]) -> None:
@@ -771,12 +813,7 @@ def _typed_values(index: FileIndex, content: bytes, tree: ts.Tree, defs: list[De
 
 @cache
 def _ctor_query(grammar: ts.Language) -> ts.Query:
-    return ts.Query(
-        grammar,
-        """(variable_declarator
-             name: (identifier) @name
-             value: (new_expression constructor: [(identifier) (member_expression)] @ctor))""",
-    )
+    return load_query(grammar, __package__, "ctor.scm")
 
 
 def _constructed_locals(
@@ -922,12 +959,7 @@ def _specifiers(
 
 @cache
 def _dynamic_query(grammar: ts.Language) -> ts.Query:
-    return ts.Query(
-        grammar,
-        """(call_expression function: (import) arguments: (arguments . (string) .)) @dyn
-        ((call_expression function: (identifier) @_f arguments: (arguments . (string) .)) @dyn
-         (#eq? @_f "require"))""",
-    )
+    return load_query(grammar, __package__, "dynamic.scm")
 
 
 def _dynamic_import_records(

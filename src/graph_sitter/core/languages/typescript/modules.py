@@ -30,7 +30,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_sitter.core.languages.typescript_config import (
+from graph_sitter.core.languages.typescript.config import (
     export_targets,
     glob_regex,
     parse_jsonc,
