@@ -107,23 +107,36 @@ def test_usage_tables_keep_numbers_whole_at_80_columns(
     assert not TRUNCATED_NUMBER.findall(wide)
 
 
-def test_providers_tables_fit_80_columns(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens: an error
-    code, out, _ = cli(capsys, "providers", "status")
-    assert code == 0
+def test_providers_tables_fit_80_columns(tmp_path: Path) -> None:
+    # A fresh process: no provider is live (no statistics columns), as for a user's first call.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "ANTHROPIC_", "CODEGEN_", "COLUMNS"))
+    }
+    env.update(OPENAI_API_KEY=KEY, OPENAI_BASE_URL="http://127.0.0.1:9/v1")  # nothing listens
+
+    def run(*args: str, columns: int) -> str:
+        done = subprocess.run(
+            [ENTRY, *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**env, "COLUMNS": str(columns)},
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    out = run("providers", "status", columns=80)
     assert_fits(out)
     assert "could not be reached" in " ".join(out.split())  # the error column folds, whole
     assert KEY not in out
-    monkeypatch.setenv("COLUMNS", "50")
-    code, out, _ = cli(capsys, "providers", "status")
-    assert code == 0
+    out = run("providers", "status", columns=50)
     assert_fits(out, 50)
     assert "not shown at this width: error" in out  # the low-value column goes first
-    code, out, _ = cli(capsys, "providers", "compare", "--no-validate")
-    assert code == 0
+    out = run("providers", "compare", "--no-validate", columns=50)
     assert_fits(out, 50)
     assert re.search(r"openai\s+20\s+yes", out), out
 

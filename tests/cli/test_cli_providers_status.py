@@ -33,6 +33,7 @@ def test_status_shows_requests_error_rate_and_p50_of_the_live_provider(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env
+    gc.collect()  # providers of earlier tests (garbage in cycles) leave the live registry
     with OpenAIEmulator(api_key=API_KEY) as emulator:
         env = {"OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": emulator.base_url}
         live = create_ai_provider("openai", env=env, env_file=None)
