@@ -1,7 +1,8 @@
 """Name indexes behind `Codebase.get_function/get_class/get_symbol`, and symbol addresses.
 
 Built once per graph version (lazily, on the first lookup) from the records alone, so a hit is
-a few dictionary reads and a miss looks for suggestions among a small set of candidates.
+a few dictionary reads and a miss looks for suggestions among a small set of candidates, found
+in buckets made with the index: no miss, not even the first, pays for the whole vocabulary.
 
 Addresses: every definition has one, unique in its codebase and accepted by `get_symbol`:
 ``path::qualified.name``, or, when several definitions of the file share that qualified name
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -72,6 +74,7 @@ class NameIndex:
                         by_name[name] = [(f, d)]
                     else:
                         keys.append((f, d))
+        self._suggest[False] = _Suggestions(by_name)
 
     def is_current(self, graph: Graph) -> bool:
         return graph is self.graph and graph.version == self.version
@@ -172,38 +175,35 @@ class NameIndex:
 class _Suggestions:
     """Candidates for a misspelt name: names of about its length that share a signature.
 
-    Names are grouped by length once; a length's signature buckets are built the first time a
-    query needs that length, so no miss pays for the whole vocabulary at once.
+    Every bucket is filled up front with cheap keys (slices, and a letter-sum standing in for
+    the sorted letters, checked exactly at query time), so a query reads a few buckets only.
     """
 
     def __init__(self, names: Iterable[str]) -> None:
-        self._by_length: dict[int, list[str]] = {}
+        buckets: defaultdict[str | int, list[str]] = defaultdict(list)
         for name in names:
-            self._by_length.setdefault(len(name), []).append(name)
-        self._buckets: dict[int, dict[str, list[str]]] = {}
-
-    def _bucket(self, length: int) -> dict[str, list[str]]:
-        table = self._buckets.get(length)
-        if table is None:
-            table = self._buckets[length] = {}
-            for name in self._by_length.get(length, ()):
-                for sig in _signatures(name.lower()):
-                    bucket = table.get(sig)
-                    if bucket is None:
-                        table[sig] = [name]
-                    else:
-                        bucket.append(name)
-        return table
+            lowered = name.lower()
+            buckets["a" + lowered[:3] + lowered[-1:]].append(name)
+            buckets["b" + lowered[:1] + lowered[-3:]].append(name)
+            buckets["c" + lowered[:2] + lowered[-2:]].append(name)
+            buckets[_letter_key(lowered)].append(name)
+        self._buckets: dict[str | int, list[str]] = buckets
 
     def close(self, name: str, limit: int) -> list[str]:
         lowered = name.lower()
         size = len(name)
+        low, high = max(size - _BAND, 1), size + _BAND
         pool: dict[str, None] = {}
-        for length in range(max(size - _BAND, 1), size + _BAND + 1):
-            table = self._bucket(length)
-            for sig in _signatures(lowered):
-                for candidate in table.get(sig, ()):
+        sigs = _signatures(lowered)
+        buckets = self._buckets
+        for sig in sigs[:3]:
+            for candidate in buckets.get(sig, ()):
+                if low <= len(candidate) <= high:
                     pool[candidate] = None
+        anagram = sigs[3]
+        for candidate in buckets.get(_letter_key(lowered), ()):
+            if low <= len(candidate) <= high and _signatures(candidate.lower())[3] == anagram:
+                pool[candidate] = None
         return difflib.get_close_matches(name, list(pool), n=limit)
 
 
@@ -216,6 +216,11 @@ def _qualify(defs: Sequence[DefRecord], quals: list[str | None], d: int) -> str:
     qual = f"{_qualify(defs, quals, parent)}.{rec.name}" if 0 <= parent < len(defs) else rec.name
     quals[d] = qual
     return qual
+
+
+def _letter_key(lowered: str) -> int:
+    """Equal for names with the same letters (the sorted-letters signature), cheap to compute."""
+    return sum(lowered.encode("utf-8", "surrogatepass")) * 1024 + len(lowered)
 
 
 def _signatures(lowered: str) -> tuple[str, ...]:
