@@ -70,14 +70,31 @@ def main() -> None:
         by_length.setdefault(len(miss), miss)
     firsts = [by_length[k] for k in sorted(by_length)]
     rng.shuffle(firsts)
+    index = cb._names()
+    qualified = [
+        q
+        for n in sample
+        for f, d in index.by_name[n][:1]
+        if "." in (q := index.qualified_names(f)[d])
+    ]
+    qual_misses = []  # a typo in the member of a qualified name: `Owner.mebmer`
+    for q in qualified:
+        owner, member = q.rsplit(".", 1)
+        miss = f"{owner}.{typo(member)}"
+        if len(member) > 3 and not index.find(miss, ("function", "class"), None):
+            qual_misses.append(miss)
 
-    builds, first_miss = [], []
+    builds: list[float] = []
+    first_miss: list[float] = []
+    first_qual: list[float] = []
     for round_ in range(args.repeat):
         cb._name_index = None  # a fresh index, as after an edit
         start = time.perf_counter()
         cb._names()
         builds.append(time.perf_counter() - start)
         first_miss.append(timed(cb.get_symbol, firsts[round_ % len(firsts)]))
+        first_qual.append(timed(cb.get_symbol, qual_misses[round_ % len(qual_misses)]))
+    qual_times = [timed(cb.get_symbol, n) for n in qual_misses]
     hits = [timed(cb.get_symbols, n) for n in sample]
     miss_times = [timed(cb.get_symbol, n) for n in misses]
     scan_hit = [timed(lambda n: [m for m in names if m == n], n) for n in sample[:20]]
@@ -91,9 +108,13 @@ def main() -> None:
         ("miss p50 (us)", quantile(miss_times, 0.5) * us, statistics.median(scan_miss) * us),
         ("miss p99 (us)", quantile(miss_times, 0.99) * us, statistics.median(scan_miss) * us),
         ("first miss after build (us)", statistics.median(first_miss) * us, None),
+        ("qualified miss p50 (us)", quantile(qual_times, 0.5) * us, None),
+        ("qualified miss p99 (us)", quantile(qual_times, 0.99) * us, None),
+        ("first qualified miss (us)", statistics.median(first_qual) * us, None),
+        ("first qualified, worst (us)", max(first_qual) * us, None),
         ("first miss, worst round (us)", max(first_miss) * us, statistics.median(scan_miss) * us),
     ]
-    counts = f"{len(sample)} hits, {len(misses)} misses"
+    counts = f"{len(sample)} hits, {len(misses)} misses, {len(qual_misses)} qualified misses"
     print(f"{len(names)} names; {args.repeat} fresh index builds; {counts}")
     print("anchor: linear scan over every name (hit), difflib over every name (miss)")
     print(f"{'figure':<30} {'value':>12} {'anchor':>12} {'ratio':>8}")

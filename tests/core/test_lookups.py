@@ -145,7 +145,7 @@ def test_suggestions_equal_a_scan_of_every_name_sharing_a_signature() -> None:
 
 def test_the_first_miss_of_each_length_suggests_without_a_warm_up(tmp_path: Path) -> None:
     (tmp_path / "mod.py").write_text(
-        "class Style: pass\n"
+        "class Style:\n    def paint(self): pass\n"
         "class EventLoopPolicy: pass\n"
         "def reader(): pass\n"
         "def éclair(): pass\n"
@@ -158,6 +158,8 @@ def test_the_first_miss_of_each_length_suggests_without_a_warm_up(tmp_path: Path
         "raeder": "reader",
         "écalir": "éclair",
         "fetch_all_pagse": "fetch_all_pages",
+        "Style.pnait": "Style.paint",  # qualified: the owner's members
+        "Stlye.paint": "Style.paint",  # and the members of owners close to it
     }
     for typo, name in expected.items():
         with pytest.raises(SymbolNotFoundError) as raised:

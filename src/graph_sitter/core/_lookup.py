@@ -30,6 +30,7 @@ __all__ = ["NameIndex", "split_address"]
 SymKey = tuple[int, int]
 _LINE_SUFFIX = re.compile(r"^(?P<name>.+)@L(?P<line>\d+)(?::(?P<col>\d+))?$")
 _BAND = 2  # suggestions differ in length by at most this much
+_OWNER_FILES = 100  # files searched for a misspelt qualified name
 
 
 def split_address(name: str) -> tuple[str | None, str, tuple[int, int | None] | None]:
@@ -60,7 +61,6 @@ class NameIndex:
         self._quals: dict[int, list[str]] = {}
         self._addresses: dict[SymKey, str] = {}
         self._sorted: set[str] = set()
-        self._suggest: dict[bool, _Suggestions] = {}
         by_name = self.by_name
         get = by_name.get
         for f, pf in enumerate(graph.files):
@@ -74,7 +74,7 @@ class NameIndex:
                         by_name[name] = [(f, d)]
                     else:
                         keys.append((f, d))
-        self._suggest[False] = _Suggestions(by_name)
+        self._simple = _Suggestions(by_name)
 
     def is_current(self, graph: Graph) -> bool:
         return graph is self.graph and graph.version == self.version
@@ -155,21 +155,25 @@ class NameIndex:
         """Close names of every kind (simple, or qualified when `name` has a dot), best first."""
         if not name:
             return []
-        dotted = "." in name
-        finder = self._suggest.get(dotted)
-        if finder is None:
-            names: Iterable[str] = self.by_name
-            if dotted:
-                names = {
-                    self.qualified_names(f)[d]
-                    for keys in self.by_name.values()
-                    for f, d in keys
-                    if self.graph.files[f].index.defs[d].parent >= 0
-                }
-            with paused_gc():
-                finder = self._suggest[dotted] = _Suggestions(names)
         with paused_gc():
-            return finder.close(name, limit)
+            if "." not in name:
+                return self._simple.close(name, limit)
+            return self._suggest_qualified(name, limit)
+
+    def _suggest_qualified(self, name: str, limit: int) -> list[str]:
+        """Qualified names in the files defining the owner given or names close to it (the
+        first `_OWNER_FILES` of them, so an owner named in every file, `Meta`, stays quick)."""
+        owner = name.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+        owners = [owner, *self._simple.close(owner, limit)] if owner else []
+        files = {f for each in owners for f, _ in self.by_name.get(each, ())}
+        low, high = len(name) - _BAND, len(name) + _BAND
+        pool = {
+            qual
+            for f in sorted(files)[:_OWNER_FILES]
+            for qual in self.qualified_names(f)
+            if "." in qual and low <= len(qual) <= high
+        }
+        return difflib.get_close_matches(name, sorted(pool), n=limit)
 
 
 class _Suggestions:
