@@ -161,18 +161,24 @@ class NameIndex:
             return self._suggest_qualified(name, limit)
 
     def _suggest_qualified(self, name: str, limit: int) -> list[str]:
-        """Qualified names in the files defining the owner given or names close to it (the
-        first `_OWNER_FILES` of them, so an owner named in every file, `Meta`, stays quick)."""
+        """Members of the owner given and of owners with close names (in the first
+        `_OWNER_FILES` files defining them, so an owner named in every file stays quick)."""
         owner = name.rsplit(".", 1)[0].rsplit(".", 1)[-1]
-        owners = [owner, *self._simple.close(owner, limit)] if owner else []
-        files = {f for each in owners for f, _ in self.by_name.get(each, ())}
+        owners: dict[int, set[int]] = {}
+        for each in [owner, *self._simple.close(owner, limit)] if owner else []:
+            for f, d in self.by_name.get(each, ()):
+                owners.setdefault(f, set()).add(d)
         low, high = len(name) - _BAND, len(name) + _BAND
-        pool = {
-            qual
-            for f in sorted(files)[:_OWNER_FILES]
-            for qual in self.qualified_names(f)
-            if "." in qual and low <= len(qual) <= high
-        }
+        pool: set[str] = set()
+        for f in sorted(owners)[:_OWNER_FILES]:
+            parents = owners[f]
+            defs = self.graph.files[f].index.defs
+            partial: list[str | None] = [None] * len(defs)
+            for d, rec in enumerate(defs):
+                if rec.parent in parents and rec.name and rec.kind != IMPORT:
+                    qual = _qualify(defs, partial, d)
+                    if low <= len(qual) <= high:
+                        pool.add(qual)
         return difflib.get_close_matches(name, sorted(pool), n=limit)
 
 
