@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import random
+from pathlib import Path
+
 import pytest
 
 from graph_sitter import Codebase
+from graph_sitter.core._lookup import _signatures, _Suggestions
 from graph_sitter.core.errors import AmbiguousSymbolError, SymbolNotFoundError
 from graph_sitter.core.symbols import Class, Function
 
@@ -119,3 +124,44 @@ def test_the_index_follows_commits() -> None:
     fresh = cb.get_function("fresh")
     assert isinstance(fresh, Function) and fresh.address == "point.py::fresh"
     assert [u.usage_symbol for u in cb.get_class("Theme").usages()] == [fresh]
+
+
+def test_suggestions_equal_a_scan_of_every_name_sharing_a_signature() -> None:
+    """The buckets made with the index find exactly the names the signature rule admits."""
+    rng = random.Random(12)
+    letters = "abcdeéz_XY"
+    vocabulary = sorted({"".join(rng.choices(letters, k=rng.randint(1, 9))) for _ in range(1500)})
+    finder = _Suggestions(vocabulary)
+    for query in [*rng.sample(vocabulary, 150), "Stlye", "x", "zz_éa", "ad", "bc"]:
+        query = query[::-1] if rng.random() < 0.5 else query[1:] + "a"
+        sigs = set(_signatures(query.lower()))
+        pool = [
+            name
+            for name in vocabulary
+            if abs(len(name) - len(query)) <= 2 and sigs & set(_signatures(name.lower()))
+        ]
+        assert finder.close(query, 5) == difflib.get_close_matches(query, pool, n=5), query
+
+
+def test_the_first_miss_of_each_length_suggests_without_a_warm_up(tmp_path: Path) -> None:
+    (tmp_path / "mod.py").write_text(
+        "class Style:\n    def paint(self): pass\n"
+        "class EventLoopPolicy: pass\n"
+        "def reader(): pass\n"
+        "def éclair(): pass\n"
+        "async def fetch_all_pages(): pass\n"
+    )
+    cb = Codebase(str(tmp_path))
+    expected = {
+        "Stlye": "Style",  # only the sorted letters survive this transposition
+        "EventLopoPolicy": "EventLoopPolicy",
+        "raeder": "reader",
+        "écalir": "éclair",
+        "fetch_all_pagse": "fetch_all_pages",
+        "Style.pnait": "Style.paint",  # qualified: the owner's members
+        "Stlye.paint": "Style.paint",  # and the members of owners close to it
+    }
+    for typo, name in expected.items():
+        with pytest.raises(SymbolNotFoundError) as raised:
+            cb.get_symbol(typo)
+        assert raised.value.suggestions[:1] == [name]

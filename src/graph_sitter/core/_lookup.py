@@ -1,7 +1,8 @@
 """Name indexes behind `Codebase.get_function/get_class/get_symbol`, and symbol addresses.
 
 Built once per graph version (lazily, on the first lookup) from the records alone, so a hit is
-a few dictionary reads and a miss looks for suggestions among a small set of candidates.
+a few dictionary reads and a miss looks for suggestions among a small set of candidates, found
+in buckets made with the index: no miss, not even the first, pays for the whole vocabulary.
 
 Addresses: every definition has one, unique in its codebase and accepted by `get_symbol`:
 ``path::qualified.name``, or, when several definitions of the file share that qualified name
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,7 @@ __all__ = ["NameIndex", "split_address"]
 SymKey = tuple[int, int]
 _LINE_SUFFIX = re.compile(r"^(?P<name>.+)@L(?P<line>\d+)(?::(?P<col>\d+))?$")
 _BAND = 2  # suggestions differ in length by at most this much
+_OWNER_FILES = 100  # files searched for a misspelt qualified name
 
 
 def split_address(name: str) -> tuple[str | None, str, tuple[int, int | None] | None]:
@@ -58,7 +61,6 @@ class NameIndex:
         self._quals: dict[int, list[str]] = {}
         self._addresses: dict[SymKey, str] = {}
         self._sorted: set[str] = set()
-        self._suggest: dict[bool, _Suggestions] = {}
         by_name = self.by_name
         get = by_name.get
         for f, pf in enumerate(graph.files):
@@ -72,6 +74,7 @@ class NameIndex:
                         by_name[name] = [(f, d)]
                     else:
                         keys.append((f, d))
+        self._simple = _Suggestions(by_name)
 
     def is_current(self, graph: Graph) -> bool:
         return graph is self.graph and graph.version == self.version
@@ -152,58 +155,65 @@ class NameIndex:
         """Close names of every kind (simple, or qualified when `name` has a dot), best first."""
         if not name:
             return []
-        dotted = "." in name
-        finder = self._suggest.get(dotted)
-        if finder is None:
-            names: Iterable[str] = self.by_name
-            if dotted:
-                names = {
-                    self.qualified_names(f)[d]
-                    for keys in self.by_name.values()
-                    for f, d in keys
-                    if self.graph.files[f].index.defs[d].parent >= 0
-                }
-            with paused_gc():
-                finder = self._suggest[dotted] = _Suggestions(names)
         with paused_gc():
-            return finder.close(name, limit)
+            if "." not in name:
+                return self._simple.close(name, limit)
+            return self._suggest_qualified(name, limit)
+
+    def _suggest_qualified(self, name: str, limit: int) -> list[str]:
+        """Members of the owner given and of owners with close names (in the first
+        `_OWNER_FILES` files defining them, so an owner named in every file stays quick)."""
+        owner = name.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+        owners: dict[int, set[int]] = {}
+        for each in [owner, *self._simple.close(owner, limit)] if owner else []:
+            for f, d in self.by_name.get(each, ()):
+                owners.setdefault(f, set()).add(d)
+        low, high = len(name) - _BAND, len(name) + _BAND
+        pool: set[str] = set()
+        for f in sorted(owners)[:_OWNER_FILES]:
+            parents = owners[f]
+            defs = self.graph.files[f].index.defs
+            partial: list[str | None] = [None] * len(defs)
+            for d, rec in enumerate(defs):
+                if rec.parent in parents and rec.name and rec.kind != IMPORT:
+                    qual = _qualify(defs, partial, d)
+                    if low <= len(qual) <= high:
+                        pool.add(qual)
+        return difflib.get_close_matches(name, sorted(pool), n=limit)
 
 
 class _Suggestions:
     """Candidates for a misspelt name: names of about its length that share a signature.
 
-    Names are grouped by length once; a length's signature buckets are built the first time a
-    query needs that length, so no miss pays for the whole vocabulary at once.
+    Every bucket is filled up front with cheap keys (slices, and a letter-sum standing in for
+    the sorted letters, checked exactly at query time), so a query reads a few buckets only.
     """
 
     def __init__(self, names: Iterable[str]) -> None:
-        self._by_length: dict[int, list[str]] = {}
+        buckets: defaultdict[str | int, list[str]] = defaultdict(list)
         for name in names:
-            self._by_length.setdefault(len(name), []).append(name)
-        self._buckets: dict[int, dict[str, list[str]]] = {}
-
-    def _bucket(self, length: int) -> dict[str, list[str]]:
-        table = self._buckets.get(length)
-        if table is None:
-            table = self._buckets[length] = {}
-            for name in self._by_length.get(length, ()):
-                for sig in _signatures(name.lower()):
-                    bucket = table.get(sig)
-                    if bucket is None:
-                        table[sig] = [name]
-                    else:
-                        bucket.append(name)
-        return table
+            lowered = name.lower()
+            buckets["a" + lowered[:3] + lowered[-1:]].append(name)
+            buckets["b" + lowered[:1] + lowered[-3:]].append(name)
+            buckets["c" + lowered[:2] + lowered[-2:]].append(name)
+            buckets[_letter_key(lowered)].append(name)
+        self._buckets: dict[str | int, list[str]] = buckets
 
     def close(self, name: str, limit: int) -> list[str]:
         lowered = name.lower()
         size = len(name)
+        low, high = max(size - _BAND, 1), size + _BAND
         pool: dict[str, None] = {}
-        for length in range(max(size - _BAND, 1), size + _BAND + 1):
-            table = self._bucket(length)
-            for sig in _signatures(lowered):
-                for candidate in table.get(sig, ()):
+        sigs = _signatures(lowered)
+        buckets = self._buckets
+        for sig in sigs[:3]:
+            for candidate in buckets.get(sig, ()):
+                if low <= len(candidate) <= high:
                     pool[candidate] = None
+        anagram = sigs[3]
+        for candidate in buckets.get(_letter_key(lowered), ()):
+            if low <= len(candidate) <= high and _signatures(candidate.lower())[3] == anagram:
+                pool[candidate] = None
         return difflib.get_close_matches(name, list(pool), n=limit)
 
 
@@ -216,6 +226,11 @@ def _qualify(defs: Sequence[DefRecord], quals: list[str | None], d: int) -> str:
     qual = f"{_qualify(defs, quals, parent)}.{rec.name}" if 0 <= parent < len(defs) else rec.name
     quals[d] = qual
     return qual
+
+
+def _letter_key(lowered: str) -> int:
+    """Equal for names with the same letters (the sorted-letters signature), cheap to compute."""
+    return sum(lowered.encode("utf-8", "surrogatepass")) * 1024 + len(lowered)
 
 
 def _signatures(lowered: str) -> tuple[str, ...]:
