@@ -1,0 +1,137 @@
+"""Edits reached through the read objects (`Parameter`, `FunctionCall`, `Argument`): each goes
+through the one edit operation, updates call sites where the function method does, and is
+all-or-nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph_sitter import Codebase
+from graph_sitter.core import EditError
+
+PY_LIB = "def area(width, height=1, *, unit='m'):\n    return width * height\n"
+PY_USE = "from lib import area\n\na = area(2, height=3)\nb = area(4, 5, unit='cm')\n"
+TS_LIB = "export function scale(size, factor?: number) {\n  return size * (factor ?? 1);\n}\n"
+TS_USE = "import { scale } from './lib';\n\nconst a = scale(2, 3);\nconst b = scale(4);\n"
+
+
+def py() -> Codebase:
+    return Codebase.from_files({"lib.py": PY_LIB, "use.py": PY_USE})
+
+
+def ts() -> Codebase:
+    return Codebase.from_files({"src/lib.ts": TS_LIB, "src/use.ts": TS_USE})
+
+
+def test_parameter_rename_updates_body_and_keyword_arguments() -> None:
+    cb = py()
+    before = cb.get_file("use.py").content
+    assert "height=3" in before
+    height = cb.get_function("area").get_parameter("height")
+    assert height is not None and height.parent_function == cb.get_function("area")
+    height.rename("tall")
+    cb.commit()
+    assert cb.get_file("lib.py").content == (
+        "def area(width, tall=1, *, unit='m'):\n    return width * tall\n"
+    )
+    assert "a = area(2, tall=3)\n" in cb.get_file("use.py").content
+    assert "b = area(4, 5, unit='cm')\n" in cb.get_file("use.py").content
+
+
+def test_parameter_remove_drops_the_argument_at_call_sites() -> None:
+    cb = py()
+    height = cb.get_function("area").get_parameter("height")
+    assert height is not None
+    assert height.remove() == 2
+    cb.commit()
+    assert cb.get_file("lib.py").content.startswith("def area(width, *, unit='m'):\n")
+    content = cb.get_file("use.py").content
+    assert "a = area(2)\n" in content and "b = area(4, unit='cm')\n" in content
+
+
+def test_parameter_edit_and_type_annotation_python() -> None:
+    cb = py()
+    fn = cb.get_function("area")
+    width, height, unit = fn.parameters
+    assert width.type is None and height.type is None
+    width.set_type_annotation("float")
+    height.set_type_annotation("int")
+    unit.edit("unit: str = 'cm'")
+    cb.commit()
+    assert cb.get_file("lib.py").content.startswith(
+        "def area(width: float, height: int = 1, *, unit: str = 'cm'):\n"
+    )
+    fn = cb.get_function("area")
+    assert [p.type for p in fn.parameters] == ["float", "int", "str"]
+    fn.parameters[0].set_type_annotation("int | float")
+    cb.commit()
+    assert cb.get_file("lib.py").content.startswith("def area(width: int | float, height")
+
+
+def test_parameter_edits_typescript() -> None:
+    cb = ts()
+    size, factor = cb.get_function("scale").parameters
+    size.set_type_annotation("number")
+    factor.set_type_annotation("bigint")
+    cb.commit()
+    assert cb.get_file("src/lib.ts").content.startswith(
+        "export function scale(size: number, factor?: bigint) {\n"
+    )
+    cb.get_function("scale").get_parameter("factor").remove()  # type: ignore[union-attr]
+    cb.commit()
+    assert cb.get_file("src/lib.ts").content.startswith("export function scale(size: number) {")
+    assert cb.get_file("src/use.ts").content.endswith("const a = scale(2);\nconst b = scale(4);\n")
+
+
+def test_bad_parameter_edits_raise_and_queue_nothing() -> None:
+    cb = py()
+    height = cb.get_function("area").get_parameter("height")
+    assert height is not None
+    with pytest.raises(EditError):
+        height.rename("not valid")
+    with pytest.raises(EditError):
+        height.set_type_annotation("  ")
+    with pytest.raises(EditError):
+        height.edit("")
+    cb.commit()
+    assert cb.get_file("lib.py").content == PY_LIB
+    assert cb.get_file("use.py").content == PY_USE
+
+
+def test_call_rename_add_argument_and_argument_edits_python() -> None:
+    cb = py()
+    first, second = cb.get_function("area").call_sites
+    first.set_name("surface")
+    first.add_argument("unit='km'")
+    second.args[2].rename("units")
+    second.args[1].remove()
+    cb.commit()
+    content = cb.get_file("use.py").content
+    assert "a = surface(2, height=3, unit='km')\n" in content
+    assert "b = area(4, units='cm')\n" in content
+
+
+def test_call_edits_typescript() -> None:
+    cb = ts()
+    first, second = cb.get_function("scale").call_sites
+    second.add_argument("10")
+    first.args[0].edit("size")
+    first.rename("resize")
+    cb.commit()
+    content = cb.get_file("src/use.ts").content
+    assert "const a = resize(size, 3);\nconst b = scale(4, 10);\n" in content
+
+
+def test_bad_call_edits_raise_and_queue_nothing() -> None:
+    cb = py()
+    call = cb.get_function("area").call_sites[0]
+    with pytest.raises(EditError):
+        call.rename("1bad")
+    with pytest.raises(EditError):
+        call.args[1].rename("class")
+    with pytest.raises(ValueError):
+        call.args[0].rename("w")  # positional: no keyword
+    with pytest.raises(ValueError):
+        call.args[0].edit(" ")
+    cb.commit()
+    assert cb.get_file("use.py").content == PY_USE
