@@ -135,3 +135,56 @@ def test_bad_call_edits_raise_and_queue_nothing() -> None:
         call.args[0].edit(" ")
     cb.commit()
     assert cb.get_file("use.py").content == PY_USE
+
+
+TSX = (
+    "export const Badge = () => <b>new</b>;\n"
+    "export function Card(props: Props): JSX.Element {\n"
+    "  const inner = () => <i/>;\n"
+    "  if (!props.open) {\n"
+    "    return null;\n"
+    "  }\n"
+    "  return (\n"
+    "    <div>{props.title}</div>\n"
+    "  );\n"
+    "}\n"
+    "export function helper(): number {\n"
+    "  const make = () => <p/>;\n"
+    "  return 1;\n"
+    "}\n"
+    "class Store {\n"
+    "  static load(id: string): Item {\n"
+    "    return get(id);\n"
+    "  }\n"
+    "}\n"
+)
+
+
+def test_is_jsx_typescript_and_python() -> None:
+    cb = Codebase.from_files({"ui.tsx": TSX, "lib.py": PY_LIB})
+    assert cb.get_function("Badge").is_jsx
+    assert cb.get_function("Card").is_jsx
+    assert not cb.get_function("helper").is_jsx  # only a nested arrow returns JSX
+    assert not cb.get_function("area").is_jsx
+
+
+def test_asyncify_python_and_typescript() -> None:
+    decorated = "import functools\n\n@functools.cache\ndef load(key):\n    return key\n"
+    cb = Codebase.from_files({"ui.tsx": TSX, "lib.py": PY_LIB, "deco.py": decorated})
+    assert cb.get_function("load").asyncify()
+    assert not cb.get_function("area").is_async
+    assert cb.get_function("area").asyncify()
+    assert cb.get_function("helper").asyncify()
+    assert cb.get_function("Badge").asyncify()
+    assert cb.get_function("Store.load").asyncify()
+    cb.commit()
+    assert cb.get_file("lib.py").content.startswith("async def area(width")
+    assert "@functools.cache\nasync def load(key):\n" in cb.get_file("deco.py").content
+    content = cb.get_file("ui.tsx").content
+    assert "export async function helper(): Promise<number> {\n" in content
+    assert "export const Badge = async () => <b>new</b>;\n" in content
+    assert "  static async load(id: string): Promise<Item> {\n" in content
+    assert cb.get_function("area").is_async
+    assert not cb.get_function("area").asyncify()  # already async: nothing queued
+    cb.commit()
+    assert cb.get_file("lib.py").content.startswith("async def area(width")

@@ -1202,6 +1202,36 @@ def set_parameter_type(cb: Codebase, fn: Function, name: str, type_source: str) 
     cb._queue(fn.filepath, Edit(at, at, b": " + text.encode(), "type"))
 
 
+def asyncify(cb: Codebase, fn: Function) -> bool:
+    """Insert `async` before the function (TS: wrap an annotated return type in `Promise<>`)."""
+    from graph_sitter.core._details import function_node
+
+    node = function_node(fn._node())
+    if any(child.type == "async" for child in node.children):
+        return False
+    kinds = ("function_definition", "function_declaration", "arrow_function", "method_definition")
+    if node.type not in kinds:
+        raise EditError(f"{fn.qualified_name} cannot be made async ({node.type}).")
+    content = cb._graph.files[fn._f].content
+    at = node.start_byte
+    if node.type == "method_definition":  # after `static`/`public`..., before the name
+        name = node.child_by_field_name("name")
+        assert name is not None
+        at = name.start_byte
+    cb._queue(fn.filepath, Edit(at, at, b"async ", "async"))
+    ret = node.child_by_field_name("return_type")
+    if ret is not None and cb._graph.files[fn._f].language != "python":
+        start = ret.start_byte
+        if content[start : start + 1] == b":":
+            start += 1
+            while content[start : start + 1] in (b" ", b"\t"):
+                start += 1
+        text = bytes(content[start : ret.end_byte])
+        if not text.startswith(b"Promise<"):
+            cb._queue(fn.filepath, Edit(start, ret.end_byte, b"Promise<" + text + b">", "async"))
+    return True
+
+
 def add_parameter(cb: Codebase, fn: Function, source: str, call_value: str | None = None) -> int:
     """Append parameter `source` (`name`, `name: int = 0`, ...); with `call_value`, pass it at
     every call site (as `name=value` in Python, positionally in TypeScript)."""

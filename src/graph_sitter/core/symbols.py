@@ -708,6 +708,20 @@ class Function(Symbol):
         """Add a parameter; with `call_value`, pass that value at every call site."""
         return int(_edit_ops().add_parameter(self._cb, self, source, call_value))
 
+    @property
+    def is_jsx(self) -> bool:
+        """TypeScript: whether the function returns a JSX element (a React component)."""
+        if self.file.language == "python":
+            return False
+        from graph_sitter.core import _details
+
+        return _details.returns_jsx(self._node())
+
+    def asyncify(self) -> bool:
+        """Make the function `async` (TS: an annotated return type `T` becomes `Promise<T>`);
+        return whether it changed (False when already async)."""
+        return bool(_edit_ops().asyncify(self._cb, self))
+
     def _edit_parameter(self, name: str, new_source: str) -> None:
         _edit_ops().edit_parameter(self._cb, self, name, new_source)
 
