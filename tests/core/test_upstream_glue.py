@@ -188,3 +188,38 @@ def test_asyncify_python_and_typescript() -> None:
     assert not cb.get_function("area").asyncify()  # already async: nothing queued
     cb.commit()
     assert cb.get_file("lib.py").content.startswith("async def area(width")
+
+
+ARROWS = (
+    "export const double = (n: number): number => n * 2;\n"
+    "const greet = async <T,>(who: T) => {\n"
+    "  await log(who);\n"
+    "  return `hi ${who}`;\n"
+    "};\n"
+    "const id = x => (x);\n"
+    "export function plain() {}\n"
+    "const a = () => 1, b = 2;\n"
+)
+
+
+def test_arrow_to_named() -> None:
+    cb = Codebase.from_files({"m.ts": ARROWS})
+    cb.get_function("double").arrow_to_named()
+    cb.get_function("greet").arrow_to_named()
+    cb.get_function("id").arrow_to_named("identity")
+    cb.commit()
+    assert cb.get_file("m.ts").content == (
+        "export function double(n: number): number {\n  return n * 2;\n}\n"
+        "async function greet<T,>(who: T) {\n"
+        "  await log(who);\n"
+        "  return `hi ${who}`;\n"
+        "}\n"
+        "function identity(x) {\n  return x;\n}\n"
+        "export function plain() {}\n"
+        "const a = () => 1, b = 2;\n"
+    )
+    for bad in ("plain", "a"):  # not an arrow; one of several declarators
+        with pytest.raises(EditError):
+            cb.get_function(bad).arrow_to_named()
+    cb.commit()
+    assert cb.get_file("m.ts").content.endswith("const a = () => 1, b = 2;\n")

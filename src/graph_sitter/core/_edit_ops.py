@@ -1232,6 +1232,48 @@ def asyncify(cb: Codebase, fn: Function) -> bool:
     return True
 
 
+def arrow_to_named(cb: Codebase, fn: Function, name: str | None = None) -> None:
+    """TypeScript: rewrite `const f = (...) => ...;` as `function f(...) {...}` (an expression
+    body becomes `return expr;`; `export`, `async`, type parameters and return type stay)."""
+    from graph_sitter.core._details import function_node
+
+    arrow = function_node(fn._node())
+    decl = arrow.parent.parent if arrow.parent is not None else None
+    if arrow.type != "arrow_function" or decl is None or len(decl.named_children) != 1:
+        raise EditError(f"{fn.qualified_name} is not a `const name = (...) => ...` declaration.")
+    if name is not None and not _IDENT.fullmatch(name):
+        raise EditError(f"{name!r} is not a valid identifier.")
+    content = cb._graph.files[fn._f].content
+
+    def text(node: ts.Node | None) -> str:
+        if node is None:
+            return ""
+        return bytes(content[node.start_byte : node.end_byte]).decode("utf-8")
+
+    params = arrow.child_by_field_name("parameters")
+    params_src = (
+        text(params) if params is not None else f"({text(arrow.child_by_field_name('parameter'))})"
+    )
+    body = arrow.child_by_field_name("body")
+    assert body is not None
+    indent = indent_at(content, decl.start_byte).decode()
+    nl = newline_of(content).decode()
+    if body.type == "statement_block":
+        body_src = text(body)
+    else:
+        expr = body
+        while expr.type == "parenthesized_expression" and expr.named_children:
+            expr = expr.named_children[0]
+        body_src = f"{{{nl}{indent}  return {text(expr)};{nl}{indent}}}"
+    is_async = any(child.type == "async" for child in arrow.children)
+    new = (
+        f"{'async ' if is_async else ''}function {name or fn.name}"
+        f"{text(arrow.child_by_field_name('type_parameters'))}{params_src}"
+        f"{text(arrow.child_by_field_name('return_type'))} {body_src}"
+    )
+    cb._queue(fn.filepath, Edit(decl.start_byte, decl.end_byte, new.encode("utf-8"), "arrow"))
+
+
 def add_parameter(cb: Codebase, fn: Function, source: str, call_value: str | None = None) -> int:
     """Append parameter `source` (`name`, `name: int = 0`, ...); with `call_value`, pass it at
     every call site (as `name=value` in Python, positionally in TypeScript)."""

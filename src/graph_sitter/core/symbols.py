@@ -722,6 +722,11 @@ class Function(Symbol):
         return whether it changed (False when already async)."""
         return bool(_edit_ops().asyncify(self._cb, self))
 
+    def arrow_to_named(self, name: str | None = None) -> None:
+        """TypeScript: turn `const f = (...) => ...` into `function f(...) {...}` (renamed to
+        `name` when given; its references are not renamed)."""
+        _edit_ops().arrow_to_named(self._cb, self, name)
+
     def _edit_parameter(self, name: str, new_source: str) -> None:
         _edit_ops().edit_parameter(self._cb, self, name, new_source)
 
