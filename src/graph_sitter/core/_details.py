@@ -280,3 +280,63 @@ def _is_field(node: ts.Node, field: str, child: ts.Node) -> bool:
         and value.start_byte == child.start_byte
         and value.end_byte == child.end_byte
     )
+
+
+# ----------------------------------------------------------------------------- JSX
+_JSX = ("jsx_element", "jsx_self_closing_element", "jsx_fragment")
+_FUNCTION_NODES = (
+    "function_definition",
+    "function_declaration",
+    "function_expression",
+    "arrow_function",
+    "method_definition",
+    "generator_function_declaration",
+)
+
+
+def function_node(node: ts.Node) -> ts.Node:
+    """The function itself for a symbol node (`const f = () => ...` -> the arrow)."""
+    if node.type in _FUNCTION_NODES:
+        return node
+    stack = list(node.named_children)
+    while stack:
+        sub = stack.pop(0)
+        if sub.type in _FUNCTION_NODES:
+            return sub
+        if sub.type in (
+            "variable_declarator",
+            "export_statement",
+            "lexical_declaration",
+            "decorated_definition",
+        ):
+            stack.extend(sub.named_children)
+    return node
+
+
+def _unwrap(node: ts.Node | None) -> ts.Node | None:
+    while node is not None and node.type == "parenthesized_expression":
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def returns_jsx(node: ts.Node) -> bool:
+    """Whether the function returns a JSX element (its own returns, not nested functions')."""
+    fn = function_node(node)
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return False
+    if body.type != "statement_block":  # arrow with an expression body
+        found = _unwrap(body)
+        return found is not None and found.type in _JSX
+    stack = list(body.named_children)
+    while stack:
+        sub = stack.pop()
+        if sub.type in _FUNCTION_NODES or sub.type == "class_declaration":
+            continue
+        if sub.type == "return_statement":
+            value = _unwrap(sub.named_children[0] if sub.named_children else None)
+            if value is not None and value.type in _JSX:
+                return True
+            continue
+        stack.extend(sub.named_children)
+    return False

@@ -1009,6 +1009,13 @@ def edit_argument(cb: Codebase, f: int, start: int, end: int, new_source: str) -
     cb._queue(cb._graph.files[f].path, Edit(start, end, new_source.encode("utf-8"), "argument"))
 
 
+def rename_argument(cb: Codebase, f: int, start: int, end: int, new_name: str) -> None:
+    """Rename the keyword occupying bytes `start..end` of a `name=value` argument."""
+    if not _IDENT.fullmatch(new_name) or keyword.iskeyword(new_name):
+        raise EditError(f"{new_name!r} is not a valid identifier.")
+    cb._queue(cb._graph.files[f].path, Edit(start, end, new_name.encode(), "argument"))
+
+
 def add_argument(cb: Codebase, f: int, start: int, end: int, source: str) -> None:
     """Append `source` (`x`, `name=x`) to the arguments of the call at `start..end`."""
     args, items = call_arguments(cb, f, start, end)
@@ -1017,7 +1024,10 @@ def add_argument(cb: Codebase, f: int, start: int, end: int, source: str) -> Non
 
 def remove_argument(cb: Codebase, f: int, start: int, end: int) -> None:
     """Remove the argument occupying bytes `start..end`, with its separator."""
-    _, items = call_arguments(cb, f, start, end)
+    node: ts.Node | None = cb._node_for(f, start, end)
+    while node is not None and node.type not in ("argument_list", "arguments"):
+        node = node.parent  # the nearest argument list holding it (an argument may be a call)
+    items = _items(node)
     for k, item in enumerate(items):
         if item.start_byte == start and item.end_byte == end:
             _remove_item(cb, cb._graph.files[f].path, items, k, "argument")
@@ -1146,6 +1156,122 @@ def rename_parameter(cb: Codebase, fn: Function, old: str, new: str) -> int:
                 cb._queue(path, Edit(key.start_byte, key.end_byte, new.encode(), "rename"))
                 count += 1
     return count
+
+
+def edit_parameter(cb: Codebase, fn: Function, name: str, new_source: str) -> None:
+    """Replace the whole source of parameter `name` (call sites unchanged)."""
+    k, _, items = _param_index(cb, fn, name)
+    if not new_source.strip():
+        raise EditError("edit_parameter needs the new source; use remove_parameter to drop it.")
+    node = items[k]
+    cb._queue(fn.filepath, Edit(node.start_byte, node.end_byte, new_source.encode(), "parameter"))
+
+
+def set_parameter_type(cb: Codebase, fn: Function, name: str, type_source: str) -> None:
+    """Give parameter `name` the annotation `type_source`, replacing any it has."""
+    text = type_source.strip()
+    if not text:
+        raise EditError("set_parameter_type needs a type.")
+    k, _, items = _param_index(cb, fn, name)
+    node = items[k]
+    typ = node.child_by_field_name("type")
+    if typ is not None:
+        start = typ.start_byte
+        content = cb._graph.files[fn._f].content
+        if content[start : start + 1] == b":":  # TS type_annotation includes the colon
+            cb._queue(fn.filepath, Edit(start, typ.end_byte, b": " + text.encode(), "type"))
+        else:
+            cb._queue(fn.filepath, Edit(start, typ.end_byte, text.encode(), "type"))
+        return
+    if node.type in ("list_splat_pattern", "dictionary_splat_pattern", "identifier"):
+        at = node.end_byte
+        cb._queue(fn.filepath, Edit(at, at, b": " + text.encode(), "type"))
+        return
+    if node.type == "default_parameter":  # `x=1` -> `x: int = 1`
+        key, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        assert key is not None and value is not None
+        edit = Edit(key.end_byte, value.start_byte, b": " + text.encode() + b" = ", "type")
+        cb._queue(fn.filepath, edit)
+        return
+    # TypeScript required/optional parameter: after the name (and its `?`).
+    pattern = node.child_by_field_name("pattern") or node
+    at = pattern.end_byte
+    for child in node.children:
+        if child.type == "?":
+            at = child.end_byte
+    cb._queue(fn.filepath, Edit(at, at, b": " + text.encode(), "type"))
+
+
+def asyncify(cb: Codebase, fn: Function) -> bool:
+    """Insert `async` before the function (TS: wrap an annotated return type in `Promise<>`)."""
+    from graph_sitter.core._details import function_node
+
+    node = function_node(fn._node())
+    if any(child.type == "async" for child in node.children):
+        return False
+    kinds = ("function_definition", "function_declaration", "arrow_function", "method_definition")
+    if node.type not in kinds:
+        raise EditError(f"{fn.qualified_name} cannot be made async ({node.type}).")
+    content = cb._graph.files[fn._f].content
+    at = node.start_byte
+    if node.type == "method_definition":  # after `static`/`public`..., before the name
+        name = node.child_by_field_name("name")
+        assert name is not None
+        at = name.start_byte
+    cb._queue(fn.filepath, Edit(at, at, b"async ", "async"))
+    ret = node.child_by_field_name("return_type")
+    if ret is not None and cb._graph.files[fn._f].language != "python":
+        start = ret.start_byte
+        if content[start : start + 1] == b":":
+            start += 1
+            while content[start : start + 1] in (b" ", b"\t"):
+                start += 1
+        text = bytes(content[start : ret.end_byte])
+        if not text.startswith(b"Promise<"):
+            cb._queue(fn.filepath, Edit(start, ret.end_byte, b"Promise<" + text + b">", "async"))
+    return True
+
+
+def arrow_to_named(cb: Codebase, fn: Function, name: str | None = None) -> None:
+    """TypeScript: rewrite `const f = (...) => ...;` as `function f(...) {...}` (an expression
+    body becomes `return expr;`; `export`, `async`, type parameters and return type stay)."""
+    from graph_sitter.core._details import function_node
+
+    arrow = function_node(fn._node())
+    decl = arrow.parent.parent if arrow.parent is not None else None
+    if arrow.type != "arrow_function" or decl is None or len(decl.named_children) != 1:
+        raise EditError(f"{fn.qualified_name} is not a `const name = (...) => ...` declaration.")
+    if name is not None and not _IDENT.fullmatch(name):
+        raise EditError(f"{name!r} is not a valid identifier.")
+    content = cb._graph.files[fn._f].content
+
+    def text(node: ts.Node | None) -> str:
+        if node is None:
+            return ""
+        return bytes(content[node.start_byte : node.end_byte]).decode("utf-8")
+
+    params = arrow.child_by_field_name("parameters")
+    params_src = (
+        text(params) if params is not None else f"({text(arrow.child_by_field_name('parameter'))})"
+    )
+    body = arrow.child_by_field_name("body")
+    assert body is not None
+    indent = indent_at(content, decl.start_byte).decode()
+    nl = newline_of(content).decode()
+    if body.type == "statement_block":
+        body_src = text(body)
+    else:
+        expr = body
+        while expr.type == "parenthesized_expression" and expr.named_children:
+            expr = expr.named_children[0]
+        body_src = f"{{{nl}{indent}  return {text(expr)};{nl}{indent}}}"
+    is_async = any(child.type == "async" for child in arrow.children)
+    new = (
+        f"{'async ' if is_async else ''}function {name or fn.name}"
+        f"{text(arrow.child_by_field_name('type_parameters'))}{params_src}"
+        f"{text(arrow.child_by_field_name('return_type'))} {body_src}"
+    )
+    cb._queue(fn.filepath, Edit(decl.start_byte, decl.end_byte, new.encode("utf-8"), "arrow"))
 
 
 def add_parameter(cb: Codebase, fn: Function, source: str, call_value: str | None = None) -> int:

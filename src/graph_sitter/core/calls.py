@@ -9,7 +9,7 @@ guess.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import tree_sitter as ts
 
@@ -240,11 +240,14 @@ class FunctionCall:
         self.source.edit(new_source)
 
     def rename(self, new_name: str) -> None:
-        """Queue renaming the called name at this call only."""
-        node = self._name_node()
-        if node is None:
-            raise ValueError(f"{self!r} has no name to rename")
-        Expression(self._cb, self._f, node.start_byte, node.end_byte).edit(new_name)
+        """Queue renaming the called name at this call only (`obj.old()` -> `obj.new()`)."""
+        _ops().rename_call(self._cb, self._f, self._start, self._end, new_name)
+
+    set_name = rename
+
+    def add_argument(self, source: str) -> None:
+        """Queue appending `source` (`x`, or `name=x` in Python) to the arguments."""
+        _ops().add_argument(self._cb, self._f, self._start, self._end, source)
 
     def remove(self) -> None:
         """Queue deleting the call expression (not the statement around it)."""
@@ -316,27 +319,30 @@ class Argument:
 
     def edit(self, new_source: str) -> None:
         """Queue replacing the whole argument (`name=value` included)."""
-        self.source.edit(new_source)
+        if not new_source.strip():
+            raise ValueError("Argument.edit needs the new source; use remove() to drop it.")
+        _ops().edit_argument(self._call._cb, self._call._f, *self._span, new_source)
 
     def set_value(self, new_value: str) -> None:
         """Queue replacing the value only (the keyword stays)."""
-        self.value.edit(new_value)
+        _ops().edit_argument(self._call._cb, self._call._f, *self._value, new_value)
 
     def rename(self, new_name: str) -> None:
         """Queue renaming the keyword of `name=value`."""
         if self._name is None:
             raise ValueError(f"{self!r} is positional: it has no keyword to rename")
-        self._text(self._name).edit(new_name)
+        _ops().rename_argument(self._call._cb, self._call._f, *self._name, new_name)
 
     def remove(self) -> None:
         """Queue deleting the argument with the comma that separates it."""
-        args = self._call.args
-        start, end = self._span
-        if self.index + 1 < len(args):
-            end = args[self.index + 1]._span[0]
-        elif self.index > 0:
-            start = args[self.index - 1]._span[1]
-        self._call.file.edit_range(start, end, "")
+        _ops().remove_argument(self._call._cb, self._call._f, *self._span)
+
+
+def _ops() -> Any:
+    """The edit operations, each all-or-nothing: one that raises queues nothing."""
+    from graph_sitter.core import _edit_ops as ops
+
+    return ops.ATOMIC
 
 
 def _awaited(node: ts.Node) -> bool:

@@ -8,6 +8,7 @@ syntax tree, re-parsed on demand and kept in a small cache.
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import tree_sitter as ts
@@ -692,7 +693,10 @@ class Function(Symbol):
 
     @property
     def parameters(self) -> list[Parameter]:
-        return self._cb._parameters(self._f, self._node(), self.is_method)
+        return [
+            replace(p, parent_function=self)
+            for p in self._cb._parameters(self._f, self._node(), self.is_method)
+        ]
 
     def get_parameter(self, name: str) -> Parameter | None:
         """The parameter called `name`, else None."""
@@ -725,6 +729,31 @@ class Function(Symbol):
     def add_parameter(self, source: str, call_value: str | None = None) -> int:
         """Add a parameter; with `call_value`, pass that value at every call site."""
         return int(_edit_ops().add_parameter(self._cb, self, source, call_value))
+
+    @property
+    def is_jsx(self) -> bool:
+        """TypeScript: whether the function returns a JSX element (a React component)."""
+        if self.file.language == "python":
+            return False
+        from graph_sitter.core import _details
+
+        return _details.returns_jsx(self._node())
+
+    def asyncify(self) -> bool:
+        """Make the function `async` (TS: an annotated return type `T` becomes `Promise<T>`);
+        return whether it changed (False when already async)."""
+        return bool(_edit_ops().asyncify(self._cb, self))
+
+    def arrow_to_named(self, name: str | None = None) -> None:
+        """TypeScript: turn `const f = (...) => ...` into `function f(...) {...}` (renamed to
+        `name` when given; its references are not renamed)."""
+        _edit_ops().arrow_to_named(self._cb, self, name)
+
+    def _edit_parameter(self, name: str, new_source: str) -> None:
+        _edit_ops().edit_parameter(self._cb, self, name, new_source)
+
+    def _set_parameter_type(self, name: str, type_source: str) -> None:
+        _edit_ops().set_parameter_type(self._cb, self, name, type_source)
 
     @property
     def return_type(self) -> str | None:
