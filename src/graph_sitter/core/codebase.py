@@ -13,6 +13,7 @@ from typing import Any
 import tree_sitter as ts
 
 from graph_sitter.core import _details, _edit_ops, _handles, calls
+from graph_sitter.core._gc import paused_gc
 from graph_sitter.core._hooks import run_reset_hooks
 from graph_sitter.core._lookup import NameIndex, split_address
 from graph_sitter.core._records import (
@@ -651,14 +652,15 @@ class Codebase:
         self._subclasses = None
         if shifted is not None:
             moves: dict[int, tuple[ParsedFile, Callable[[int], int]]] = {}
-            for path, content in new.items():
-                f = self._graph.file_index[path]
-                old = self._graph.files[f]
-                shift = Shift(old.content, edits[path])
-                index = shift_index(old.index, shift, old.content, edits[path])
-                pf = replace(old, content=content, index=index, from_cache=False)
-                moves[f] = (pf, shift.offset)
-            self._graph.shift_files(moves)
+            with paused_gc():  # copies of records, no cycles: full collections find nothing
+                for path, content in new.items():
+                    f = self._graph.file_index[path]
+                    old = self._graph.files[f]
+                    shift = Shift(old.content, edits[path])
+                    index = shift_index(old.index, shift, old.content, edits[path])
+                    pf = replace(old, content=content, index=index, from_cache=False)
+                    moves[f] = (pf, shift.offset)
+                self._graph.shift_files(moves)
             self._forget(set(moves))
             return
         reparsed = []
