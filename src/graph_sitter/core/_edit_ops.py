@@ -15,6 +15,7 @@ import tree_sitter as ts
 
 from graph_sitter.core._records import CLASS, FUNCTION, GLOBAL_VAR, IMPORT
 from graph_sitter.core.edits import Edit, EditError
+from graph_sitter.core.languages import support_for
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
@@ -149,7 +150,7 @@ def remove(cb: Codebase, sym: Symbol) -> None:
     cb._queue(sym.filepath, Edit(start, end, b"", "removal"))
     _gone(cb, sym._f, sym._d)
     _remove_unused_imports(cb, sym, rec.ext_start, rec.end)
-    if cb._graph.files[sym._f].language != "python" and rec.parent == -1:
+    if support_for(cb._graph.files[sym._f].language).has_export_statements and rec.parent == -1:
         _remove_local_exports(cb, sym._f, rec.name)
 
 
@@ -305,7 +306,7 @@ def set_docstring(cb: Codebase, sym: Symbol, text: str) -> None:
     content = sym._content
     nl = newline_of(content)
     node = sym._node()
-    if cb._graph.files[sym._f].language != "python":
+    if support_for(cb._graph.files[sym._f].language).documents_with_comments:
         doc = (
             "/**\n"
             + "".join(f" * {line}\n" if line else " *\n" for line in text.splitlines())
@@ -378,7 +379,7 @@ def module_spec(cb: Codebase, importer: int, target_file: int, like: str | None 
     """
     graph = cb._graph
     pf = graph.files[target_file]
-    if pf.language == "python":
+    if support_for(pf.language).dotted_modules:
         from graph_sitter.core._move import python_spec
 
         name = graph.module_of.get(target_file)
@@ -426,18 +427,7 @@ def render_import(
     type_only: bool,
     quote: str = '"',
 ) -> str:
-    if language == "python":
-        if name is None:
-            return f"import {module}" + (f" as {alias}" if alias else "")
-        return f"from {module} import {name}" + (f" as {alias}" if alias and alias != name else "")
-    kw = "import type" if type_only else "import"
-    spec = f"{quote}{module}{quote}"
-    if name is None:
-        return f"{kw} * as {alias or 'ns'} from {spec};"
-    if name == "default":
-        return f"{kw} {alias} from {spec};"
-    item = name + (f" as {alias}" if alias and alias != name else "")
-    return f"{kw} {{ {item} }} from {spec};"
+    return support_for(language).render_import(module, name, alias, type_only, quote)
 
 
 def _quote_style(content: bytes) -> str | None:
@@ -479,7 +469,7 @@ def add_import(
     pf = cb._graph.files[f]
     language = pf.language
     quote = '"'
-    if language != "python":
+    if support_for(language).quoted_modules:
         quote = _quote_style(pf.content) or _codebase_quote(cb, language)
     line: str
     if isinstance(spec, Symbol):
@@ -571,7 +561,7 @@ def _import_position(cb: Codebase, f: int, future: bool) -> tuple[int, bytes]:
             at = line_end(content, child.start_byte)
             continue
         if (
-            pf.language == "python"
+            not support_for(pf.language).documents_with_comments
             and child.type == "expression_statement"
             and child.named_children
             and child.named_children[0].type == "string"
@@ -642,7 +632,7 @@ _CONTAINERS = frozenset({"program", "class_body", "statement_block", "interface_
 def _overload_names(cb: Codebase, f: int, rec: Any, old: bytes) -> list[tuple[int, int]]:
     """Names of a TypeScript definition's overload signatures (one record spans them all)."""
     pf = cb._graph.files[f]
-    if pf.language == "python" or rec.kind != FUNCTION:
+    if not support_for(pf.language).overload_signatures or rec.kind != FUNCTION:
         return []
     tree = cb._tree(f)
     node = tree.root_node.descendant_for_byte_range(rec.start, rec.end)
@@ -783,14 +773,15 @@ def _repoint_module(cb: Codebase, f: int, rec: Any, module: str) -> None:
         "export_statement",
     ):
         statement = statement.parent
-    field = "module_name" if pf.language == "python" else "source"
+    support = support_for(pf.language)
+    field = support.import_module_field
     node = statement.child_by_field_name(field)
     if node is None:
         raise EditError(
             f"Cannot find the module of the import at {pf.path}:{rec.start_point[0] + 1}."
         )
     text = module.encode("utf-8")
-    if pf.language != "python":
+    if support.quoted_modules:
         quote = pf.content[node.start_byte : node.start_byte + 1]
         text = quote + text + quote
     cb._queue(pf.path, Edit(node.start_byte, node.end_byte, text, "move"))
@@ -822,7 +813,9 @@ def set_import_alias(cb: Codebase, imp: Import, alias: str) -> int:
     pf = cb._graph.files[f]
     if rec.name == alias:
         return 0
-    if rec.imported_name == "*" or (rec.imported_name is None and pf.language != "python"):
+    if rec.imported_name == "*" or (
+        rec.imported_name is None and support_for(pf.language).namespace_imports
+    ):
         raise EditError(f"The import of {rec.module!r} binds no single name to alias.")
     content = pf.content
     path = pf.path
@@ -839,7 +832,8 @@ def set_import_alias(cb: Codebase, imp: Import, alias: str) -> int:
         if node is None:
             raise EditError(f"Cannot find {rec.name!r} in the import at {path}.")
         end = node.end_byte
-        if pf.language == "python" and rec.imported_name is None and "." in (rec.module or ""):
+        dotted = support_for(pf.language).dotted_modules
+        if dotted and rec.imported_name is None and "." in (rec.module or ""):
             # `import a.b` binds `a`; `import a.b as x` binds `x` = a.b: uses of `a.b` change
             raise EditError(f"Give `import {rec.module}` an alias by rewriting it explicitly.")
         if node.type == "import_specifier" and node.child_by_field_name("alias") is None:
@@ -866,7 +860,7 @@ def parse_import_string(cb: Codebase, file: SourceFile, text: str) -> str:
     from graph_sitter.core.parse import parse_one
 
     line = text.strip()
-    probe = "probe.py" if file.language == "python" else "probe.ts"
+    probe = support_for(file.language).sample_path
     _, index = parse_one(probe, line.encode("utf-8"))
     if index.errors or not line or not all(r.kind == IMPORT for r in index.defs if r.parent < 0):
         raise EditError(f"{line!r} is not an import statement in {file.language}.")
@@ -1220,7 +1214,8 @@ def asyncify(cb: Codebase, fn: Function) -> bool:
         at = name.start_byte
     cb._queue(fn.filepath, Edit(at, at, b"async ", "async"))
     ret = node.child_by_field_name("return_type")
-    if ret is not None and cb._graph.files[fn._f].language != "python":
+    wraps = support_for(cb._graph.files[fn._f].language).async_wraps_return_type
+    if ret is not None and wraps:
         start = ret.start_byte
         if content[start : start + 1] == b":":
             start += 1
@@ -1283,15 +1278,13 @@ def add_parameter(cb: Codebase, fn: Function, source: str, call_value: str | Non
     text = source.strip()
     if not text:
         raise EditError("add_parameter needs the parameter's source.")
-    if language == "python":
-        # Before `*args`/`**kwargs`: a plain parameter cannot follow them.
-        kinds = ("list_splat_pattern", "dictionary_splat_pattern", "keyword_separator")
-        first_var = next((n for n in params.named_children if n.type in kinds), None)
-        if first_var is not None and "=" not in text:
-            at = first_var.start_byte
-            cb._queue(fn.filepath, Edit(at, at, text.encode("utf-8") + b", ", "parameter"))
-        else:
-            _append_item(cb, fn.filepath, params, items, text, "parameter")
+    support = support_for(language)
+    # Before `*args`/`**kwargs`: a plain parameter cannot follow them.
+    kinds = support.variadic_parameter_types
+    first_var = next((n for n in params.named_children if n.type in kinds), None)
+    if first_var is not None and "=" not in text:
+        at = first_var.start_byte
+        cb._queue(fn.filepath, Edit(at, at, text.encode("utf-8") + b", ", "parameter"))
     else:
         _append_item(cb, fn.filepath, params, items, text, "parameter")
     if call_value is None:
@@ -1300,7 +1293,7 @@ def add_parameter(cb: Codebase, fn: Function, source: str, call_value: str | Non
     changed = 0
     for call in cb._call_sites(f, fn._d):
         cf = call.file._f
-        arg = f"{name}={call_value}" if language == "python" else call_value
+        arg = support.keyword_argument(name, call_value)
         add_argument(cb, cf, call.start_byte, call.end_byte, arg)
         changed += 1
     return changed
@@ -1383,7 +1376,7 @@ def update_filepath(cb: Codebase, file: SourceFile, new_path: str) -> SourceFile
             tf = graph.file_of_target(target)
             if tf is None and target[0] == "sym":
                 tf = target[1]
-        if tf is None and pf.language == "python":
+        if tf is None and support_for(pf.language).dotted_modules:
             base = graph._python_module(file._f, rec.module or "")
             tf = graph.file_of_target(base) if base is not None else None
         if tf is not None and rec.start not in own_specs:
@@ -1396,7 +1389,7 @@ def update_filepath(cb: Codebase, file: SourceFile, new_path: str) -> SourceFile
         for rec in gpf.index.defs:
             if rec.kind != IMPORT or rec.module is None:
                 continue
-            if gpf.language == "python":
+            if support_for(gpf.language).dotted_modules:
                 via = graph._python_module(g, rec.module)
                 direct = via is not None and graph.file_of_target(via) == file._f
                 if direct and rec.imported_name is None:

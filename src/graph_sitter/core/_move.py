@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph_sitter.core._records import CLASS, FUNCTION, GLOBAL_VAR, IMPORT
 from graph_sitter.core.edits import Edit, EditError
+from graph_sitter.core.languages import support_for
 
 if TYPE_CHECKING:
     from graph_sitter.core.codebase import Codebase
@@ -130,14 +131,15 @@ def move_to_file(
     # 3. The code, in source order, appended to the destination.
     dpf = graph.files[dst_f]
     nl = ops.newline_of(dpf.content)
+    support = support_for(pf.language)
     chunks = []
     for d in sorted(travel, key=lambda i: defs[i].start):
         code = bytes(pf.content[defs[d].ext_start : defs[d].end]).decode("utf-8", "replace")
         bare = not code.lstrip().startswith(("export", "@"))
-        if pf.language != "python" and bare and (d == sym._d or defs[d].is_exported):
+        if support.has_export_statements and bare and (d == sym._d or defs[d].is_exported):
             code = "export " + code
         chunks.append(code)
-    sep = nl * 2 if pf.language == "python" else nl
+    sep = nl * support.definition_gap
     tail = dpf.content
     body = (sep + nl).join(ops.encode(c, nl) for c in chunks) + nl
     lead = nl if tail and not tail.endswith(b"\n") else b""
@@ -245,7 +247,7 @@ def _module_from(cb: Codebase, src_f: int, dst_f: int, module: str) -> str:
     pf = graph.files[src_f]
     if not module.startswith("."):
         return module
-    if pf.language == "python":
+    if support_for(pf.language).dotted_modules:
         base = graph._python_module(src_f, module)
         target = graph.file_of_target(base) if base is not None else None
         if target is not None:
@@ -343,7 +345,7 @@ def _repoint_one(cb: Codebase, uf: int, i: int, irec: Any, dst_f: int) -> None:
 
 def _direct(cb: Codebase, uf: int, module: str, src_f: int) -> bool:
     graph = cb._graph
-    if graph.files[uf].language == "python":
+    if support_for(graph.files[uf].language).dotted_modules:
         via = graph._python_module(uf, module)
         return via is not None and graph.file_of_target(via) == src_f
     from graph_sitter.core import _edit_ops as ops
@@ -367,10 +369,11 @@ def _imports_file(cb: Codebase, f: int, other: int) -> bool:
 
 def _in_dunder_all(pf: Any, name: str) -> bool:
     """Whether the Python file lists `name` in its `__all__`."""
-    if pf.language != "python":
+    export_list = support_for(pf.language).module_export_list
+    if export_list is None:
         return False
     for rec in pf.index.defs:
-        if rec.kind == GLOBAL_VAR and rec.name == "__all__" and rec.parent == -1:
+        if rec.kind == GLOBAL_VAR and rec.name == export_list and rec.parent == -1:
             text = pf.content[rec.start : rec.end]
             if f'"{name}"'.encode() in text or f"'{name}'".encode() in text:
                 return True

@@ -10,9 +10,7 @@ Calls are serialised: the graph is not thread-safe.
 from __future__ import annotations
 
 import difflib
-import keyword
 import logging
-import re
 import textwrap
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -23,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from graph_sitter.core.codebase import Codebase
 from graph_sitter.core.errors import AmbiguousSymbolError, CodebaseError
+from graph_sitter.core.languages import support_for
 from graph_sitter.core.symbols import Class, Function, Import, Symbol
 from graph_sitter.mcp import _models as m
 from graph_sitter.mcp._calls import callees_of, callers_of, calls_inside, walk_calls
@@ -34,7 +33,6 @@ __all__ = ["GraphTools", "ToolError", "ToolSpec", "tool_specs"]
 logger = logging.getLogger("graph_sitter.mcp")
 
 _KINDS = ("function", "method", "class", "global_var", "interface", "type", "enum")
-_TS_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
 
 class ToolError(Exception):
@@ -490,11 +488,7 @@ def _validation_message(exc: ValidationError) -> str:
 
 
 def _check_identifier(name: str, language: str) -> None:
-    if language == "python":
-        ok = name.isidentifier() and not keyword.iskeyword(name)
-    else:
-        ok = bool(_TS_IDENTIFIER.match(name))
-    if not ok:
+    if not support_for(language).is_valid_identifier(name):
         raise ToolError(f"{name!r} is not a valid {language} identifier.")
 
 

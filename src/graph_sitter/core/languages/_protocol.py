@@ -76,6 +76,22 @@ class LanguageSupport(Protocol):
     namespace_imports: bool
     # Whether module specifiers are string literals (`.source` keeps the quotes).
     quoted_modules: bool
+    # Whether module specifiers are dotted module names (else paths relative to the file).
+    dotted_modules: bool
+    # Field of an import statement's node holding its module specifier.
+    import_module_field: str
+    # Name of the module-level list of exported names (`__all__`), None when there is none.
+    module_export_list: str | None
+    # Line breaks between top-level definitions moved to a file (2 gives one blank line).
+    definition_gap: int
+    # Whether a function's overload signatures are separate nodes of one definition record.
+    overload_signatures: bool
+    # Whether making a function `async` wraps its written return type in `Promise<...>`.
+    async_wraps_return_type: bool
+    # Parameter node types a plain parameter must go before (`*args`, `**kwargs`, `*`).
+    variadic_parameter_types: tuple[str, ...]
+    # A file name of this language (parses a snippet in isolation).
+    sample_path: str
 
     def grammar(self, path: str) -> ts.Language:
         """The tree-sitter grammar for a file of this language."""
@@ -161,4 +177,18 @@ class LanguageSupport(Protocol):
 
     def superclass_names(self, header: str) -> list[str]:
         """Base names written in a class header (text between name and body)."""
+        ...
+
+    def render_import(
+        self, module: str, name: str | None, alias: str | None, type_only: bool, quote: str
+    ) -> str:
+        """An import statement of `name` (the whole module when None) from `module`."""
+        ...
+
+    def keyword_argument(self, name: str, value: str) -> str:
+        """A call argument passing `value` to parameter `name`."""
+        ...
+
+    def is_valid_identifier(self, name: str) -> bool:
+        """Whether `name` can name a definition."""
         ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import keyword
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -55,6 +56,18 @@ class PythonSupport:
     nameless_import_is_module: bool = True
     namespace_imports: bool = False
     quoted_modules: bool = False
+    dotted_modules: bool = True
+    import_module_field: str = "module_name"
+    module_export_list: str | None = "__all__"
+    definition_gap: int = 2
+    overload_signatures: bool = False
+    async_wraps_return_type: bool = False
+    variadic_parameter_types: tuple[str, ...] = (
+        "list_splat_pattern",
+        "dictionary_splat_pattern",
+        "keyword_separator",
+    )
+    sample_path: str = "probe.py"
 
     def grammar(self, path: str) -> ts.Language:
         return language()
@@ -158,6 +171,19 @@ class PythonSupport:
         inner = header[header.find("(") + 1 : header.rfind(")")] if "(" in header else ""
         names = [p.strip() for p in split_top_level(inner)]
         return [n for n in names if n and "=" not in n.split("[")[0]]
+
+    def render_import(
+        self, module: str, name: str | None, alias: str | None, type_only: bool, quote: str
+    ) -> str:
+        if name is None:
+            return f"import {module}" + (f" as {alias}" if alias else "")
+        return f"from {module} import {name}" + (f" as {alias}" if alias and alias != name else "")
+
+    def keyword_argument(self, name: str, value: str) -> str:
+        return f"{name}={value}"
+
+    def is_valid_identifier(self, name: str) -> bool:
+        return name.isidentifier() and not keyword.iskeyword(name)
 
 
 SUPPORT = PythonSupport()

@@ -46,6 +46,7 @@ _DYNAMIC_PARENTS = frozenset(
 )
 _STATIC_IMPORT = re.compile(rb"import(?![\w$(.\s]*\()[\s{*\w'\"]")
 _DYNAMIC_CALL = re.compile(rb"(?<![\w$.])import\s*\(")
+_IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
 
 class TypeScriptSupport:
@@ -65,6 +66,14 @@ class TypeScriptSupport:
     nameless_import_is_module: bool = False
     namespace_imports: bool = True
     quoted_modules: bool = True
+    dotted_modules: bool = False
+    import_module_field: str = "source"
+    module_export_list: str | None = None
+    definition_gap: int = 1
+    overload_signatures: bool = True
+    async_wraps_return_type: bool = True
+    variadic_parameter_types: tuple[str, ...] = ()
+    sample_path: str = "probe.ts"
 
     def grammar(self, path: str) -> ts.Language:
         return language_for(path)
@@ -191,6 +200,24 @@ class TypeScriptSupport:
                 rest = rest[:stop] if stop >= 0 else rest
                 names.extend(p.strip() for p in split_top_level(rest) if p.strip())
         return names
+
+    def render_import(
+        self, module: str, name: str | None, alias: str | None, type_only: bool, quote: str
+    ) -> str:
+        kw = "import type" if type_only else "import"
+        spec = f"{quote}{module}{quote}"
+        if name is None:
+            return f"{kw} * as {alias or 'ns'} from {spec};"
+        if name == "default":
+            return f"{kw} {alias} from {spec};"
+        item = name + (f" as {alias}" if alias and alias != name else "")
+        return f"{kw} {{ {item} }} from {spec};"
+
+    def keyword_argument(self, name: str, value: str) -> str:
+        return value  # arguments are positional
+
+    def is_valid_identifier(self, name: str) -> bool:
+        return _IDENTIFIER.match(name) is not None
 
 
 SUPPORT = TypeScriptSupport()
