@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import tree_sitter as ts
 
-from graph_sitter.core._records import CLASS, FUNCTION, GLOBAL_VAR, IMPORT
+from graph_sitter.core._records import ATTRIBUTE, CLASS, FUNCTION, GLOBAL_VAR, IMPORT, IMPORT_FLAG
 from graph_sitter.core.edits import Edit, EditError
 from graph_sitter.core.languages import support_for
 
@@ -604,7 +604,8 @@ def rename(cb: Codebase, sym: Symbol, new_name: str) -> int:
             put(f, start, end)
         for uf, start, end, flags, _ in sorted(set(cb._graph.iter_usages((f, d)))):
             content = cb._graph.files[uf].content
-            if flags & 8:  # an import statement: rename the imported name, never the alias
+            # An import statement: rename the imported name, never the alias.
+            if flags & IMPORT_FLAG:
                 for node in _imported_name_nodes(cb, uf, start, end, old_b):
                     put(uf, node.start_byte, node.end_byte)
                     renamed_in.add(uf)
@@ -665,14 +666,14 @@ def _override_family(cb: Codebase, sym: Symbol) -> list[tuple[int, int]]:
     graph = cb._graph
     rec = sym._rec
     defs = graph.files[sym._f].index.defs
-    if rec.kind not in (FUNCTION, "attribute") or rec.parent < 0 or defs[rec.parent].kind != CLASS:
+    if rec.kind not in (FUNCTION, ATTRIBUTE) or rec.parent < 0 or defs[rec.parent].kind != CLASS:
         return [(sym._f, sym._d)]
     name = rec.name
 
     def own(cls: tuple[int, int]) -> tuple[int, int] | None:
         for child in graph.children(cls[0], cls[1]):
             member = graph.files[cls[0]].index.defs[child]
-            if member.kind in (FUNCTION, "attribute") and member.name == name:
+            if member.kind in (FUNCTION, ATTRIBUTE) and member.name == name:
                 return (cls[0], child)
         return None
 
@@ -841,7 +842,7 @@ def set_import_alias(cb: Codebase, imp: Import, alias: str) -> int:
         cb._queue(path, Edit(end, end, f" as {alias}".encode(), "rename"))
     count += 1
     for uf, start, stop, flags, _ in sorted(set(cb._graph.iter_usages((f, imp._d)))):
-        if uf == f and not flags & 8 and content[start:stop] == rec.name.encode():
+        if uf == f and not flags & IMPORT_FLAG and content[start:stop] == rec.name.encode():
             cb._queue(path, Edit(start, stop, alias.encode(), "rename"))
             count += 1
     cb._tx.follow[(path, qual)] = (path, qual[: len(qual) - len(rec.name)] + alias)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from graph_sitter.core._records import CLASS, FUNCTION, GLOBAL_VAR, IMPORT
+from graph_sitter.core._records import CLASS, FUNCTION, GLOBAL_VAR, IMPORT, IMPORT_FLAG
 from graph_sitter.core.edits import Edit, EditError
 from graph_sitter.core.languages import support_for
 
@@ -37,7 +37,6 @@ logger = logging.getLogger("graph_sitter.core.edits")
 
 STRATEGIES = ("update_all_imports", "add_back_edge", "duplicate_dependencies")
 _MOVABLE = (FUNCTION, CLASS, GLOBAL_VAR, "interface", "type", "enum")
-_IMPORT_FLAG = 8
 
 
 @dataclass
@@ -288,7 +287,7 @@ def _repoint_importers(
     for uf, start, _, flags, _ in sorted(set(graph.iter_usages((src_f, d)))):
         if uf == src_f:
             continue
-        if not flags & _IMPORT_FLAG:
+        if not flags & IMPORT_FLAG:
             other_uses.add(uf)
             continue
         for i, irec in enumerate(graph.files[uf].index.defs):

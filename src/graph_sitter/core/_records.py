@@ -18,11 +18,15 @@ INTERFACE = "interface"
 TYPE_ALIAS = "type"
 ENUM = "enum"
 NAMESPACE = "namespace"  # TypeScript `namespace X {}` / `module X {}`: exported members
+ATTRIBUTE = "attribute"  # a class-body variable or field (exposed through `Class.attributes`)
 
 # Reference flags.
 REF_CALL = 1
 REF_WRITE = 2
 REF_TYPE = 4
+# Usage flag (graph usage records, beside the reference flags): an import statement naming
+# the definition.
+IMPORT_FLAG = 8
 
 # Reference targets below zero.
 TARGET_STAR = -2  # a free name that may come from a wildcard import

@@ -20,10 +20,12 @@ from typing import Any, TypeAlias
 
 from graph_sitter.core._gc import paused_gc
 from graph_sitter.core._records import (
+    ATTRIBUTE,
     CLASS,
     FUNCTION,
     GLOBAL_VAR,
     IMPORT,
+    IMPORT_FLAG,
     INSTANCE_HEAD,
     NAMESPACE,
     SUPER_HEAD,
@@ -41,7 +43,7 @@ SymKey: TypeAlias = tuple[int, int]
 # (file index, start byte, end byte, flags, owner def index)
 UsageRec: TypeAlias = tuple[int, int, int, int, int]
 
-_MEMBER_KINDS = frozenset({FUNCTION, CLASS, "attribute", GLOBAL_VAR})
+_MEMBER_KINDS = frozenset({FUNCTION, CLASS, ATTRIBUTE, GLOBAL_VAR})
 _MAX_DEPTH = 24
 
 
@@ -615,10 +617,10 @@ class Graph:
             if rec.kind == IMPORT and rec.imported_name not in (None, "*"):
                 final = self._final(f, d)
                 if final is not None:
-                    self._add(final, (f, rec.start, rec.end, 8, rec.parent))
+                    self._add(final, (f, rec.start, rec.end, IMPORT_FLAG, rec.parent))
                 hop = self.import_hop(f, d)
                 if hop is not None and hop != final:  # an import naming another import
-                    self._add(hop, (f, rec.start, rec.end, 8, rec.parent))
+                    self._add(hop, (f, rec.start, rec.end, IMPORT_FLAG, rec.parent))
         for head, is_self, owner, components, last_call in index.chains:
             ns: Target | None
             if is_self == INSTANCE_HEAD:
@@ -645,7 +647,7 @@ class Graph:
                 flags = last_call if i == last else 0
                 self._add(key, (f, start, end, flags, owner))
                 resolved[start] = key
-                if self.files[ns[1]].index.defs[ns[2]].kind == "attribute":
+                if self.files[ns[1]].index.defs[ns[2]].kind == ATTRIBUTE:
                     ns = self._typed_attribute(ns[1], ns[2])  # a field with a known class
 
     def export_state(self) -> dict[str, Any]:

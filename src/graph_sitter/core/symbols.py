@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import tree_sitter as ts
 
 from graph_sitter.core._records import (
+    ATTRIBUTE,
     CLASS,
     ENUM,
     FUNCTION,
@@ -59,7 +60,6 @@ __all__ = [
 ]
 
 Point = tuple[int, int]
-ATTRIBUTE = "attribute"
 
 
 class SourceFile:

@@ -27,7 +27,14 @@ from collections.abc import Callable, Iterable
 from enum import IntEnum, IntFlag, auto, unique
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from graph_sitter.core._records import IMPORT, REF_CALL, REF_TYPE, REF_WRITE, TARGET_STAR
+from graph_sitter.core._records import (
+    IMPORT,
+    IMPORT_FLAG,
+    REF_CALL,
+    REF_TYPE,
+    REF_WRITE,
+    TARGET_STAR,
+)
 from graph_sitter.core.expression import Expression
 from graph_sitter.core.languages import support_for
 
@@ -40,7 +47,6 @@ __all__ = ["QueryList", "Usage", "UsageKind", "UsageType"]
 T = TypeVar("T")
 SymKey = tuple[int, int]
 Point = tuple[int, int]
-IMPORT_FLAG = 8  # usage record of an import statement naming the definition
 
 
 @unique
