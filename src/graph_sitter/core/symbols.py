@@ -733,7 +733,7 @@ class Function(Symbol):
     @property
     def is_jsx(self) -> bool:
         """TypeScript: whether the function returns a JSX element (a React component)."""
-        if self.file.language == "python":
+        if not support_for(self.file.language).has_jsx:
             return False
         from graph_sitter.core import _details
 
@@ -790,20 +790,25 @@ class Function(Symbol):
         return any(child.type in types for child in self._node().children)
 
     @property
-    def _is_python(self) -> bool:
-        return self.file.language == "python"
+    def _kinds_by_decorator(self) -> bool:  # decorators and naming conventions (Python)
+        return support_for(self.file.language).method_kinds_by_decorator
 
     @property
     def is_magic(self) -> bool:
         """A Python dunder name such as `__init__` (never in TypeScript)."""
         name = self.name
-        return self._is_python and len(name) > 4 and name.startswith("__") and name.endswith("__")
+        return (
+            self._kinds_by_decorator
+            and len(name) > 4
+            and name.startswith("__")
+            and name.endswith("__")
+        )
 
     @property
     def is_private(self) -> bool:
         """Python: the name starts with `_` and is not a dunder; TypeScript: a `private`
         member or a `#name`."""
-        if self._is_python:
+        if self._kinds_by_decorator:
             return self.name.startswith("_") and not self.is_magic
         node = self._node()
         for child in node.children:
@@ -816,14 +821,14 @@ class Function(Symbol):
     @property
     def is_property(self) -> bool:
         """Python: decorated `@property` or `@cached_property`; TypeScript: a `get` accessor."""
-        if self._is_python:
+        if self._kinds_by_decorator:
             return self._decorated_with("property", "cached_property", "functools.cached_property")
         return self.is_method and self._has_child("get")
 
     @property
     def is_static_method(self) -> bool:
         """Python: decorated `@staticmethod`; TypeScript: a `static` member."""
-        if self._is_python:
+        if self._kinds_by_decorator:
             return self._decorated_with("staticmethod")
         return self.is_method and self._has_child("static")
 
@@ -831,12 +836,12 @@ class Function(Symbol):
     def is_class_method(self) -> bool:
         """Python: decorated `@classmethod` (upstream tests `@staticmethod` here, a bug);
         always False in TypeScript."""
-        return self._is_python and self._decorated_with("classmethod")
+        return self._kinds_by_decorator and self._decorated_with("classmethod")
 
     @property
     def is_constructor(self) -> bool:
         """A method named `__init__` (Python) or `constructor` (TypeScript)."""
-        return self.is_method and self.name == ("__init__" if self._is_python else "constructor")
+        return self.is_method and self.name == support_for(self.file.language).constructor_name
 
 
 class Class(Symbol):

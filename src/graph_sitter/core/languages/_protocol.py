@@ -59,6 +59,13 @@ class LanguageSupport(Protocol):
     identifier_swaps_in_place: bool
     # Whether files have `export` statements (views over them; else a file has none).
     has_export_statements: bool
+    # Whether functions may return JSX (`is_jsx`).
+    has_jsx: bool
+    # Whether method kinds come from decorators (`@property`, `@staticmethod`, dunder names,
+    # `_private`) rather than modifiers (`get`, `static`, `private`, `#name`).
+    method_kinds_by_decorator: bool
+    # The name a class's constructor method has.
+    constructor_name: str
     # Whether a definition's extended range already covers its decorators (so a definition
     # whose extended range starts at it has none above).
     extent_covers_decorators: bool

@@ -48,6 +48,9 @@ class PythonSupport:
     angle_brackets_nest: bool = False
     identifier_swaps_in_place: bool = True
     has_export_statements: bool = False
+    has_jsx: bool = False
+    method_kinds_by_decorator: bool = True
+    constructor_name: str = "__init__"
     extent_covers_decorators: bool = True
     decorated_wrapper: str | None = "decorated_definition"
     line_comment: bytes = b"#"

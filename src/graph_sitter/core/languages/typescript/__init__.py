@@ -58,6 +58,9 @@ class TypeScriptSupport:
     angle_brackets_nest: bool = True
     identifier_swaps_in_place: bool = False
     has_export_statements: bool = True
+    has_jsx: bool = True
+    method_kinds_by_decorator: bool = False
+    constructor_name: str = "constructor"
     extent_covers_decorators: bool = False
     decorated_wrapper: str | None = None
     line_comment: bytes = b"//"
