@@ -409,10 +409,11 @@ def test_call_and_argument_edits_by_byte_range() -> None:
                               "f(1, 2);\n"})  # fmt: skip
     call = cb.get_function("f").call_sites[0]
     f = call.file._f
-    _, args = ops.call_arguments(cb, f, call.start_byte, call.end_byte)
-    ops.edit_argument(cb, f, args[0].start_byte, args[0].end_byte, "10")
-    ops.remove_argument(cb, f, args[1].start_byte, args[1].end_byte)
-    ops.rename_call(cb, f, call.start_byte, call.end_byte, "g")
+    ga = cb._access
+    _, args = ops.call_arguments(ga, f, call.start_byte, call.end_byte)
+    ops.edit_argument(ga, f, args[0].start_byte, args[0].end_byte, "10")
+    ops.remove_argument(ga, f, args[1].start_byte, args[1].end_byte)
+    ops.rename_call(ga, f, call.start_byte, call.end_byte, "g")
     assert cb.get_diff().endswith("-f(1, 2);\n+g(10);\n")
 
 

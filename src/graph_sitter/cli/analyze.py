@@ -70,7 +70,7 @@ def summarize(cb: Codebase, seconds: float, top: int = 10) -> dict[str, Any]:
         counts[key] = len(set(records))
     most_used = []
     for (f, d), n in counts.most_common(top):
-        sym = cb._symbol(f, d)
+        sym = cb._access.symbol(f, d)
         most_used.append(
             {
                 "name": sym.qualified_name,

@@ -15,7 +15,7 @@ from graph_sitter.core.symbols import Parameter
 from graph_sitter.core.usages import UsageKind
 
 if TYPE_CHECKING:
-    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core._access import GraphAccess
 
 _PARAM_KINDS = {
     "list_splat_pattern": "variadic",
@@ -30,14 +30,14 @@ def _text(content: bytes, node: ts.Node | None, encoding: str = "utf-8") -> str 
     return content[node.start_byte : node.end_byte].decode(encoding, "replace")
 
 
-def parameters(cb: Codebase, f: int, node: ts.Node, is_method: bool) -> list[Parameter]:
-    pf = cb._graph.files[f]
+def parameters(ga: GraphAccess, f: int, node: ts.Node, is_method: bool) -> list[Parameter]:
+    pf = ga.graph.files[f]
     content, enc = pf.content, "utf-8"
     params = node.child_by_field_name("parameters")
     if params is None and node.type == "arrow_function":
         params = node.child_by_field_name("parameter")  # `x => ...`
         if params is not None and params.type == "identifier":
-            return [_parameter(cb, f, params, params, "positional", 0)]
+            return [_parameter(ga, f, params, params, "positional", 0)]
     if params is None:
         return []
     out: list[Parameter] = []
@@ -61,14 +61,14 @@ def parameters(cb: Codebase, f: int, node: ts.Node, is_method: bool) -> list[Par
         name = _text(content, name_node, enc) or _text(content, child, enc) or ""
         if not out and is_method and name in ("self", "cls", "this"):
             kind = "self"
-        out.append(_parameter(cb, f, child, name_node, kind, len(out)))
+        out.append(_parameter(ga, f, child, name_node, kind, len(out)))
     return out
 
 
 def _parameter(
-    cb: Codebase, f: int, child: ts.Node, name_node: ts.Node | None, kind: str, index: int
+    ga: GraphAccess, f: int, child: ts.Node, name_node: ts.Node | None, kind: str, index: int
 ) -> Parameter:
-    content = cb._graph.files[f].content
+    content = ga.graph.files[f].content
     type_node = child.child_by_field_name("type")
     default = child.child_by_field_name("value")
     name = _text(content, name_node) or _text(content, child) or ""
@@ -79,13 +79,13 @@ def _parameter(
             start += 1
             while content[start : start + 1] in (b" ", b"\t"):
                 start += 1
-        type_text = Expression(cb, f, start, type_node.end_byte)
+        type_text = Expression(ga, f, start, type_node.end_byte)
     return Parameter(
         name=name.lstrip("*").lstrip("."),
         index=index,
         type=type_text,
-        default=Expression(cb, f, default.start_byte, default.end_byte) if default else None,
-        source=Expression(cb, f, child.start_byte, child.end_byte),
+        default=Expression(ga, f, default.start_byte, default.end_byte) if default else None,
+        source=Expression(ga, f, child.start_byte, child.end_byte),
         kind=kind,
         is_optional=(
             default is not None
@@ -93,15 +93,15 @@ def _parameter(
             or child.type == "optional_parameter"
         ),
         decorators=tuple(
-            Expression(cb, f, c.start_byte, c.end_byte)
+            Expression(ga, f, c.start_byte, c.end_byte)
             for c in child.children
             if c.type == "decorator"
         ),
     )
 
 
-def docstring(cb: Codebase, f: int, node: ts.Node) -> str | None:
-    pf = cb._graph.files[f]
+def docstring(ga: GraphAccess, f: int, node: ts.Node) -> str | None:
+    pf = ga.graph.files[f]
     found = support_for(pf.language).docstring(pf.content, node)
     return None if found is None else str(found)
 
@@ -117,9 +117,9 @@ def _has_node(language: ts.Language, name: str) -> bool:
     return language.id_for_node_kind(name, True) is not None
 
 
-def call_nodes(cb: Codebase, f: int, start: int, end: int) -> list[ts.Node]:
+def call_nodes(ga: GraphAccess, f: int, start: int, end: int) -> list[ts.Node]:
     """Call expression nodes starting inside `start..end`, in source order."""
-    tree = cb._tree(f)
+    tree = ga.tree(f)
     cursor = ts.QueryCursor(_call_query(tree.language))
     cursor.set_byte_range(start, end)
     nodes = cursor.captures(tree.root_node).get("call", ())
@@ -127,9 +127,9 @@ def call_nodes(cb: Codebase, f: int, start: int, end: int) -> list[ts.Node]:
     return sorted(inside, key=lambda n: (n.start_byte, -n.end_byte))  # outer call first
 
 
-def chain_start(cb: Codebase, f: int, start: int, end: int) -> int:
+def chain_start(ga: GraphAccess, f: int, start: int, end: int) -> int:
     """Start of `obj.name` when `start..end` is the `name` of a member access, else `start`."""
-    node = cb._tree(f).root_node.descendant_for_byte_range(start, end)
+    node = ga.tree(f).root_node.descendant_for_byte_range(start, end)
     parent = node.parent if node is not None else None
     if parent is not None and parent.type in ("attribute", "member_expression"):
         member = parent.child_by_field_name("attribute") or parent.child_by_field_name("property")
@@ -138,9 +138,11 @@ def chain_start(cb: Codebase, f: int, start: int, end: int) -> int:
     return start
 
 
-def assigned_value(cb: Codebase, f: int, start: int, end: int) -> FunctionCall | Expression | None:
+def assigned_value(
+    ga: GraphAccess, f: int, start: int, end: int
+) -> FunctionCall | Expression | None:
     """The right-hand side of the assignment or declarator at `start..end`."""
-    node: ts.Node | None = cb._node_for(f, start, end)
+    node: ts.Node | None = ga.node_for(f, start, end)
     while node is not None and node.type not in ("assignment", "variable_declarator"):
         if node.type in ("expression_statement", "lexical_declaration", "variable_declaration"):
             node = next(
@@ -157,8 +159,8 @@ def assigned_value(cb: Codebase, f: int, start: int, end: int) -> FunctionCall |
     if value is None:
         return None
     if value.type in CALL_TYPES:
-        return FunctionCall(cb, f, value.start_byte, value.end_byte)
-    return Expression(cb, f, value.start_byte, value.end_byte)
+        return FunctionCall(ga, f, value.start_byte, value.end_byte)
+    return Expression(ga, f, value.start_byte, value.end_byte)
 
 
 # ----------------------------------------------------------------------------- decorators
@@ -175,17 +177,17 @@ _DEFINITIONS = (
 )
 
 
-def definition_node(cb: Codebase, f: int, start: int, end: int) -> ts.Node:
-    node = cb._node_for(f, start, end)
+def definition_node(ga: GraphAccess, f: int, start: int, end: int) -> ts.Node:
+    node = ga.node_for(f, start, end)
     probe: ts.Node | None = node
     while probe is not None and probe.start_byte == start and probe.type not in _DEFINITIONS:
         probe = probe.parent
     return probe if probe is not None and probe.type in _DEFINITIONS else node
 
 
-def decorator_nodes(cb: Codebase, f: int, start: int, end: int) -> list[ts.Node]:
+def decorator_nodes(ga: GraphAccess, f: int, start: int, end: int) -> list[ts.Node]:
     """Decorators of the definition at `start..end`, in source order (both languages)."""
-    node = definition_node(cb, f, start, end)
+    node = definition_node(ga, f, start, end)
     found: list[ts.Node] = [c for c in node.children if c.type == "decorator"]
     parent = node.parent
     if parent is not None and parent.type in ("decorated_definition", "export_statement"):
@@ -202,13 +204,13 @@ def decorator_nodes(cb: Codebase, f: int, start: int, end: int) -> list[ts.Node]
     return sorted(found, key=lambda n: n.start_byte)
 
 
-def decorators(cb: Codebase, f: int, start: int, end: int) -> list[Expression]:
-    return [Expression(cb, f, n.start_byte, n.end_byte) for n in decorator_nodes(cb, f, start, end)]
+def decorators(ga: GraphAccess, f: int, start: int, end: int) -> list[Expression]:
+    return [Expression(ga, f, n.start_byte, n.end_byte) for n in decorator_nodes(ga, f, start, end)]
 
 
-def source_start(cb: Codebase, f: int, start: int, end: int) -> int:
+def source_start(ga: GraphAccess, f: int, start: int, end: int) -> int:
     """Where `source` begins: the first decorator, else the definition itself."""
-    found = decorator_nodes(cb, f, start, end)
+    found = decorator_nodes(ga, f, start, end)
     return min(start, found[0].start_byte) if found else start
 
 
@@ -224,9 +226,9 @@ _PARAMETERS = (
 _BODIES = ("block", "statement_block", "class_body", "module", "program")
 
 
-def usage_kind_at(cb: Codebase, f: int, start: int, end: int) -> UsageKind:
+def usage_kind_at(ga: GraphAccess, f: int, start: int, end: int) -> UsageKind:
     """Where the reference at `start..end` sits, innermost context first."""
-    node: ts.Node | None = cb._tree(f).root_node.descendant_for_byte_range(start, end)
+    node: ts.Node | None = ga.tree(f).root_node.descendant_for_byte_range(start, end)
     child: ts.Node | None = None
     while node is not None:
         kind = node.type

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import functools
-import inspect
 import keyword
 import posixpath
 import re
 import textwrap
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import tree_sitter as ts
 
@@ -18,6 +17,7 @@ from graph_sitter.core.edits import Edit, EditError
 from graph_sitter.core.languages import support_for
 
 if TYPE_CHECKING:
+    from graph_sitter.core._access import GraphAccess
     from graph_sitter.core.codebase import Codebase
     from graph_sitter.core.symbols import Function, Import, SourceFile, Symbol
 
@@ -63,8 +63,8 @@ def _is_blank_line(content: bytes, start: int) -> bool:
     return not content[start : line_end(content, start)].strip()
 
 
-def qualified(cb: Codebase, f: int, d: int) -> str:
-    defs = cb._graph.files[f].index.defs
+def qualified(ga: GraphAccess, f: int, d: int) -> str:
+    defs = ga.graph.files[f].index.defs
     parts = [defs[d].name]
     parent = defs[d].parent
     while parent >= 0:
@@ -73,22 +73,22 @@ def qualified(cb: Codebase, f: int, d: int) -> str:
     return ".".join(reversed(parts))
 
 
-def _gone(cb: Codebase, f: int, d: int) -> None:
+def _gone(ga: GraphAccess, f: int, d: int) -> None:
     """Handles to definition `d` of file `f` raise StaleSymbolError after the commit."""
-    cb._tx.follow[(cb._graph.files[f].path, qualified(cb, f, d))] = None
+    ga.tx.follow[(ga.graph.files[f].path, qualified(ga, f, d))] = None
 
 
 # ----------------------------------------------------------------------------- symbol edits
-def edit(cb: Codebase, sym: Symbol, new_source: str, extended: bool) -> None:
+def edit(ga: GraphAccess, sym: Symbol, new_source: str, extended: bool) -> None:
     rec = sym._rec
     content = sym._content
     start = rec.ext_start if extended else rec.start
     indent = indent_at(content, start)
     text = reindent(new_source, indent, first=False)
-    cb._queue(sym.filepath, Edit(start, rec.end, encode(text, newline_of(content)), "edit"))
+    ga.queue(sym.filepath, Edit(start, rec.end, encode(text, newline_of(content)), "edit"))
 
 
-def replace(cb: Codebase, sym: Symbol, old: str, new: str) -> int:
+def replace(ga: GraphAccess, sym: Symbol, old: str, new: str) -> int:
     rec = sym._rec
     content = sym._content
     needle, repl = old.encode("utf-8"), new.encode("utf-8")
@@ -96,22 +96,22 @@ def replace(cb: Codebase, sym: Symbol, old: str, new: str) -> int:
         raise EditError("replace() needs a non-empty text to look for.")
     count, pos = 0, content.find(needle, rec.start, rec.end)
     while pos >= 0 and pos + len(needle) <= rec.end:
-        cb._queue(sym.filepath, Edit(pos, pos + len(needle), repl, "replace"))
+        ga.queue(sym.filepath, Edit(pos, pos + len(needle), repl, "replace"))
         count += 1
         pos = content.find(needle, pos + len(needle), rec.end)
     return count
 
 
-def insert_before(cb: Codebase, sym: Symbol, src: str) -> None:
+def insert_before(ga: GraphAccess, sym: Symbol, src: str) -> None:
     rec = sym._rec
     content = sym._content
     at = line_start(content, rec.ext_start)
     nl = newline_of(content)
     text = encode(reindent(src, indent_at(content, rec.ext_start)), nl) + nl
-    cb._queue(sym.filepath, Edit(at, at, text, "insert"))
+    ga.queue(sym.filepath, Edit(at, at, text, "insert"))
 
 
-def insert_after(cb: Codebase, sym: Symbol, src: str) -> None:
+def insert_after(ga: GraphAccess, sym: Symbol, src: str) -> None:
     rec = sym._rec
     content = sym._content
     at = line_end(content, max(rec.end - 1, rec.start))
@@ -119,7 +119,7 @@ def insert_after(cb: Codebase, sym: Symbol, src: str) -> None:
     text = encode(reindent(src, indent_at(content, rec.ext_start)), nl) + nl
     if at == len(content) and not content.endswith(b"\n"):
         text = nl + text
-    cb._queue(sym.filepath, Edit(at, at, text, "insert"))
+    ga.queue(sym.filepath, Edit(at, at, text, "insert"))
 
 
 def _removal_range(content: bytes, start: int, end: int) -> tuple[int, int]:
@@ -140,34 +140,34 @@ def _removal_range(content: bytes, start: int, end: int) -> tuple[int, int]:
     return ls, le
 
 
-def remove(cb: Codebase, sym: Symbol) -> None:
+def remove(ga: GraphAccess, sym: Symbol) -> None:
     rec = sym._rec
     if rec.kind == IMPORT:
-        remove_import(cb, sym)  # type: ignore[arg-type]
+        remove_import(ga, sym)  # type: ignore[arg-type]
         return
     content = sym._content
     start, end = _removal_range(content, rec.ext_start, rec.end)
-    cb._queue(sym.filepath, Edit(start, end, b"", "removal"))
-    _gone(cb, sym._f, sym._d)
-    _remove_unused_imports(cb, sym, rec.ext_start, rec.end)
-    if support_for(cb._graph.files[sym._f].language).has_export_statements and rec.parent == -1:
-        _remove_local_exports(cb, sym._f, rec.name)
+    ga.queue(sym.filepath, Edit(start, end, b"", "removal"))
+    _gone(ga, sym._f, sym._d)
+    _remove_unused_imports(ga, sym, rec.ext_start, rec.end)
+    if support_for(ga.graph.files[sym._f].language).has_export_statements and rec.parent == -1:
+        _remove_local_exports(ga, sym._f, rec.name)
 
 
-def _remove_local_exports(cb: Codebase, f: int, name: str) -> None:
+def _remove_local_exports(ga: GraphAccess, f: int, name: str) -> None:
     """Drop `name` from the file's `export { ... }` lists (the whole statement when it is the
     last name) and `export default name;`."""
-    pf = cb._graph.files[f]
+    pf = ga.graph.files[f]
     content = pf.content
     name_b = name.encode()
-    for stmt in cb._tree(f).root_node.children:
+    for stmt in ga.tree(f).root_node.children:
         if stmt.type != "export_statement" or stmt.child_by_field_name("source") is not None:
             continue
         value = stmt.child_by_field_name("value")
         if value is not None:
             if value.type == "identifier" and content[value.start_byte : value.end_byte] == name_b:
                 start, end = _removal_range(content, stmt.start_byte, stmt.end_byte)
-                cb._queue(pf.path, Edit(start, end, b"", "removal"))
+                ga.queue(pf.path, Edit(start, end, b"", "removal"))
             continue
         clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
         if clause is None:
@@ -180,11 +180,11 @@ def _remove_local_exports(cb: Codebase, f: int, name: str) -> None:
                 hit.add(k)
         if not hit:
             continue
-        earlier = cb._tx.dropped.setdefault((pf.path, -1 - stmt.start_byte), set())
+        earlier = ga.tx.dropped.setdefault((pf.path, -1 - stmt.start_byte), set())
         earlier.update(hit)
         if len(earlier) == len(specs):
             start, end = _removal_range(content, stmt.start_byte, stmt.end_byte)
-            cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            ga.queue(pf.path, Edit(start, end, b"", "removal"))
             continue
         k = 0
         while k < len(specs):
@@ -198,14 +198,14 @@ def _remove_local_exports(cb: Codebase, f: int, name: str) -> None:
                 start, end = specs[k].start_byte, specs[j + 1].start_byte
             else:
                 start, end = specs[k - 1].end_byte, specs[j].end_byte
-            cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            ga.queue(pf.path, Edit(start, end, b"", "removal"))
             k = j + 1
 
 
-def _remove_unused_imports(cb: Codebase, sym: Symbol, lo: int, hi: int) -> None:
+def _remove_unused_imports(ga: GraphAccess, sym: Symbol, lo: int, hi: int) -> None:
     """Drop module-level imports of this file used only inside `lo..hi` (and used there)."""
     f = sym._f
-    graph = cb._graph
+    graph = ga.graph
     unused = []
     for d, rec in enumerate(graph.files[f].index.defs):
         if rec.kind != IMPORT or rec.parent != -1 or rec.imported_name == "*":
@@ -213,25 +213,25 @@ def _remove_unused_imports(cb: Codebase, sym: Symbol, lo: int, hi: int) -> None:
         uses = [u for u in graph.usages.get((f, d), ()) if u[0] == f]
         if uses and all(lo <= u[1] < hi for u in uses):
             unused.append(d)
-    remove_bindings(cb, f, unused)
+    remove_bindings(ga, f, unused)
 
 
-def remove_import(cb: Codebase, imp: Import) -> None:
+def remove_import(ga: GraphAccess, imp: Import) -> None:
     """Remove one import binding (the whole statement when it is the only one)."""
-    remove_bindings(cb, imp._f, [imp._d])
+    remove_bindings(ga, imp._f, [imp._d])
 
 
-def remove_bindings(cb: Codebase, f: int, drop: list[int]) -> None:
+def remove_bindings(ga: GraphAccess, f: int, drop: list[int]) -> None:
     """Remove import bindings of file `f`, statement by statement, as one edit per run."""
-    pf = cb._graph.files[f]
+    pf = ga.graph.files[f]
     defs = pf.index.defs
     content = pf.content
     by_statement: dict[int, list[int]] = {}
     for d in drop:
         by_statement.setdefault(defs[d].start, []).append(d)
-        _gone(cb, f, d)
+        _gone(ga, f, d)
     for stmt_start, dropped in by_statement.items():
-        earlier = cb._tx.dropped.setdefault((pf.path, stmt_start), set())
+        earlier = ga.tx.dropped.setdefault((pf.path, stmt_start), set())
         if set(dropped) <= earlier:
             continue  # already queued
         earlier.update(dropped)
@@ -240,11 +240,11 @@ def remove_bindings(cb: Codebase, f: int, drop: list[int]) -> None:
         rec = defs[dropped[0]]
         if set(siblings) <= set(dropped):
             start, end = _removal_range(content, rec.start, rec.end)
-            cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            ga.queue(pf.path, Edit(start, end, b"", "removal"))
             continue
         nodes = []
         for i in siblings:
-            node = _binding_node(cb, cb._symbol(f, i))
+            node = _binding_node(ga, ga.symbol(f, i))
             if node is None:
                 where = f"{pf.path}:{rec.start_point[0] + 1}"
                 raise EditError(f"Cannot find {defs[i].name!r} in the import at {where}.")
@@ -264,14 +264,14 @@ def remove_bindings(cb: Codebase, f: int, drop: list[int]) -> None:
                 start, end = nodes[k][0], nodes[j + 1][0]
             else:
                 start, end = nodes[k - 1][1], nodes[j][1]
-            cb._queue(pf.path, Edit(start, end, b"", "removal"))
+            ga.queue(pf.path, Edit(start, end, b"", "removal"))
             k = j + 1
 
 
-def _binding_node(cb: Codebase, imp: Import) -> ts.Node | None:
+def _binding_node(ga: GraphAccess, imp: Import) -> ts.Node | None:
     """The element of an import statement that binds `imp` (`b as c`, `{ x }` item, ...)."""
     rec = imp._rec
-    for node in _walk(cb._node_for(imp._f, rec.start, rec.end)):
+    for node in _walk(ga.node_for(imp._f, rec.start, rec.end)):
         if (
             node.start_byte <= rec.name_start
             and rec.name_end <= node.end_byte
@@ -302,11 +302,11 @@ def _walk(node: ts.Node) -> list[ts.Node]:
     return out
 
 
-def set_docstring(cb: Codebase, sym: Symbol, text: str) -> None:
+def set_docstring(ga: GraphAccess, sym: Symbol, text: str) -> None:
     content = sym._content
     nl = newline_of(content)
     node = sym._node()
-    if support_for(cb._graph.files[sym._f].language).documents_with_comments:
+    if support_for(ga.graph.files[sym._f].language).documents_with_comments:
         doc = (
             "/**\n"
             + "".join(f" * {line}\n" if line else " *\n" for line in text.splitlines())
@@ -320,9 +320,9 @@ def set_docstring(cb: Codebase, sym: Symbol, text: str) -> None:
         ):
             indent = indent_at(content, prev.start_byte)
             text_b = encode(reindent(doc, indent, first=False), nl)
-            cb._queue(sym.filepath, Edit(prev.start_byte, prev.end_byte, text_b, "docstring"))
+            ga.queue(sym.filepath, Edit(prev.start_byte, prev.end_byte, text_b, "docstring"))
         else:
-            insert_before(cb, sym, doc)
+            insert_before(ga, sym, doc)
         return
     body = node.child_by_field_name("body")
     if body is None or not body.named_children:
@@ -337,15 +337,15 @@ def set_docstring(cb: Codebase, sym: Symbol, text: str) -> None:
     ):
         string = first.named_children[0]
         new = encode(reindent(quoted, indent, first=False), nl)
-        cb._queue(sym.filepath, Edit(string.start_byte, string.end_byte, new, "docstring"))
+        ga.queue(sym.filepath, Edit(string.start_byte, string.end_byte, new, "docstring"))
         return
     if line_start(content, first.start_byte) <= sym._rec.start:
         raise EditError(f"{sym.qualified_name} is a one-line definition; give it a block first.")
     at = line_start(content, first.start_byte)
-    cb._queue(sym.filepath, Edit(at, at, encode(reindent(quoted, indent), nl) + nl, "docstring"))
+    ga.queue(sym.filepath, Edit(at, at, encode(reindent(quoted, indent), nl) + nl, "docstring"))
 
 
-def add_decorator(cb: Codebase, sym: Symbol, src: str) -> bool:
+def add_decorator(ga: GraphAccess, sym: Symbol, src: str) -> bool:
     decorator = src.strip()
     if not decorator.startswith("@"):
         decorator = "@" + decorator
@@ -356,7 +356,7 @@ def add_decorator(cb: Codebase, sym: Symbol, src: str) -> bool:
     rec = sym._rec
     at = line_start(content, rec.start)
     indent = indent_at(content, rec.start)
-    cb._queue(
+    ga.queue(
         sym.filepath,
         Edit(at, at, indent + encode(decorator, b"\n") + newline_of(content), "decorator"),
     )
@@ -369,7 +369,7 @@ _RUNTIME_EXT = {"ts": ".js", "tsx": ".js", "js": ".js", "jsx": ".js", "mts": ".m
 _RUNTIME_EXT.update({"mjs": ".mjs", "cts": ".cjs", "cjs": ".cjs", "d.ts": ".js"})
 
 
-def module_spec(cb: Codebase, importer: int, target_file: int, like: str | None = None) -> str:
+def module_spec(ga: GraphAccess, importer: int, target_file: int, like: str | None = None) -> str:
     """How `importer` names the module of `target_file` in an import statement.
 
     TypeScript/JavaScript specifiers follow the importer's style: `like` (the specifier being
@@ -377,7 +377,7 @@ def module_spec(cb: Codebase, importer: int, target_file: int, like: str | None 
     extension (`./a.js` for `a.ts` in ESM programs, or the real one with
     `allowImportingTsExtensions`) and whether to keep `/index`.
     """
-    graph = cb._graph
+    graph = ga.graph
     pf = graph.files[target_file]
     if support_for(pf.language).dotted_modules:
         from graph_sitter.core._move import python_spec
@@ -385,9 +385,9 @@ def module_spec(cb: Codebase, importer: int, target_file: int, like: str | None 
         name = graph.module_of.get(target_file)
         if not name and not (like or "").startswith("."):
             like = "."
-        return python_spec(cb, importer, target_file, like)
+        return python_spec(ga, importer, target_file, like)
     here = posixpath.dirname(graph.files[importer].path)
-    style = like if like is not None and like.startswith(".") else _ts_style(cb, importer)
+    style = like if like is not None and like.startswith(".") else _ts_style(ga, importer)
     match = _TS_EXT.search(pf.path)
     stem = pf.path[: match.start()] if match else pf.path
     ext = ""
@@ -406,9 +406,9 @@ def module_spec(cb: Codebase, importer: int, target_file: int, like: str | None 
     return rel + ext
 
 
-def _ts_style(cb: Codebase, f: int) -> str | None:
+def _ts_style(ga: GraphAccess, f: int) -> str | None:
     """A relative specifier of file `f`'s imports, or None; `.mjs`/`.mts` files use `.js`."""
-    pf = cb._graph.files[f]
+    pf = ga.graph.files[f]
     for rec in pf.index.defs:
         if rec.kind == IMPORT and (rec.module or "").startswith("."):
             return str(rec.module)
@@ -436,11 +436,11 @@ def _quote_style(content: bytes) -> str | None:
     return match.group(1).decode() if match else None
 
 
-def _codebase_quote(cb: Codebase, language: str) -> str:
+def _codebase_quote(ga: GraphAccess, language: str) -> str:
     """The quote most of the first files of `language` with imports use; `"` by default."""
     votes = {"'": 0, '"': 0}
     seen = 0
-    for pf in cb._graph.files:
+    for pf in ga.graph.files:
         if pf.language != language:
             continue
         quote = _quote_style(pf.content)
@@ -453,7 +453,7 @@ def _codebase_quote(cb: Codebase, language: str) -> str:
 
 
 def add_import(
-    cb: Codebase,
+    ga: GraphAccess,
     file: SourceFile,
     spec: Any = None,
     *,
@@ -466,16 +466,16 @@ def add_import(
     from graph_sitter.core.symbols import Symbol
 
     f = file._f
-    pf = cb._graph.files[f]
+    pf = ga.graph.files[f]
     language = pf.language
     quote = '"'
     if support_for(language).quoted_modules:
-        quote = _quote_style(pf.content) or _codebase_quote(cb, language)
+        quote = _quote_style(pf.content) or _codebase_quote(ga, language)
     line: str
     if isinstance(spec, Symbol):
         if spec._f == f:
             return False  # defined here
-        module = module_spec(cb, f, spec._f)
+        module = module_spec(ga, f, spec._f)
         name = spec.name
         line = render_import(language, module, name, alias, type_only, quote)
     elif isinstance(spec, str):
@@ -498,18 +498,18 @@ def add_import(
         ):
             return False
     key = (pf.path, line)
-    if key in cb._pending_imports:
+    if key in ga.pending_imports:
         return False
-    cb._pending_imports.add(key)
-    at, prefix = _import_position(cb, f, line.startswith("from __future__"))
+    ga.pending_imports.add(key)
+    at, prefix = _import_position(ga, f, line.startswith("from __future__"))
     nl = newline_of(pf.content)
-    cb._queue(pf.path, Edit(at, at, prefix + encode(line, nl) + nl, "import"))
+    ga.queue(pf.path, Edit(at, at, prefix + encode(line, nl) + nl, "import"))
     content = pf.content
     follows = content[at : line_end(content, at)]
     has_imports = any(r.kind == IMPORT and r.parent == -1 for r in pf.index.defs)
     if not has_imports or _NO_GAP_NEEDED.match(follows):
         # A new import block, or the file keeps a blank line after its imports: so will we.
-        cb._tx.imports.setdefault(pf.path, []).append(encode(line, nl) + nl)
+        ga.tx.imports.setdefault(pf.path, []).append(encode(line, nl) + nl)
     return True
 
 
@@ -534,10 +534,10 @@ def separate_imports(content: bytes, added: list[bytes]) -> bytes:
     return content[:last] + newline_of(content) + content[last:]
 
 
-def _import_position(cb: Codebase, f: int, future: bool) -> tuple[int, bytes]:
-    pf = cb._graph.files[f]
+def _import_position(ga: GraphAccess, f: int, future: bool) -> tuple[int, bytes]:
+    pf = ga.graph.files[f]
     content = pf.content
-    tree = cb._tree(f)
+    tree = ga.tree(f)
     top_level = {(c.start_byte, c.end_byte) for c in tree.root_node.children}
     # Only imports that are statements of the module itself: not inside `try:` or `if`.
     imports = [
@@ -575,7 +575,7 @@ def _import_position(cb: Codebase, f: int, future: bool) -> tuple[int, bytes]:
 
 
 # ----------------------------------------------------------------------------- rename
-def rename(cb: Codebase, sym: Symbol, new_name: str) -> int:
+def rename(ga: GraphAccess, sym: Symbol, new_name: str) -> int:
     """Rename the definition, every resolved usage and every import naming it."""
     if not _IDENT.fullmatch(new_name) or keyword.iskeyword(new_name):
         raise EditError(f"{new_name!r} is not a valid identifier.")
@@ -591,28 +591,28 @@ def rename(cb: Codebase, sym: Symbol, new_name: str) -> int:
         if (f, start, end) in done:
             return
         done.add((f, start, end))
-        cb._queue(cb._graph.files[f].path, Edit(start, end, new_b, "rename"))
+        ga.queue(ga.graph.files[f].path, Edit(start, end, new_b, "rename"))
 
-    for f, d in _override_family(cb, sym):
-        member = cb._graph.files[f].index.defs[d]
-        path, qual = cb._graph.files[f].path, qualified(cb, f, d)
-        cb._tx.follow[(path, qual)] = (path, qual[: len(qual) - len(old)] + new_name)
-        if cb._graph.files[f].content[member.name_start : member.name_end] == old_b:
+    for f, d in _override_family(ga, sym):
+        member = ga.graph.files[f].index.defs[d]
+        path, qual = ga.graph.files[f].path, qualified(ga, f, d)
+        ga.tx.follow[(path, qual)] = (path, qual[: len(qual) - len(old)] + new_name)
+        if ga.graph.files[f].content[member.name_start : member.name_end] == old_b:
             put(f, member.name_start, member.name_end)
             renamed_in.add(f)
-        for start, end in _overload_names(cb, f, member, old_b):
+        for start, end in _overload_names(ga, f, member, old_b):
             put(f, start, end)
-        for uf, start, end, flags, _ in sorted(set(cb._graph.iter_usages((f, d)))):
-            content = cb._graph.files[uf].content
+        for uf, start, end, flags, _ in sorted(set(ga.graph.iter_usages((f, d)))):
+            content = ga.graph.files[uf].content
             # An import statement: rename the imported name, never the alias.
             if flags & IMPORT_FLAG:
-                for node in _imported_name_nodes(cb, uf, start, end, old_b):
+                for node in _imported_name_nodes(ga, uf, start, end, old_b):
                     put(uf, node.start_byte, node.end_byte)
                     renamed_in.add(uf)
             elif content[start:end] == old_b:
                 put(uf, start, end)
     for uf in renamed_in:
-        _rename_in_dunder_all(cb, uf, old_b, new_b, put)
+        _rename_in_dunder_all(ga, uf, old_b, new_b, put)
     return len(done)
 
 
@@ -630,12 +630,12 @@ _OVERLOADS = frozenset(
 _CONTAINERS = frozenset({"program", "class_body", "statement_block", "interface_body"})
 
 
-def _overload_names(cb: Codebase, f: int, rec: Any, old: bytes) -> list[tuple[int, int]]:
+def _overload_names(ga: GraphAccess, f: int, rec: Any, old: bytes) -> list[tuple[int, int]]:
     """Names of a TypeScript definition's overload signatures (one record spans them all)."""
-    pf = cb._graph.files[f]
+    pf = ga.graph.files[f]
     if not support_for(pf.language).overload_signatures or rec.kind != FUNCTION:
         return []
-    tree = cb._tree(f)
+    tree = ga.tree(f)
     node = tree.root_node.descendant_for_byte_range(rec.start, rec.end)
     while node is not None and node.parent is not None and node.parent.type not in _CONTAINERS:
         node = node.parent
@@ -656,14 +656,14 @@ def _overload_names(cb: Codebase, f: int, rec: Any, old: bytes) -> list[tuple[in
     return out
 
 
-def _override_family(cb: Codebase, sym: Symbol) -> list[tuple[int, int]]:
+def _override_family(ga: GraphAccess, sym: Symbol) -> list[tuple[int, int]]:
     """A method (or class attribute) and the same-named members it overrides or that override it.
 
     Renaming one member of such a family alone would change which code runs; so the family
     is: every class of the codebase below the highest ancestor defining the name, restricted
     to those defining it (as a method or a class attribute). Anything else is its own family.
     """
-    graph = cb._graph
+    graph = ga.graph
     rec = sym._rec
     defs = graph.files[sym._f].index.defs
     if rec.kind not in (FUNCTION, ATTRIBUTE) or rec.parent < 0 or defs[rec.parent].kind != CLASS:
@@ -696,7 +696,7 @@ def _override_family(cb: Codebase, sym: Symbol) -> list[tuple[int, int]]:
         method = own(cls)
         if method is not None:
             family.setdefault(method, None)
-        for sub in cb._subclasses_of(*cls):
+        for sub in ga.subclasses_of(*cls):
             key = (sub._f, sub._d)
             if key not in visited:
                 visited.add(key)
@@ -704,10 +704,12 @@ def _override_family(cb: Codebase, sym: Symbol) -> list[tuple[int, int]]:
     return list(family) or [(sym._f, sym._d)]
 
 
-def _imported_name_nodes(cb: Codebase, f: int, start: int, end: int, old: bytes) -> list[ts.Node]:
-    content = cb._graph.files[f].content
+def _imported_name_nodes(
+    ga: GraphAccess, f: int, start: int, end: int, old: bytes
+) -> list[ts.Node]:
+    content = ga.graph.files[f].content
     out = []
-    for node in _walk(cb._node_for(f, start, end)):
+    for node in _walk(ga.node_for(f, start, end)):
         parent = node.parent
         if parent is None or content[node.start_byte : node.end_byte] != old:
             continue
@@ -738,8 +740,8 @@ def _imported_name_nodes(cb: Codebase, f: int, start: int, end: int, old: bytes)
     return out
 
 
-def _rename_in_dunder_all(cb: Codebase, f: int, old: bytes, new: bytes, put: Any) -> None:
-    pf = cb._graph.files[f]
+def _rename_in_dunder_all(ga: GraphAccess, f: int, old: bytes, new: bytes, put: Any) -> None:
+    pf = ga.graph.files[f]
     for rec in pf.index.defs:
         if rec.kind == GLOBAL_VAR and rec.name == "__all__":
             for quote in (b'"', b"'"):
@@ -752,7 +754,7 @@ def _rename_in_dunder_all(cb: Codebase, f: int, old: bytes, new: bytes, put: Any
 
 # ----------------------------------------------------------------------------- move
 def move_to_file(
-    cb: Codebase,
+    ga: GraphAccess,
     sym: Symbol,
     target: SourceFile | str,
     include_dependencies: bool = True,
@@ -761,13 +763,13 @@ def move_to_file(
     """Move a top-level symbol (see `graph_sitter.core._move`)."""
     from graph_sitter.core import _move
 
-    return _move.move_to_file(cb, sym, target, include_dependencies, strategy)
+    return _move.move_to_file(ga, sym, target, include_dependencies, strategy)
 
 
-def _repoint_module(cb: Codebase, f: int, rec: Any, module: str) -> None:
+def _repoint_module(ga: GraphAccess, f: int, rec: Any, module: str) -> None:
     """Rewrite the module an import (or re-export) statement names, keeping its quoting."""
-    pf = cb._graph.files[f]
-    statement = cb._node_for(f, rec.start, rec.end)
+    pf = ga.graph.files[f]
+    statement = ga.node_for(f, rec.start, rec.end)
     while statement.parent is not None and statement.type not in (
         "import_from_statement",
         "import_statement",
@@ -785,33 +787,33 @@ def _repoint_module(cb: Codebase, f: int, rec: Any, module: str) -> None:
     if support.quoted_modules:
         quote = pf.content[node.start_byte : node.start_byte + 1]
         text = quote + text + quote
-    cb._queue(pf.path, Edit(node.start_byte, node.end_byte, text, "move"))
+    ga.queue(pf.path, Edit(node.start_byte, node.end_byte, text, "move"))
 
 
-def _ts_points_to(cb: Codebase, f: int, spec: str, target: int) -> bool:
-    path = cb._graph.ts_modules.resolve(cb._graph.files[f].path, spec)
-    return path is not None and cb._graph.file_index.get(path) == target
+def _ts_points_to(ga: GraphAccess, f: int, spec: str, target: int) -> bool:
+    path = ga.graph.ts_modules.resolve(ga.graph.files[f].path, spec)
+    return path is not None and ga.graph.file_index.get(path) == target
 
 
 # ----------------------------------------------------------------------------- import edits
-def rename_import(cb: Codebase, imp: Import, new_name: str) -> int:
+def rename_import(ga: GraphAccess, imp: Import, new_name: str) -> int:
     """Rename what an import denotes: the definition it resolves to (through re-exports),
     with every file importing it; an external import gets a local alias instead."""
     from graph_sitter.core.symbols import Symbol
 
-    target = cb._resolve_import(imp._f, imp._d)
+    target = ga.resolve_import(imp._f, imp._d)
     if isinstance(target, Symbol) and target.kind != IMPORT:
-        return rename(cb, target, new_name)
-    return set_import_alias(cb, imp, new_name)
+        return rename(ga, target, new_name)
+    return set_import_alias(ga, imp, new_name)
 
 
-def set_import_alias(cb: Codebase, imp: Import, alias: str) -> int:
+def set_import_alias(ga: GraphAccess, imp: Import, alias: str) -> int:
     """Bind the import under `alias` (`x as alias`) and rename its uses in the file."""
     if not _IDENT.fullmatch(alias) or keyword.iskeyword(alias):
         raise EditError(f"{alias!r} is not a valid identifier.")
     rec = imp._rec
     f = imp._f
-    pf = cb._graph.files[f]
+    pf = ga.graph.files[f]
     if rec.name == alias:
         return 0
     if rec.imported_name == "*" or (
@@ -820,16 +822,16 @@ def set_import_alias(cb: Codebase, imp: Import, alias: str) -> int:
         raise EditError(f"The import of {rec.module!r} binds no single name to alias.")
     content = pf.content
     path = pf.path
-    qual = qualified(cb, f, imp._d)
-    if (path, qual) in cb._tx.follow:
-        if cb._tx.follow[(path, qual)] == (path, qual[: len(qual) - len(rec.name)] + alias):
+    qual = qualified(ga, f, imp._d)
+    if (path, qual) in ga.tx.follow:
+        if ga.tx.follow[(path, qual)] == (path, qual[: len(qual) - len(rec.name)] + alias):
             return 0  # the same alias is already queued
         raise EditError(f"The import {rec.name!r} of {path} is already renamed in this commit.")
     count = 0
     if rec.alias:  # `a as b`: replace `b`
-        cb._queue(path, Edit(rec.name_start, rec.name_end, alias.encode(), "rename"))
+        ga.queue(path, Edit(rec.name_start, rec.name_end, alias.encode(), "rename"))
     else:
-        node = _binding_node(cb, imp)
+        node = _binding_node(ga, imp)
         if node is None:
             raise EditError(f"Cannot find {rec.name!r} in the import at {path}.")
         end = node.end_byte
@@ -839,24 +841,24 @@ def set_import_alias(cb: Codebase, imp: Import, alias: str) -> int:
             raise EditError(f"Give `import {rec.module}` an alias by rewriting it explicitly.")
         if node.type == "import_specifier" and node.child_by_field_name("alias") is None:
             end = node.end_byte
-        cb._queue(path, Edit(end, end, f" as {alias}".encode(), "rename"))
+        ga.queue(path, Edit(end, end, f" as {alias}".encode(), "rename"))
     count += 1
-    for uf, start, stop, flags, _ in sorted(set(cb._graph.iter_usages((f, imp._d)))):
+    for uf, start, stop, flags, _ in sorted(set(ga.graph.iter_usages((f, imp._d)))):
         if uf == f and not flags & IMPORT_FLAG and content[start:stop] == rec.name.encode():
-            cb._queue(path, Edit(start, stop, alias.encode(), "rename"))
+            ga.queue(path, Edit(start, stop, alias.encode(), "rename"))
             count += 1
-    cb._tx.follow[(path, qual)] = (path, qual[: len(qual) - len(rec.name)] + alias)
+    ga.tx.follow[(path, qual)] = (path, qual[: len(qual) - len(rec.name)] + alias)
     return count
 
 
-def set_import_module(cb: Codebase, imp: Import, module: str) -> None:
+def set_import_module(ga: GraphAccess, imp: Import, module: str) -> None:
     """Point the import statement at another module (quotes kept in TypeScript)."""
     if not module or any(c in module for c in "'\"\n;"):
         raise EditError(f"{module!r} is not a module name or specifier.")
-    _repoint_module(cb, imp._f, imp._rec, module)
+    _repoint_module(ga, imp._f, imp._rec, module)
 
 
-def parse_import_string(cb: Codebase, file: SourceFile, text: str) -> str:
+def parse_import_string(ga: GraphAccess, file: SourceFile, text: str) -> str:
     """Check that `text` parses as import statements in `file`'s language; return it."""
     from graph_sitter.core.parse import parse_one
 
@@ -872,17 +874,17 @@ def parse_import_string(cb: Codebase, file: SourceFile, text: str) -> str:
 class Context:
     """Upstream's `codebase.ctx` / `codebase.G`: the transaction entry points."""
 
-    def __init__(self, cb: Codebase) -> None:
-        self._cb = cb
+    def __init__(self, codebase: Codebase) -> None:
+        self._codebase = codebase
 
     def commit_transactions(self, *args: Any, **kwargs: Any) -> None:
         """Apply the queued edits (`Codebase.commit`)."""
         del args, kwargs
-        self._cb.commit()
+        self._codebase.commit()
 
     def undo(self) -> None:
         """Drop the queued edits (`Codebase.reset`)."""
-        self._cb.reset()
+        self._codebase.reset()
 
 
 class EditLimits:
@@ -943,7 +945,7 @@ def _items(node: ts.Node | None) -> list[ts.Node]:
     return [c for c in node.named_children if c.type not in _SKIP_ITEMS]
 
 
-def _remove_item(cb: Codebase, path: str, items: list[ts.Node], k: int, label: str) -> None:
+def _remove_item(ga: GraphAccess, path: str, items: list[ts.Node], k: int, label: str) -> None:
     """Remove element `k` of a comma-separated list with one separator."""
     item = items[k]
     if k + 1 < len(items):
@@ -952,80 +954,80 @@ def _remove_item(cb: Codebase, path: str, items: list[ts.Node], k: int, label: s
         start, end = items[k - 1].end_byte, item.end_byte
     else:
         start, end = item.start_byte, item.end_byte
-    cb._queue(path, Edit(start, end, b"", label))
+    ga.queue(path, Edit(start, end, b"", label))
 
 
 def _append_item(
-    cb: Codebase, path: str, holder: ts.Node, items: list[ts.Node], text: str, label: str
+    ga: GraphAccess, path: str, holder: ts.Node, items: list[ts.Node], text: str, label: str
 ) -> None:
     """Append `text` to the list `holder` (`(...)`) after its last element."""
     if items:
         at = items[-1].end_byte
-        cb._queue(path, Edit(at, at, b", " + text.encode("utf-8"), label))
+        ga.queue(path, Edit(at, at, b", " + text.encode("utf-8"), label))
     else:
         at = holder.end_byte - 1  # before `)`
-        cb._queue(path, Edit(at, at, text.encode("utf-8"), label))
+        ga.queue(path, Edit(at, at, text.encode("utf-8"), label))
 
 
-def call_node(cb: Codebase, f: int, start: int, end: int) -> ts.Node:
+def call_node(ga: GraphAccess, f: int, start: int, end: int) -> ts.Node:
     """The call expression spanning bytes `start..end` of file `f`."""
-    node: ts.Node | None = cb._node_for(f, start, end)
+    node: ts.Node | None = ga.node_for(f, start, end)
     while node is not None and node.type not in ("call", "call_expression", "new_expression"):
         node = node.parent
     if node is None:
-        raise EditError(f"No call at bytes {start}..{end} of {cb._graph.files[f].path}.")
+        raise EditError(f"No call at bytes {start}..{end} of {ga.graph.files[f].path}.")
     return node
 
 
-def call_arguments(cb: Codebase, f: int, start: int, end: int) -> tuple[ts.Node, list[ts.Node]]:
-    node = call_node(cb, f, start, end)
+def call_arguments(ga: GraphAccess, f: int, start: int, end: int) -> tuple[ts.Node, list[ts.Node]]:
+    node = call_node(ga, f, start, end)
     args = node.child_by_field_name("arguments")
     if args is None or args.type not in ("argument_list", "arguments"):
         raise EditError(f"The call at bytes {start}..{end} has no argument list to edit.")
     return args, _items(args)
 
 
-def rename_call(cb: Codebase, f: int, start: int, end: int, new_name: str) -> None:
+def rename_call(ga: GraphAccess, f: int, start: int, end: int, new_name: str) -> None:
     """Rename the called name of the call at `start..end` (`obj.old(...)` -> `obj.new(...)`)."""
     if not _IDENT.fullmatch(new_name):
         raise EditError(f"{new_name!r} is not a valid identifier.")
-    node = call_node(cb, f, start, end)
+    node = call_node(ga, f, start, end)
     callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
     while callee is not None and callee.type in ("attribute", "member_expression"):
         callee = callee.child_by_field_name("attribute") or callee.child_by_field_name("property")
     if callee is None or callee.type not in ("identifier", "property_identifier"):
         raise EditError("The callee of this call is not a plain name.")
-    path = cb._graph.files[f].path
-    cb._queue(path, Edit(callee.start_byte, callee.end_byte, new_name.encode(), "rename"))
+    path = ga.graph.files[f].path
+    ga.queue(path, Edit(callee.start_byte, callee.end_byte, new_name.encode(), "rename"))
 
 
-def edit_argument(cb: Codebase, f: int, start: int, end: int, new_source: str) -> None:
+def edit_argument(ga: GraphAccess, f: int, start: int, end: int, new_source: str) -> None:
     """Replace the argument occupying bytes `start..end`."""
-    cb._queue(cb._graph.files[f].path, Edit(start, end, new_source.encode("utf-8"), "argument"))
+    ga.queue(ga.graph.files[f].path, Edit(start, end, new_source.encode("utf-8"), "argument"))
 
 
-def rename_argument(cb: Codebase, f: int, start: int, end: int, new_name: str) -> None:
+def rename_argument(ga: GraphAccess, f: int, start: int, end: int, new_name: str) -> None:
     """Rename the keyword occupying bytes `start..end` of a `name=value` argument."""
     if not _IDENT.fullmatch(new_name) or keyword.iskeyword(new_name):
         raise EditError(f"{new_name!r} is not a valid identifier.")
-    cb._queue(cb._graph.files[f].path, Edit(start, end, new_name.encode(), "argument"))
+    ga.queue(ga.graph.files[f].path, Edit(start, end, new_name.encode(), "argument"))
 
 
-def add_argument(cb: Codebase, f: int, start: int, end: int, source: str) -> None:
+def add_argument(ga: GraphAccess, f: int, start: int, end: int, source: str) -> None:
     """Append `source` (`x`, `name=x`) to the arguments of the call at `start..end`."""
-    args, items = call_arguments(cb, f, start, end)
-    _append_item(cb, cb._graph.files[f].path, args, items, source, "argument")
+    args, items = call_arguments(ga, f, start, end)
+    _append_item(ga, ga.graph.files[f].path, args, items, source, "argument")
 
 
-def remove_argument(cb: Codebase, f: int, start: int, end: int) -> None:
+def remove_argument(ga: GraphAccess, f: int, start: int, end: int) -> None:
     """Remove the argument occupying bytes `start..end`, with its separator."""
-    node: ts.Node | None = cb._node_for(f, start, end)
+    node: ts.Node | None = ga.node_for(f, start, end)
     while node is not None and node.type not in ("argument_list", "arguments"):
         node = node.parent  # the nearest argument list holding it (an argument may be a call)
     items = _items(node)
     for k, item in enumerate(items):
         if item.start_byte == start and item.end_byte == end:
-            _remove_item(cb, cb._graph.files[f].path, items, k, "argument")
+            _remove_item(ga, ga.graph.files[f].path, items, k, "argument")
             return
     raise EditError(f"No argument at bytes {start}..{end}.")
 
@@ -1033,7 +1035,7 @@ def remove_argument(cb: Codebase, f: int, start: int, end: int) -> None:
 _SEPARATORS = ("keyword_separator", "positional_separator")
 
 
-def _param_items(cb: Codebase, fn: Function) -> tuple[ts.Node, list[ts.Node]]:
+def _param_items(ga: GraphAccess, fn: Function) -> tuple[ts.Node, list[ts.Node]]:
     """The parameter list and its elements (`*` and `/` separators included)."""
     node = fn._node()
     params = node.child_by_field_name("parameters")
@@ -1043,8 +1045,8 @@ def _param_items(cb: Codebase, fn: Function) -> tuple[ts.Node, list[ts.Node]]:
     return params, items
 
 
-def _param_name(cb: Codebase, f: int, node: ts.Node) -> str:
-    content = cb._graph.files[f].content
+def _param_name(ga: GraphAccess, f: int, node: ts.Node) -> str:
+    content = ga.graph.files[f].content
     name = node.child_by_field_name("name") or node.child_by_field_name("pattern")
     if name is None:
         name = node
@@ -1055,10 +1057,10 @@ def _param_name(cb: Codebase, f: int, node: ts.Node) -> str:
     return bytes(content[name.start_byte : name.end_byte]).decode("utf-8", "replace").lstrip("*")
 
 
-def _param_index(cb: Codebase, fn: Function, name: str) -> tuple[int, int, list[ts.Node]]:
+def _param_index(ga: GraphAccess, fn: Function, name: str) -> tuple[int, int, list[ts.Node]]:
     """(index among parameters, index among call arguments, parameter nodes)."""
-    _, items = _param_items(cb, fn)
-    names = [_param_name(cb, fn._f, n) if n.type not in _SEPARATORS else "" for n in items]
+    _, items = _param_items(ga, fn)
+    names = [_param_name(ga, fn._f, n) if n.type not in _SEPARATORS else "" for n in items]
     if not name or name not in names:
         raise EditError(f"{fn.qualified_name} has no parameter {name!r}.")
     k = names.index(name)
@@ -1071,10 +1073,10 @@ def _param_index(cb: Codebase, fn: Function, name: str) -> tuple[int, int, list[
 
 
 def _argument_for(
-    cb: Codebase, f: int, items: list[ts.Node], position: int, name: str
+    ga: GraphAccess, f: int, items: list[ts.Node], position: int, name: str
 ) -> int | None:
     """Which call argument binds parameter `name` (keyword) or `position` (positional)."""
-    content = cb._graph.files[f].content
+    content = ga.graph.files[f].content
     for k, item in enumerate(items):
         if item.type == "keyword_argument":
             key = item.child_by_field_name("name")
@@ -1088,10 +1090,10 @@ def _argument_for(
     return None  # keyword-only parameters (position -1) are matched by name only
 
 
-def remove_parameter(cb: Codebase, fn: Function, name: str) -> int:
+def remove_parameter(ga: GraphAccess, fn: Function, name: str) -> int:
     """Remove parameter `name` and the argument passing it at every call site; return how
     many call sites changed."""
-    k, position, items = _param_index(cb, fn, name)
+    k, position, items = _param_index(ga, fn, name)
     last_keyword_only = (
         k > 0
         and items[k - 1].type == "keyword_separator"
@@ -1100,28 +1102,28 @@ def remove_parameter(cb: Codebase, fn: Function, name: str) -> int:
     if last_keyword_only:  # `a, *, b` -> `a`: the bare `*` goes too
         start = items[k - 2].end_byte if k >= 2 else items[k - 1].start_byte
         end = items[k].end_byte if k + 1 == len(items) or k >= 2 else items[k + 1].start_byte
-        cb._queue(fn.filepath, Edit(start, end, b"", "parameter"))
+        ga.queue(fn.filepath, Edit(start, end, b"", "parameter"))
     else:
-        _remove_item(cb, fn.filepath, items, k, "parameter")
+        _remove_item(ga, fn.filepath, items, k, "parameter")
     changed = 0
-    for call in cb._call_sites(fn._f, fn._d):
+    for call in ga.call_sites(fn._f, fn._d):
         cf = call.file._f
-        _, args = call_arguments(cb, cf, call.start_byte, call.end_byte)
-        a = _argument_for(cb, cf, args, position, name)
+        _, args = call_arguments(ga, cf, call.start_byte, call.end_byte)
+        a = _argument_for(ga, cf, args, position, name)
         if a is not None:
-            _remove_item(cb, cb._graph.files[cf].path, args, a, "argument")
+            _remove_item(ga, ga.graph.files[cf].path, args, a, "argument")
             changed += 1
     return changed
 
 
-def rename_parameter(cb: Codebase, fn: Function, old: str, new: str) -> int:
+def rename_parameter(ga: GraphAccess, fn: Function, old: str, new: str) -> int:
     """Rename parameter `old`: its uses in the body and `old=` keyword arguments at every call
     site; return how many places changed."""
     if not _IDENT.fullmatch(new) or keyword.iskeyword(new):
         raise EditError(f"{new!r} is not a valid identifier.")
-    _param_index(cb, fn, old)
+    _param_index(ga, fn, old)
     f = fn._f
-    pf = cb._graph.files[f]
+    pf = ga.graph.files[f]
     content = pf.content
     old_b = old.encode()
     count = 0
@@ -1138,55 +1140,55 @@ def rename_parameter(cb: Codebase, fn: Function, old: str, new: str) -> int:
             or parent.type in ("function_definition", "function_declaration", "class_definition")
         ):
             continue
-        cb._queue(pf.path, Edit(sub.start_byte, sub.end_byte, new.encode(), "rename"))
+        ga.queue(pf.path, Edit(sub.start_byte, sub.end_byte, new.encode(), "rename"))
         count += 1
-    for call in cb._call_sites(f, fn._d):
+    for call in ga.call_sites(f, fn._d):
         cf = call.file._f
-        ccontent = cb._graph.files[cf].content
-        _, args = call_arguments(cb, cf, call.start_byte, call.end_byte)
+        ccontent = ga.graph.files[cf].content
+        _, args = call_arguments(ga, cf, call.start_byte, call.end_byte)
         for item in args:
             key = item.child_by_field_name("name") if item.type == "keyword_argument" else None
             if key is not None and ccontent[key.start_byte : key.end_byte] == old_b:
-                path = cb._graph.files[cf].path
-                cb._queue(path, Edit(key.start_byte, key.end_byte, new.encode(), "rename"))
+                path = ga.graph.files[cf].path
+                ga.queue(path, Edit(key.start_byte, key.end_byte, new.encode(), "rename"))
                 count += 1
     return count
 
 
-def edit_parameter(cb: Codebase, fn: Function, name: str, new_source: str) -> None:
+def edit_parameter(ga: GraphAccess, fn: Function, name: str, new_source: str) -> None:
     """Replace the whole source of parameter `name` (call sites unchanged)."""
-    k, _, items = _param_index(cb, fn, name)
+    k, _, items = _param_index(ga, fn, name)
     if not new_source.strip():
         raise EditError("edit_parameter needs the new source; use remove_parameter to drop it.")
     node = items[k]
-    cb._queue(fn.filepath, Edit(node.start_byte, node.end_byte, new_source.encode(), "parameter"))
+    ga.queue(fn.filepath, Edit(node.start_byte, node.end_byte, new_source.encode(), "parameter"))
 
 
-def set_parameter_type(cb: Codebase, fn: Function, name: str, type_source: str) -> None:
+def set_parameter_type(ga: GraphAccess, fn: Function, name: str, type_source: str) -> None:
     """Give parameter `name` the annotation `type_source`, replacing any it has."""
     text = type_source.strip()
     if not text:
         raise EditError("set_parameter_type needs a type.")
-    k, _, items = _param_index(cb, fn, name)
+    k, _, items = _param_index(ga, fn, name)
     node = items[k]
     typ = node.child_by_field_name("type")
     if typ is not None:
         start = typ.start_byte
-        content = cb._graph.files[fn._f].content
+        content = ga.graph.files[fn._f].content
         if content[start : start + 1] == b":":  # TS type_annotation includes the colon
-            cb._queue(fn.filepath, Edit(start, typ.end_byte, b": " + text.encode(), "type"))
+            ga.queue(fn.filepath, Edit(start, typ.end_byte, b": " + text.encode(), "type"))
         else:
-            cb._queue(fn.filepath, Edit(start, typ.end_byte, text.encode(), "type"))
+            ga.queue(fn.filepath, Edit(start, typ.end_byte, text.encode(), "type"))
         return
     if node.type in ("list_splat_pattern", "dictionary_splat_pattern", "identifier"):
         at = node.end_byte
-        cb._queue(fn.filepath, Edit(at, at, b": " + text.encode(), "type"))
+        ga.queue(fn.filepath, Edit(at, at, b": " + text.encode(), "type"))
         return
     if node.type == "default_parameter":  # `x=1` -> `x: int = 1`
         key, value = node.child_by_field_name("name"), node.child_by_field_name("value")
         assert key is not None and value is not None
         edit = Edit(key.end_byte, value.start_byte, b": " + text.encode() + b" = ", "type")
-        cb._queue(fn.filepath, edit)
+        ga.queue(fn.filepath, edit)
         return
     # TypeScript required/optional parameter: after the name (and its `?`).
     pattern = node.child_by_field_name("pattern") or node
@@ -1194,10 +1196,10 @@ def set_parameter_type(cb: Codebase, fn: Function, name: str, type_source: str) 
     for child in node.children:
         if child.type == "?":
             at = child.end_byte
-    cb._queue(fn.filepath, Edit(at, at, b": " + text.encode(), "type"))
+    ga.queue(fn.filepath, Edit(at, at, b": " + text.encode(), "type"))
 
 
-def asyncify(cb: Codebase, fn: Function) -> bool:
+def asyncify(ga: GraphAccess, fn: Function) -> bool:
     """Insert `async` before the function (TS: wrap an annotated return type in `Promise<>`)."""
     from graph_sitter.core._details import function_node
 
@@ -1207,15 +1209,15 @@ def asyncify(cb: Codebase, fn: Function) -> bool:
     kinds = ("function_definition", "function_declaration", "arrow_function", "method_definition")
     if node.type not in kinds:
         raise EditError(f"{fn.qualified_name} cannot be made async ({node.type}).")
-    content = cb._graph.files[fn._f].content
+    content = ga.graph.files[fn._f].content
     at = node.start_byte
     if node.type == "method_definition":  # after `static`/`public`..., before the name
         name = node.child_by_field_name("name")
         assert name is not None
         at = name.start_byte
-    cb._queue(fn.filepath, Edit(at, at, b"async ", "async"))
+    ga.queue(fn.filepath, Edit(at, at, b"async ", "async"))
     ret = node.child_by_field_name("return_type")
-    wraps = support_for(cb._graph.files[fn._f].language).async_wraps_return_type
+    wraps = support_for(ga.graph.files[fn._f].language).async_wraps_return_type
     if ret is not None and wraps:
         start = ret.start_byte
         if content[start : start + 1] == b":":
@@ -1224,11 +1226,11 @@ def asyncify(cb: Codebase, fn: Function) -> bool:
                 start += 1
         text = bytes(content[start : ret.end_byte])
         if not text.startswith(b"Promise<"):
-            cb._queue(fn.filepath, Edit(start, ret.end_byte, b"Promise<" + text + b">", "async"))
+            ga.queue(fn.filepath, Edit(start, ret.end_byte, b"Promise<" + text + b">", "async"))
     return True
 
 
-def arrow_to_named(cb: Codebase, fn: Function, name: str | None = None) -> None:
+def arrow_to_named(ga: GraphAccess, fn: Function, name: str | None = None) -> None:
     """TypeScript: rewrite `const f = (...) => ...;` as `function f(...) {...}` (an expression
     body becomes `return expr;`; `export`, `async`, type parameters and return type stay)."""
     from graph_sitter.core._details import function_node
@@ -1239,7 +1241,7 @@ def arrow_to_named(cb: Codebase, fn: Function, name: str | None = None) -> None:
         raise EditError(f"{fn.qualified_name} is not a `const name = (...) => ...` declaration.")
     if name is not None and not _IDENT.fullmatch(name):
         raise EditError(f"{name!r} is not a valid identifier.")
-    content = cb._graph.files[fn._f].content
+    content = ga.graph.files[fn._f].content
 
     def text(node: ts.Node | None) -> str:
         if node is None:
@@ -1267,15 +1269,15 @@ def arrow_to_named(cb: Codebase, fn: Function, name: str | None = None) -> None:
         f"{text(arrow.child_by_field_name('type_parameters'))}{params_src}"
         f"{text(arrow.child_by_field_name('return_type'))} {body_src}"
     )
-    cb._queue(fn.filepath, Edit(decl.start_byte, decl.end_byte, new.encode("utf-8"), "arrow"))
+    ga.queue(fn.filepath, Edit(decl.start_byte, decl.end_byte, new.encode("utf-8"), "arrow"))
 
 
-def add_parameter(cb: Codebase, fn: Function, source: str, call_value: str | None = None) -> int:
+def add_parameter(ga: GraphAccess, fn: Function, source: str, call_value: str | None = None) -> int:
     """Append parameter `source` (`name`, `name: int = 0`, ...); with `call_value`, pass it at
     every call site (as `name=value` in Python, positionally in TypeScript)."""
-    params, items = _param_items(cb, fn)
+    params, items = _param_items(ga, fn)
     f = fn._f
-    language = cb._graph.files[f].language
+    language = ga.graph.files[f].language
     text = source.strip()
     if not text:
         raise EditError("add_parameter needs the parameter's source.")
@@ -1285,51 +1287,19 @@ def add_parameter(cb: Codebase, fn: Function, source: str, call_value: str | Non
     first_var = next((n for n in params.named_children if n.type in kinds), None)
     if first_var is not None and "=" not in text:
         at = first_var.start_byte
-        cb._queue(fn.filepath, Edit(at, at, text.encode("utf-8") + b", ", "parameter"))
+        ga.queue(fn.filepath, Edit(at, at, text.encode("utf-8") + b", ", "parameter"))
     else:
-        _append_item(cb, fn.filepath, params, items, text, "parameter")
+        _append_item(ga, fn.filepath, params, items, text, "parameter")
     if call_value is None:
         return 0
     name = re.split(r"[\s:=?]", text.lstrip("*"), maxsplit=1)[0]
     changed = 0
-    for call in cb._call_sites(f, fn._d):
+    for call in ga.call_sites(f, fn._d):
         cf = call.file._f
         arg = support.keyword_argument(name, call_value)
-        add_argument(cb, cf, call.start_byte, call.end_byte, arg)
+        add_argument(ga, cf, call.start_byte, call.end_byte, arg)
         changed += 1
     return changed
-
-
-class _Atomic:
-    """This module's operations, each undone from the transaction when it raises (a conflict
-    or a session limit halfway through a rename queues none of it)."""
-
-    def __getattr__(self, name: str) -> Any:
-        op = globals()[name]
-        if not callable(op) or isinstance(op, type) or not _takes_codebase(op):
-            return op  # constants, classes and pure helpers (indent_at, reindent...) as they are
-
-        def atomic(cb: Codebase, *args: Any, **kwargs: Any) -> Any:
-            state = cb._tx.save()
-            pending = set(cb._pending_imports)
-            try:
-                return op(cb, *args, **kwargs)
-            except BaseException:
-                cb._tx.restore(state)
-                cb._pending_imports = pending
-                raise
-
-        return atomic
-
-
-ATOMIC = _Atomic()
-
-
-@functools.cache
-def _takes_codebase(op: Callable[..., Any]) -> bool:
-    """Whether `op` is an operation (its first parameter is the codebase `cb`)."""
-    params = list(inspect.signature(op).parameters)
-    return bool(params) and params[0] == "cb"
 
 
 # ----------------------------------------------------------------------------- files
@@ -1345,25 +1315,25 @@ def delete_files(root: str, paths: set[str]) -> None:
             os.unlink(check_inside(root, rel))
 
 
-def remove_file(cb: Codebase, file: SourceFile) -> None:
+def remove_file(ga: GraphAccess, file: SourceFile) -> None:
     """Queue deleting `file` on commit (its pending edits are refused from now on)."""
     path = file.filepath
-    if path in cb._tx.created:
+    if path in ga.tx.created:
         raise EditError(f"{path} was created in this transaction: reset() drops it.")
-    if path in cb._tx.edits:
+    if path in ga.tx.edits:
         raise EditError(f"{path} has pending edits: commit or reset them before removing it.")
-    cb._tx.deleted.add(path)
-    cb._tx.follow[(path, "")] = None
+    ga.tx.deleted.add(path)
+    ga.tx.follow[(path, "")] = None
 
 
-def update_filepath(cb: Codebase, file: SourceFile, new_path: str) -> SourceFile:
+def update_filepath(ga: GraphAccess, file: SourceFile, new_path: str) -> SourceFile:
     """Move `file` to `new_path` on commit: its relative imports and every importer follow."""
-    graph = cb._graph
+    graph = ga.graph
     old = file.filepath
     pf = graph.files[file._f]
     if pf.problem:
         raise EditError(f"Refusing to move {old}: {pf.problem}.")
-    if old in cb._tx.edits or old in cb._tx.created:
+    if old in ga.tx.edits or old in ga.tx.created:
         raise EditError(f"{old} has pending edits: commit or reset them before moving it.")
     # What every import naming the file resolves to, before the file list changes.
     own: list[tuple[int, int]] = []  # (statement start, target file) of the file's imports
@@ -1399,25 +1369,90 @@ def update_filepath(cb: Codebase, file: SourceFile, new_path: str) -> SourceFile
                         "rewrite it before moving the file."
                     )
             else:
-                direct = _ts_points_to(cb, g, rec.module, file._f)
+                direct = _ts_points_to(ga, g, rec.module, file._f)
             if direct and all(r.start != rec.start for p, r in importers if p == gpf.path):
                 importers.append((gpf.path, rec))
     targets = {start: graph.files[tf].path for start, tf in own}
     content = bytes(pf.content).decode("utf-8")
-    new_file = cb.create_file(new_path, content)
-    cb._tx.deleted.add(old)
+    new_file = ga.codebase.create_file(new_path, content)
+    ga.tx.deleted.add(old)
     new_f = new_file._f
-    graph = cb._graph  # create_file rebuilt the graph
+    graph = ga.graph  # create_file rebuilt the graph
     for start, target_path in targets.items():
         rec = own_specs[start]
         tf = graph.file_index[target_path]
-        spec = module_spec(cb, new_f, tf, like=rec.module)
+        spec = module_spec(ga, new_f, tf, like=rec.module)
         if spec != rec.module:
-            _repoint_module(cb, new_f, rec, spec)
+            _repoint_module(ga, new_f, rec, spec)
     for path, rec in importers:
         g = graph.file_index[path]
-        spec = module_spec(cb, g, new_f, like=rec.module)
+        spec = module_spec(ga, g, new_f, like=rec.module)
         if spec != rec.module:
-            _repoint_module(cb, g, rec, spec)
-    cb._tx.follow[(old, "")] = (new_file.filepath, "")
+            _repoint_module(ga, g, rec, spec)
+    ga.tx.follow[(old, "")] = (new_file.filepath, "")
     return new_file
+
+
+# ----------------------------------------------------------------------------- all-or-nothing
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def atomic(
+    op: Callable[Concatenate[GraphAccess, _P], _R],
+) -> Callable[Concatenate[GraphAccess, _P], _R]:
+    """`op`, undone from the transaction when it raises (a conflict or a session limit
+    halfway through a rename queues none of it)."""
+
+    @functools.wraps(op)
+    def run(ga: GraphAccess, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        state = ga.tx.save()
+        pending = set(ga.pending_imports)
+        try:
+            return op(ga, *args, **kwargs)
+        except BaseException:
+            ga.tx.restore(state)
+            ga.pending_imports = pending
+            raise
+
+    return run
+
+
+class AtomicOps:
+    """The operations views call (`ATOMIC.rename(ga, sym, "new")`), each all-or-nothing.
+
+    Operations calling each other inside this module use the plain functions: only the
+    outermost call saves and restores the transaction.
+    """
+
+    add_argument = staticmethod(atomic(add_argument))
+    add_decorator = staticmethod(atomic(add_decorator))
+    add_import = staticmethod(atomic(add_import))
+    add_parameter = staticmethod(atomic(add_parameter))
+    arrow_to_named = staticmethod(atomic(arrow_to_named))
+    asyncify = staticmethod(atomic(asyncify))
+    edit = staticmethod(atomic(edit))
+    edit_argument = staticmethod(atomic(edit_argument))
+    edit_parameter = staticmethod(atomic(edit_parameter))
+    insert_after = staticmethod(atomic(insert_after))
+    insert_before = staticmethod(atomic(insert_before))
+    move_to_file = staticmethod(atomic(move_to_file))
+    parse_import_string = staticmethod(atomic(parse_import_string))
+    remove = staticmethod(atomic(remove))
+    remove_argument = staticmethod(atomic(remove_argument))
+    remove_file = staticmethod(atomic(remove_file))
+    remove_parameter = staticmethod(atomic(remove_parameter))
+    rename = staticmethod(atomic(rename))
+    rename_argument = staticmethod(atomic(rename_argument))
+    rename_call = staticmethod(atomic(rename_call))
+    rename_import = staticmethod(atomic(rename_import))
+    rename_parameter = staticmethod(atomic(rename_parameter))
+    replace = staticmethod(atomic(replace))
+    set_docstring = staticmethod(atomic(set_docstring))
+    set_import_alias = staticmethod(atomic(set_import_alias))
+    set_import_module = staticmethod(atomic(set_import_module))
+    set_parameter_type = staticmethod(atomic(set_parameter_type))
+    update_filepath = staticmethod(atomic(update_filepath))
+
+
+ATOMIC = AtomicOps()

@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 from graph_sitter.core._records import CLASS, FUNCTION, GLOBAL_VAR, IMPORT, IMPORT_FLAG
 from graph_sitter.core.edits import Edit, EditError
 from graph_sitter.core.languages import support_for
+from graph_sitter.core.symbols import SourceFile
 
 if TYPE_CHECKING:
-    from graph_sitter.core.codebase import Codebase
-    from graph_sitter.core.symbols import SourceFile, Symbol
+    from graph_sitter.core._access import GraphAccess
+    from graph_sitter.core.symbols import Symbol
 
 __all__ = ["STRATEGIES", "MoveReport", "move_to_file"]
 
@@ -52,23 +53,22 @@ class MoveReport:
 
 
 def move_to_file(
-    cb: Codebase,
+    ga: GraphAccess,
     sym: Symbol,
     target: SourceFile | str,
     include_dependencies: bool = True,
     strategy: str = "update_all_imports",
 ) -> MoveReport:
     from graph_sitter.core import _edit_ops as ops
-    from graph_sitter.core.symbols import SourceFile
 
     if strategy not in STRATEGIES:
         raise EditError(f"Unknown move strategy {strategy!r}; use one of {', '.join(STRATEGIES)}.")
     rec = sym._rec
     if rec.parent != -1 or rec.kind not in _MOVABLE:
         raise EditError("move_to_file moves top-level functions, classes and variables only.")
-    dest = target if isinstance(target, SourceFile) else cb.get_file(target)
+    dest = target if isinstance(target, SourceFile) else ga.codebase.get_file(target)
     assert dest is not None
-    graph = cb._graph
+    graph = ga.graph
     src_f, dst_f = sym._f, dest._f
     src_path, dst_path = graph.files[src_f].path, graph.files[dst_f].path
     report = MoveReport(src_path, dst_path)
@@ -85,11 +85,11 @@ def move_to_file(
     # imports the source (no import cycle).
     travel = [sym._d]
     if include_dependencies:
-        travel = _closure(cb, src_f, sym._d, exclusive=False)
+        travel = _closure(ga, src_f, sym._d, exclusive=False)
     moving = set(travel) if not duplicate else set()
-    if duplicate and not _used_outside(cb, src_f, sym._d, set(travel), dst_f):
+    if duplicate and not _used_outside(ga, src_f, sym._d, set(travel), dst_f):
         # The symbol leaves the source only when nothing else still uses it there.
-        moving = {sym._d} | set(_closure(cb, src_f, sym._d, exclusive=True))
+        moving = {sym._d} | set(_closure(ga, src_f, sym._d, exclusive=True))
     spans = [(defs[d].ext_start, defs[d].end) for d in travel]
 
     def inside(pos: int) -> bool:
@@ -112,18 +112,18 @@ def move_to_file(
                 or (resolved[0] == "sym" and resolved[1] == dst_f)
             ):
                 continue  # it names the destination itself: nothing to import
-            module = _module_from(cb, src_f, dst_f, dep.module or "")
+            module = _module_from(ga, src_f, dst_f, dep.module or "")
             needed.setdefault((module, dep.imported_name, dep.alias, dep.is_type_only), dep.start)
         else:
-            module = ops.module_spec(cb, dst_f, src_f)
+            module = ops.module_spec(ga, dst_f, src_f)
             needed.setdefault((module, dep.name, None, False), dep.start)
             if dep.name not in report.imported_from_source:
                 report.imported_from_source.append(dep.name)
-    dest_view = cb.files[dst_f]
+    dest_view = SourceFile(ga, dst_f)
     added = False
     for module, name, alias, type_only in sorted(needed, key=needed.__getitem__):
         queued = ops.add_import(
-            cb, dest_view, module=module, name=name, alias=alias, type_only=type_only
+            ga, dest_view, module=module, name=name, alias=alias, type_only=type_only
         )
         added = queued or added
 
@@ -145,14 +145,14 @@ def move_to_file(
     if tail.strip() or added:
         lead += sep
     end = len(tail)
-    cb._queue(dpf.path, Edit(end, end, lead + body, "move"))
+    ga.queue(dpf.path, Edit(end, end, lead + body, "move"))
 
     # 4. The source: remove what moved (and imports only it used).
     for d in sorted(moving, key=lambda i: defs[i].start):
         start, stop = ops._removal_range(pf.content, defs[d].ext_start, defs[d].end)
-        cb._queue(src_path, Edit(start, stop, b"", "removal"))
-        qual = ops.qualified(cb, src_f, d)
-        cb._tx.follow[(src_path, qual)] = (dst_path, qual)
+        ga.queue(src_path, Edit(start, stop, b"", "removal"))
+        qual = ops.qualified(ga, src_f, d)
+        ga.tx.follow[(src_path, qual)] = (dst_path, qual)
         report.moved.append(defs[d].name)
     report.copied = [defs[d].name for d in travel if d not in moving]
     moved_spans = [(defs[d].ext_start, defs[d].end) for d in moving]
@@ -163,22 +163,22 @@ def move_to_file(
         uses = [u for u in graph.usages.get((src_f, d), ()) if u[0] == src_f]
         if uses and all(any(lo <= u[1] < hi for lo, hi in moved_spans) for u in uses):
             unused.append(d)
-    ops.remove_bindings(cb, src_f, unused)
+    ops.remove_bindings(ga, src_f, unused)
 
     # 5. Importers.
     back = []
     for d in sorted(moving, key=lambda i: defs[i].start):
-        needs = _repoint_importers(cb, src_f, d, dst_f, strategy, moving)
+        needs = _repoint_importers(ga, src_f, d, dst_f, strategy, moving)
         needs = needs or _in_dunder_all(pf, defs[d].name)  # `from source import *` keeps it
-        if needs or _used_outside(cb, src_f, d, moving, None, files=False):
+        if needs or _used_outside(ga, src_f, d, moving, None, files=False):
             back.append(d)
     for d in back:
-        module = ops.module_spec(cb, src_f, dst_f)
-        ops.add_import(cb, cb.files[src_f], module=module, name=defs[d].name)
+        module = ops.module_spec(ga, src_f, dst_f)
+        ops.add_import(ga, SourceFile(ga, src_f), module=module, name=defs[d].name)
     back_edge = bool(back)
 
     # 6. Circular imports.
-    if report.imported_from_source and (back_edge or _imports_file(cb, src_f, dst_f)):
+    if report.imported_from_source and (back_edge or _imports_file(ga, src_f, dst_f)):
         report.cycles.append((src_path, dst_path))
     for a, b in report.cycles:
         logger.warning(
@@ -191,13 +191,13 @@ def move_to_file(
     return report
 
 
-def _closure(cb: Codebase, f: int, d: int, exclusive: bool) -> list[int]:
+def _closure(ga: GraphAccess, f: int, d: int, exclusive: bool) -> list[int]:
     """`d` and the top-level definitions of file `f` it needs, transitively, in order found.
 
     With `exclusive`, only definitions used by nothing else in the file (nor by other files
     except through an import the move repoints) are taken.
     """
-    graph = cb._graph
+    graph = ga.graph
     defs = graph.files[f].index.defs
     refs = graph.files[f].index.refs
     picked = [d]
@@ -215,7 +215,7 @@ def _closure(cb: Codebase, f: int, d: int, exclusive: bool) -> list[int]:
                 continue
             if any(lo <= rec.start and rec.end <= hi for lo, hi in spans):
                 continue
-            if exclusive and _used_outside(cb, f, target, set(picked) | {target}, None):
+            if exclusive and _used_outside(ga, f, target, set(picked) | {target}, None):
                 continue
             picked.append(target)
             changed = True
@@ -224,11 +224,11 @@ def _closure(cb: Codebase, f: int, d: int, exclusive: bool) -> list[int]:
 
 
 def _used_outside(
-    cb: Codebase, f: int, d: int, group: set[int], ignore_file: int | None, files: bool = True
+    ga: GraphAccess, f: int, d: int, group: set[int], ignore_file: int | None, files: bool = True
 ) -> bool:
     """Whether `d` of `f` is used outside the definitions `group` (other files too if `files`,
     except `ignore_file`)."""
-    graph = cb._graph
+    graph = ga.graph
     defs = graph.files[f].index.defs
     spans = [(defs[i].ext_start, defs[i].end) for i in group]
     for uf, start, _, _, _ in graph.iter_usages((f, d)):
@@ -240,9 +240,9 @@ def _used_outside(
     return False
 
 
-def _module_from(cb: Codebase, src_f: int, dst_f: int, module: str) -> str:
+def _module_from(ga: GraphAccess, src_f: int, dst_f: int, module: str) -> str:
     """The module an import of the source file names, as the destination must spell it."""
-    graph = cb._graph
+    graph = ga.graph
     pf = graph.files[src_f]
     if not module.startswith("."):
         return module
@@ -250,17 +250,17 @@ def _module_from(cb: Codebase, src_f: int, dst_f: int, module: str) -> str:
         base = graph._python_module(src_f, module)
         target = graph.file_of_target(base) if base is not None else None
         if target is not None:
-            return python_spec(cb, dst_f, target, module)
+            return python_spec(ga, dst_f, target, module)
         return base[1] if base is not None and base[0] == "mod" else module
     spec_path = posixpath.normpath(posixpath.join(posixpath.dirname(pf.path), module))
     rel = posixpath.relpath(spec_path, posixpath.dirname(graph.files[dst_f].path) or ".")
     return rel if rel.startswith("../") else "./" + rel
 
 
-def python_spec(cb: Codebase, importer: int, target: int, like: str | None = None) -> str:
+def python_spec(ga: GraphAccess, importer: int, target: int, like: str | None = None) -> str:
     """How Python file `importer` names `target`: relative when `like` is relative (or when
     the target has no absolute module name)."""
-    graph = cb._graph
+    graph = ga.graph
     absolute = graph.module_of.get(target)
     if absolute and not (like is not None and like.startswith(".")):
         return str(absolute)
@@ -274,13 +274,13 @@ def python_spec(cb: Codebase, importer: int, target: int, like: str | None = Non
 
 
 def _repoint_importers(
-    cb: Codebase, src_f: int, d: int, dst_f: int, strategy: str, moving: set[int]
+    ga: GraphAccess, src_f: int, d: int, dst_f: int, strategy: str, moving: set[int]
 ) -> bool:
     """Update the files importing definition `d` of `src_f`; True if the source must re-export
     it (an importer reaches it other than through an import statement naming it)."""
     from graph_sitter.core import _edit_ops as ops
 
-    graph = cb._graph
+    graph = ga.graph
     needs_back = False
     importing: set[int] = set()
     other_uses: set[int] = set()
@@ -295,32 +295,32 @@ def _repoint_importers(
                 continue
             if graph.resolve_import(uf, i) != ("sym", src_f, d):
                 continue
-            if not _direct(cb, uf, irec.module or "", src_f):
+            if not _direct(ga, uf, irec.module or "", src_f):
                 continue  # through a re-export: that module is updated instead
             importing.add(uf)
             if uf == dst_f:  # the destination imported it: now it defines it
-                ops.remove_bindings(cb, uf, [i])
+                ops.remove_bindings(ga, uf, [i])
                 continue
             if strategy != "update_all_imports":
                 needs_back = True
                 continue
-            _repoint_one(cb, uf, i, irec, dst_f)
+            _repoint_one(ga, uf, i, irec, dst_f)
     if other_uses - importing - {dst_f}:
         needs_back = True  # module attribute or wildcard access (`mod.name`, `import *`)
     return needs_back
 
 
-def _repoint_one(cb: Codebase, uf: int, i: int, irec: Any, dst_f: int) -> None:
+def _repoint_one(ga: GraphAccess, uf: int, i: int, irec: Any, dst_f: int) -> None:
     from graph_sitter.core import _edit_ops as ops
 
-    graph = cb._graph
-    new_module = ops.module_spec(cb, uf, dst_f, like=irec.module)
+    graph = ga.graph
+    new_module = ops.module_spec(ga, uf, dst_f, like=irec.module)
     defs_u = graph.files[uf].index.defs
     siblings = [j for j, r in enumerate(defs_u) if r.kind == IMPORT and r.start == irec.start]
     if len(siblings) == 1:
-        ops._repoint_module(cb, uf, irec, new_module)
+        ops._repoint_module(ga, uf, irec, new_module)
         return
-    ops.remove_bindings(cb, uf, [i])
+    ops.remove_bindings(ga, uf, [i])
     if irec.is_reexport:  # `export { a, b } from './x'`: a re-export of its own
         content = graph.files[uf].content
         nl = ops.newline_of(content)
@@ -330,11 +330,11 @@ def _repoint_one(cb: Codebase, uf: int, i: int, irec: Any, dst_f: int) -> None:
         line = f"{kw} {{ {item} }} from {quote}{new_module}{quote};"
         at = ops.line_end(content, irec.end - 1)
         lead = nl if at == len(content) and not content.endswith(b"\n") else b""
-        cb._queue(graph.files[uf].path, Edit(at, at, lead + ops.encode(line, nl) + nl, "import"))
+        ga.queue(graph.files[uf].path, Edit(at, at, lead + ops.encode(line, nl) + nl, "import"))
         return
     ops.add_import(
-        cb,
-        cb.files[uf],
+        ga,
+        SourceFile(ga, uf),
         module=new_module,
         name=irec.imported_name,
         alias=irec.alias,
@@ -342,19 +342,19 @@ def _repoint_one(cb: Codebase, uf: int, i: int, irec: Any, dst_f: int) -> None:
     )
 
 
-def _direct(cb: Codebase, uf: int, module: str, src_f: int) -> bool:
-    graph = cb._graph
+def _direct(ga: GraphAccess, uf: int, module: str, src_f: int) -> bool:
+    graph = ga.graph
     if support_for(graph.files[uf].language).dotted_modules:
         via = graph._python_module(uf, module)
         return via is not None and graph.file_of_target(via) == src_f
     from graph_sitter.core import _edit_ops as ops
 
-    return bool(ops._ts_points_to(cb, uf, module, src_f))
+    return bool(ops._ts_points_to(ga, uf, module, src_f))
 
 
-def _imports_file(cb: Codebase, f: int, other: int) -> bool:
+def _imports_file(ga: GraphAccess, f: int, other: int) -> bool:
     """Whether file `f` has an import resolving into file `other`."""
-    graph = cb._graph
+    graph = ga.graph
     for d, rec in enumerate(graph.files[f].index.defs):
         if rec.kind != IMPORT:
             continue

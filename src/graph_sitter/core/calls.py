@@ -9,7 +9,7 @@ guess.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
@@ -17,7 +17,8 @@ from graph_sitter.core._records import CLASS, FUNCTION
 from graph_sitter.core.expression import Expression
 
 if TYPE_CHECKING:
-    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core._access import GraphAccess
+    from graph_sitter.core._edit_ops import AtomicOps
     from graph_sitter.core.symbols import Class, Function, SourceFile, Symbol
 
 __all__ = ["Argument", "FunctionCall"]
@@ -48,10 +49,10 @@ _SCOPES = (
 class FunctionCall:
     """One call expression: `name(args)`, `obj.name(args)`, `new Name(args)`."""
 
-    __slots__ = ("_cb", "_end", "_f", "_start")
+    __slots__ = ("_end", "_f", "_ga", "_start")
 
-    def __init__(self, cb: Codebase, f: int, start: int, end: int) -> None:
-        self._cb = cb
+    def __init__(self, ga: GraphAccess, f: int, start: int, end: int) -> None:
+        self._ga = ga
         self._f = f
         self._start = start
         self._end = end
@@ -59,7 +60,7 @@ class FunctionCall:
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, FunctionCall)
-            and other._cb is self._cb
+            and other._ga is self._ga
             and (other._f, other._start, other._end) == (self._f, self._start, self._end)
         )
 
@@ -71,7 +72,7 @@ class FunctionCall:
 
     # -- tree access ---------------------------------------------------------------------
     def _node(self) -> ts.Node:
-        node = self._cb._tree(self._f).root_node.descendant_for_byte_range(self._start, self._end)
+        node = self._ga.tree(self._f).root_node.descendant_for_byte_range(self._start, self._end)
         while node is not None and not (
             node.type in CALL_TYPES
             and node.start_byte == self._start
@@ -98,11 +99,11 @@ class FunctionCall:
     def file(self) -> SourceFile:
         from graph_sitter.core.symbols import SourceFile
 
-        return SourceFile(self._cb, self._f)
+        return SourceFile(self._ga, self._f)
 
     @property
     def filepath(self) -> str:
-        return str(self._cb._graph.files[self._f].path)
+        return str(self._ga.graph.files[self._f].path)
 
     @property
     def start_byte(self) -> int:
@@ -114,15 +115,15 @@ class FunctionCall:
 
     @property
     def start_point(self) -> Point:
-        return Expression(self._cb, self._f, self._start, self._start).start_point
+        return Expression(self._ga, self._f, self._start, self._start).start_point
 
     @property
     def end_point(self) -> Point:
-        return Expression(self._cb, self._f, self._end, self._end).start_point
+        return Expression(self._ga, self._f, self._end, self._end).start_point
 
     @property
     def source(self) -> Expression:
-        return Expression(self._cb, self._f, self._start, self._end)
+        return Expression(self._ga, self._f, self._start, self._end)
 
     # -- what is called ------------------------------------------------------------------
     @property
@@ -131,7 +132,7 @@ class FunctionCall:
         node = self._name_node()
         if node is None:
             return ""
-        return Expression(self._cb, self._f, node.start_byte, node.end_byte)
+        return Expression(self._ga, self._f, node.start_byte, node.end_byte)
 
     @property
     def function_definition(self) -> Symbol | None:
@@ -140,8 +141,8 @@ class FunctionCall:
         node = self._name_node()
         if node is None:
             return None
-        key = self._cb._graph.resolved_refs[self._f].get(node.start_byte)
-        return self._cb._symbol(*key) if key is not None else None
+        key = self._ga.graph.resolved_refs[self._f].get(node.start_byte)
+        return self._ga.symbol(*key) if key is not None else None
 
     @property
     def args(self) -> list[Argument]:
@@ -200,7 +201,7 @@ class FunctionCall:
         return _awaited(self._node())
 
     def _owner(self) -> Symbol | SourceFile:
-        owner: Symbol | SourceFile = self._cb._owner_view(self._f, self._start)
+        owner: Symbol | SourceFile = self._ga.owner_view(self._f, self._start)
         return owner
 
     @property
@@ -241,13 +242,13 @@ class FunctionCall:
 
     def rename(self, new_name: str) -> None:
         """Queue renaming the called name at this call only (`obj.old()` -> `obj.new()`)."""
-        _ops().rename_call(self._cb, self._f, self._start, self._end, new_name)
+        _ops().rename_call(self._ga, self._f, self._start, self._end, new_name)
 
     set_name = rename
 
     def add_argument(self, source: str) -> None:
         """Queue appending `source` (`x`, or `name=x` in Python) to the arguments."""
-        _ops().add_argument(self._cb, self._f, self._start, self._end, source)
+        _ops().add_argument(self._ga, self._f, self._start, self._end, source)
 
     def remove(self) -> None:
         """Queue deleting the call expression (not the statement around it)."""
@@ -286,7 +287,7 @@ class Argument:
         return hash((self._call, self._span))
 
     def _text(self, span: tuple[int, int]) -> Expression:
-        return Expression(self._call._cb, self._call._f, *span)
+        return Expression(self._call._ga, self._call._f, *span)
 
     @property
     def call(self) -> FunctionCall:
@@ -321,24 +322,24 @@ class Argument:
         """Queue replacing the whole argument (`name=value` included)."""
         if not new_source.strip():
             raise ValueError("Argument.edit needs the new source; use remove() to drop it.")
-        _ops().edit_argument(self._call._cb, self._call._f, *self._span, new_source)
+        _ops().edit_argument(self._call._ga, self._call._f, *self._span, new_source)
 
     def set_value(self, new_value: str) -> None:
         """Queue replacing the value only (the keyword stays)."""
-        _ops().edit_argument(self._call._cb, self._call._f, *self._value, new_value)
+        _ops().edit_argument(self._call._ga, self._call._f, *self._value, new_value)
 
     def rename(self, new_name: str) -> None:
         """Queue renaming the keyword of `name=value`."""
         if self._name is None:
             raise ValueError(f"{self!r} is positional: it has no keyword to rename")
-        _ops().rename_argument(self._call._cb, self._call._f, *self._name, new_name)
+        _ops().rename_argument(self._call._ga, self._call._f, *self._name, new_name)
 
     def remove(self) -> None:
         """Queue deleting the argument with the comma that separates it."""
-        _ops().remove_argument(self._call._cb, self._call._f, *self._span)
+        _ops().remove_argument(self._call._ga, self._call._f, *self._span)
 
 
-def _ops() -> Any:
+def _ops() -> AtomicOps:
     """The edit operations, each all-or-nothing: one that raises queues nothing."""
     from graph_sitter.core import _edit_ops as ops
 
@@ -375,18 +376,18 @@ def _enclosing_arrow(node: ts.Node) -> ts.Node | None:
     return current if current is not None and current.type in _ARROWS else None
 
 
-def calls_in_range(cb: Codebase, f: int, start: int, end: int) -> list[FunctionCall]:
+def calls_in_range(ga: GraphAccess, f: int, start: int, end: int) -> list[FunctionCall]:
     from graph_sitter.core import _details
 
     return [
-        FunctionCall(cb, f, node.start_byte, node.end_byte)
-        for node in _details.call_nodes(cb, f, start, end)
+        FunctionCall(ga, f, node.start_byte, node.end_byte)
+        for node in _details.call_nodes(ga, f, start, end)
     ]
 
 
-def call_at(cb: Codebase, f: int, callee_start: int, callee_end: int) -> FunctionCall | None:
+def call_at(ga: GraphAccess, f: int, callee_start: int, callee_end: int) -> FunctionCall | None:
     """The call expression whose callee name sits at the given range."""
-    node = cb._tree(f).root_node.descendant_for_byte_range(callee_start, callee_end)
+    node = ga.tree(f).root_node.descendant_for_byte_range(callee_start, callee_end)
     while node is not None and node.type not in CALL_TYPES:
         node = node.parent
-    return FunctionCall(cb, f, node.start_byte, node.end_byte) if node is not None else None
+    return FunctionCall(ga, f, node.start_byte, node.end_byte) if node is not None else None

@@ -5,14 +5,15 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import tree_sitter as ts
 
-from graph_sitter.core import _details, _edit_ops, _handles, calls
+from graph_sitter.core import _edit_ops
+from graph_sitter.core._access import GraphAccess
 from graph_sitter.core._gc import paused_gc
 from graph_sitter.core._hooks import run_reset_hooks
 from graph_sitter.core._lookup import NameIndex, split_address
@@ -24,7 +25,6 @@ from graph_sitter.core._records import (
     IMPORT,
     INTERFACE,
     NAMESPACE,
-    REF_CALL,
     TYPE_ALIAS,
     FileIndex,
 )
@@ -32,7 +32,6 @@ from graph_sitter.core._shift import Shift, is_identifier_swap, mentions, shift_
 from graph_sitter.core.discover import DEFAULT_MAX_FILE_BYTES, Discovery, Skipped, discover
 from graph_sitter.core.edits import (
     DiskStamp,
-    Edit,
     EditError,
     EditValidationError,
     Transaction,
@@ -68,19 +67,16 @@ from graph_sitter.core.parse import (
     graph_cache_key,
     parse_files,
     parse_one,
-    parse_tree,
     read_graph_state,
     write_graph_state,
 )
-from graph_sitter.core.resolve import Graph, class_header_end
+from graph_sitter.core.resolve import Graph
 from graph_sitter.core.symbols import (
-    VIEW_BY_KIND,
     Class,
     Function,
     GlobalVar,
     Import,
     Interface,
-    Parameter,
     SourceFile,
     Symbol,
     TypeAlias,
@@ -92,7 +88,6 @@ logger = logging.getLogger("graph_sitter.core")
 
 ProgressCallback = Callable[[str, int, int], None]
 _TOP_KINDS = (FUNCTION, CLASS, GLOBAL_VAR, INTERFACE, TYPE_ALIAS, ENUM, NAMESPACE)
-_TREE_CACHE_SIZE = 64
 
 
 class Codebase:
@@ -226,10 +221,8 @@ class Codebase:
         workers: int | None,
         progress: ProgressCallback | None,
     ) -> None:
-        self._tx = Transaction()
-        self._pending_imports: set[tuple[str, str]] = set()
-        self._handles = _handles.Generations()
-        self._generation = 0  # views made in an older generation follow their symbol
+        # Views and edit operations see the codebase through this one object (`_access.py`).
+        self._access = GraphAccess(self)
         parse_progress = (lambda d, t: progress("parse", d, t)) if progress else None
         if progress is not None:
             progress("parse", 0, len(sources))
@@ -252,7 +245,7 @@ class Codebase:
         if advance:
             self._advance()
         root_name = os.path.basename(self.root.rstrip(os.sep))
-        self._graph = Graph(parsed, root_name, self._read_config)
+        self._access.use_graph(Graph(parsed, root_name, self._read_config))
         # The resolved graph of an unchanged tree is cached too: a second build only reads.
         inputs = list(self._graph.inputs)
         if ts_inputs := self._graph.resolution_inputs():  # tsconfig.json, package.json
@@ -269,12 +262,15 @@ class Codebase:
             self._graph.build_usages(resolve_progress)
             if cache_dir and key:
                 write_graph_state(cache_dir, key, self._graph.export_state())
-        self._trees: OrderedDict[int, ts.Tree] = OrderedDict()
-        self._line_cache: dict[int, list[int]] = {}
         self._by_kind: dict[str, list[Any]] | None = None
-        self._name_index: NameIndex | None = None
-        self._views: dict[tuple[int, int], tuple[Any, Any]] = {}
-        self._subclasses: dict[tuple[int, int], list[tuple[int, int]]] | None = None
+
+    @property
+    def _graph(self) -> Graph:
+        return self._access.graph
+
+    @property
+    def _tx(self) -> Transaction:
+        return self._access.tx
 
     def _read_config(self, path: str) -> bytes | None:
         """A configuration file module resolution asks for (tsconfig.json, package.json)."""
@@ -296,14 +292,14 @@ class Codebase:
             for f, pf in enumerate(self._graph.files):
                 for d in sorted(range(len(pf.index.defs)), key=lambda i: pf.index.defs[i].start):
                     rec = pf.index.defs[d]
-                    by_kind.setdefault(rec.kind, []).append(self._symbol(f, d))
+                    by_kind.setdefault(rec.kind, []).append(self._access.symbol(f, d))
             self._by_kind = by_kind
         return self._by_kind
 
     @property
     def files(self) -> FileList:
         """Every parsed file, sorted by path; also callable as `files(extensions=[".ts"])`."""
-        return FileList(SourceFile(self, f) for f in range(len(self._graph.files)))
+        return FileList(SourceFile(self._access, f) for f in range(len(self._graph.files)))
 
     @property
     def functions(self) -> list[Function]:
@@ -339,7 +335,7 @@ class Codebase:
         """Every `Export` of every TypeScript/JavaScript file (Python has none)."""
         from graph_sitter.core.exports import exports_of
 
-        return [e for f in range(len(self._graph.files)) for e in exports_of(self, f)]
+        return [e for f in range(len(self._graph.files)) for e in exports_of(self._access, f)]
 
     @property
     def symbols(self) -> list[Symbol]:
@@ -366,7 +362,7 @@ class Codebase:
         rel = self._relative(os.fspath(path))
         f = self._graph.file_index.get(rel)
         if f is not None:
-            return SourceFile(self, f)
+            return SourceFile(self._access, f)
         if optional:
             return None
         close = difflib.get_close_matches(rel, list(self._graph.file_index), n=5)
@@ -388,10 +384,7 @@ class Codebase:
         return self._matching(_TOP_KINDS, name)
 
     def _names(self) -> NameIndex:
-        index = self._name_index
-        if index is None or not index.is_current(self._graph):
-            index = self._name_index = NameIndex(self._graph)
-        return index
+        return self._access.names()
 
     def _matching(self, kinds: tuple[str, ...], name: str) -> list[Any]:
         file = None
@@ -400,7 +393,7 @@ class Codebase:
             file = self._graph.file_index.get(self._relative(path))
             if file is None:
                 return []
-        return [self._symbol(f, d) for f, d in self._names().find(name, kinds, file)]
+        return [self._access.symbol(f, d) for f, d in self._names().find(name, kinds, file)]
 
     def _lookup(self, kinds: tuple[str, ...], label: str, name: str, optional: bool) -> Any:
         found = self._matching(kinds, name)
@@ -425,19 +418,6 @@ class Codebase:
                 return [s.address for s in same[:5]]
         return self._names().suggest(bare)
 
-    def _pick(
-        self, found: list[Any], label: str, name: str, optional: bool, pool: list[Any]
-    ) -> Any:
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            if optional:
-                return None
-            names = sorted({s.name for s in pool} | {s.qualified_name for s in pool})
-            short = name.split("::")[-1]
-            raise SymbolNotFoundError(label, name, difflib.get_close_matches(short, names, n=5))
-        raise AmbiguousSymbolError(label, name, [s.address for s in found])
-
     def _relative(self, path: str) -> str:
         if self.root and os.path.isabs(path):
             real_root = os.path.realpath(self.root)
@@ -454,20 +434,6 @@ class Codebase:
     @property
     def has_pending_edits(self) -> bool:
         return bool(self._tx)
-
-    def _queue(self, path: str, edit: Edit) -> None:
-        f = self._graph.file_index.get(path)
-        if f is None:
-            raise EditError(f"{path} is not a file of this codebase.")
-        problem = self._graph.files[f].problem
-        if problem:
-            raise EditError(f"Refusing to edit {path}: {problem}.")
-        if path in self._tx.deleted:
-            raise EditError(f"{path} is removed in this transaction; reset() to edit it.")
-        limits = getattr(self, "_edit_limits", None)
-        if limits is not None:
-            limits.count()
-        self._tx.add(path, edit, self._graph.files[f].content)
 
     def create_file(self, path: str, content: str = "", sync: bool = True) -> SourceFile:
         """Create a file in this transaction and return it (written on `commit`).
@@ -490,7 +456,7 @@ class Codebase:
         files[rel] = ParsedFile(rel, lang.name, data, "utf-8", "", index, None)
         self._advance(follow=False)
         self._set_files([files[p] for p in sorted(files)])
-        return SourceFile(self, self._graph.file_index[rel])
+        return SourceFile(self._access, self._graph.file_index[rel])
 
     def reset(self) -> None:
         """Drop every pending edit (files created in the transaction leave the graph again) and
@@ -504,7 +470,7 @@ class Codebase:
 
     def _clear_edits(self) -> None:
         self._tx.clear()
-        self._pending_imports.clear()
+        self._access.pending_imports.clear()
 
     def _pending_contents(self) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
@@ -581,12 +547,12 @@ class Codebase:
             return []
         self._advance(follow=False)  # handles keep their symbols across the re-read
         self._by_kind = None
-        self._subclasses = None
+        self._access.forget_subclasses()
         added = [pf for pf in parsed if pf.path not in self._graph.file_index]
         if not gone and not added:
             changed = {self._graph.file_index[pf.path]: pf for pf in parsed}
             self._graph.update(changed)
-            self._forget(set(changed))
+            self._access.forget(set(changed))
         else:
             files = {pf.path: pf for pf in self._graph.files if pf.path not in gone}
             files.update({pf.path: pf for pf in parsed})
@@ -649,7 +615,7 @@ class Codebase:
         self._advance()
         self._clear_edits()
         self._by_kind = None
-        self._subclasses = None
+        self._access.forget_subclasses()
         if shifted is not None:
             moves: dict[int, tuple[ParsedFile, Callable[[int], int]]] = {}
             with paused_gc():  # copies of records, no cycles: full collections find nothing
@@ -661,7 +627,7 @@ class Codebase:
                     pf = replace(old, content=content, index=index, from_cache=False)
                     moves[f] = (pf, shift.offset)
                 self._graph.shift_files(moves)
-            self._forget(set(moves))
+            self._access.forget(set(moves))
             return
         reparsed = []
         for path, content in new.items():
@@ -678,7 +644,7 @@ class Codebase:
             return
         changed = {self._graph.file_index[pf.path]: pf for pf in reparsed}
         self._graph.update(changed)
-        self._forget(set(changed))
+        self._access.forget(set(changed))
 
     def _check_deletions(self) -> None:
         """Files the transaction deletes must still hold what the graph read."""
@@ -711,23 +677,11 @@ class Codebase:
         return out
 
     # Handles (views) remember the generation they were made in; a commit, a created file or
-    # a reset starts a new one, and `_handles` maps old positions to new ones.
+    # a reset starts a new one, and `GraphAccess.follow_*` map old positions to new ones.
     def _advance(self, follow: bool = True) -> None:
         """Start a new generation: after a commit (`follow`: where queued edits take symbols)
         or a change of the file list within a transaction (nothing moves)."""
-        self._handles.advance(self._graph.files, self._tx.follow if follow else {})
-        self._generation = self._handles.current
-
-    def _follow_symbol(self, gen: int, f: int, d: int) -> tuple[int, int]:
-        return self._handles.follow_symbol(self._graph, gen, f, d)
-
-    def _follow_file(self, gen: int, f: int) -> int:
-        return self._handles.follow_file(self._graph, gen, f)
-
-    def _forget(self, files: set[int]) -> None:
-        for f in files:
-            self._trees.pop(f, None)
-            self._line_cache.pop(f, None)
+        self._access.advance(follow)
 
     def _identifier_swaps(self, new: dict[str, bytes]) -> set[int] | None:
         """Files whose edits only swap identifiers for fresh ones (no re-parse needed)."""
@@ -815,9 +769,8 @@ class Codebase:
         limit the edits queued from now on (`SessionLimitError` past them; None: no limit)."""
         limits = {k: options.pop(k) for k in ("max_transactions", "max_seconds") if k in options}
         if limits:
-            self._edit_limits = _edit_ops.EditLimits.configure(
-                getattr(self, "_edit_limits", None), **limits
-            )
+            access = self._access
+            access.edit_limits = _edit_ops.EditLimits.configure(access.edit_limits, **limits)
         if options or not limits:
             from graph_sitter.ai import codebase_ai
 
@@ -842,111 +795,6 @@ class Codebase:
         from graph_sitter.ai import codebase_ai
 
         return codebase_ai.ai_client(self)
-
-    # ------------------------------------------------------------------ view support
-    def _symbol(self, f: int, d: int) -> Any:
-        # One view per definition while its record lives, so `a is b` holds as upstream.
-        rec = self._graph.files[f].index.defs[d]
-        known = self._views.get((f, d))
-        if known is not None and known[0] is rec:
-            return known[1]
-        view = VIEW_BY_KIND.get(rec.kind, Symbol)(self, f, d)
-        self._views[(f, d)] = (rec, view)
-        return view
-
-    def _symbols_of(self, f: int, kinds: tuple[str, ...] | None, top: bool) -> list[Any]:
-        defs = self._graph.files[f].index.defs
-        picked = [
-            d
-            for d, rec in enumerate(defs)
-            if (kinds is None or rec.kind in kinds) and (not top or rec.parent < 0)
-        ]
-        picked.sort(key=lambda d: defs[d].start)
-        return [self._symbol(f, d) for d in picked]
-
-    def _tree(self, f: int) -> ts.Tree:
-        tree = self._trees.get(f)
-        if tree is None:
-            pf = self._graph.files[f]
-            tree = parse_tree(pf.path, pf.content)
-            self._trees[f] = tree
-            if len(self._trees) > _TREE_CACHE_SIZE:
-                self._trees.popitem(last=False)
-        else:
-            self._trees.move_to_end(f)
-        return tree
-
-    def _node_for(self, f: int, start: int, end: int) -> ts.Node:
-        """The smallest node spanning `start..end` (the definition node itself)."""
-        node = self._tree(f).root_node.descendant_for_byte_range(start, end)
-        assert node is not None
-        return node
-
-    def _line_starts(self, f: int) -> list[int]:
-        starts = self._line_cache.get(f)
-        if starts is None:
-            content = self._graph.files[f].content
-            starts = [0]
-            find = content.find
-            pos = find(b"\n")
-            while pos >= 0:
-                starts.append(pos + 1)
-                pos = find(b"\n", pos + 1)
-            self._line_cache[f] = starts
-        return starts
-
-    def _owner_view(self, f: int, position: int) -> Symbol | SourceFile:
-        best = -1
-        best_size = 1 << 62
-        for d, rec in enumerate(self._graph.files[f].index.defs):
-            if rec.kind != IMPORT and rec.ext_start <= position < rec.end:
-                size = rec.end - rec.ext_start
-                if size < best_size:
-                    best, best_size = d, size
-        return self._symbol(f, best) if best >= 0 else SourceFile(self, f)
-
-    def _call_sites(self, f: int, d: int) -> list[Any]:
-        out = []
-        for uf, start, end, flags, _ in sorted(set(self._graph.iter_usages((f, d)))):
-            if flags & REF_CALL:
-                call = calls.call_at(self, uf, start, end)
-                if call is not None:
-                    out.append(call)
-        return out
-
-    def _calls_within(self, f: int, start: int, end: int) -> list[Any]:
-        return calls.calls_in_range(self, f, start, end)
-
-    def _parameters(self, f: int, node: ts.Node, is_method: bool) -> list[Parameter]:
-        return _details.parameters(self, f, node, is_method)
-
-    def _docstring(self, f: int, node: ts.Node) -> str | None:
-        return _details.docstring(self, f, node)
-
-    def _resolve_import(self, f: int, d: int) -> Symbol | SourceFile | None:
-        target = self._graph.resolve_import(f, d)
-        if target is None:
-            return None
-        if target[0] == "sym":
-            return self._symbol(target[1], target[2])
-        file_index = self._graph.file_of_target(target)
-        return SourceFile(self, file_index) if file_index is not None else None
-
-    def _superclass_names(self, f: int, d: int) -> list[str]:
-        pf = self._graph.files[f]
-        rec = pf.index.defs[d]
-        header = pf.content[rec.name_end : class_header_end(pf, rec)].decode("utf-8", "replace")
-        header = header.strip()
-        return support_for(pf.language).superclass_names(header)
-
-    def _subclasses_of(self, f: int, d: int) -> list[Class]:
-        if self._subclasses is None:
-            table: dict[tuple[int, int], list[tuple[int, int]]] = {}
-            for cls in self._collect().get(CLASS, []):
-                for base in self._graph.superclasses(cls._f, cls._d):
-                    table.setdefault((base[1], base[2]), []).append((cls._f, cls._d))
-            self._subclasses = table
-        return [self._symbol(cf, cd) for cf, cd in self._subclasses.get((f, d), [])]
 
 
 def _repair(root: str, stray_temps: Iterable[str]) -> RepairReport:

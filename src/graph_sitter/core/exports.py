@@ -29,7 +29,7 @@ from graph_sitter.core.text import Flag, SourceText
 from graph_sitter.core.usages import QueryList, Usage, UsageType
 
 if TYPE_CHECKING:
-    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core._access import GraphAccess
     from graph_sitter.core.symbols import Import, SourceFile, Symbol
 
 __all__ = ["Export", "ExportStatement"]
@@ -40,17 +40,17 @@ _EXPORT_KINDS = ("EXPORT", "TYPE", "WILDCARD")
 class ExportStatement:
     """One `export ...` statement of a TypeScript/JavaScript file."""
 
-    __slots__ = ("_cb", "_data", "_f")
+    __slots__ = ("_data", "_f", "_ga")
 
-    def __init__(self, cb: Codebase, f: int, data: _StatementData) -> None:
-        self._cb = cb
+    def __init__(self, ga: GraphAccess, f: int, data: _StatementData) -> None:
+        self._ga = ga
         self._f = f
         self._data = data
 
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, ExportStatement)
-            and other._cb is self._cb
+            and other._ga is self._ga
             and other._f == self._f
             and other._data.start == self._data.start
         )
@@ -65,16 +65,16 @@ class ExportStatement:
     def file(self) -> SourceFile:
         from graph_sitter.core.symbols import SourceFile
 
-        return SourceFile(self._cb, self._f)
+        return SourceFile(self._ga, self._f)
 
     @property
     def filepath(self) -> str:
-        return str(self._cb._graph.files[self._f].path)
+        return str(self._ga.graph.files[self._f].path)
 
     @property
     def source(self) -> str:
         """The whole statement as written."""
-        return _decode(self._cb, self._f, self._data.start, self._data.end)
+        return _decode(self._ga, self._f, self._data.start, self._data.end)
 
     @property
     def start_byte(self) -> int:
@@ -86,16 +86,16 @@ class ExportStatement:
 
     @property
     def start_point(self) -> tuple[int, int]:
-        return _point(self._cb, self._f, self._data.start)
+        return _point(self._ga, self._f, self._data.start)
 
     @property
     def end_point(self) -> tuple[int, int]:
-        return _point(self._cb, self._f, self._data.end)
+        return _point(self._ga, self._f, self._data.end)
 
     @property
     def exports(self) -> list[Export]:
         """One `Export` per exported name, in source order."""
-        return [Export(self._cb, self._f, self._data, e) for e in self._data.exports]
+        return [Export(self._ga, self._f, self._data, e) for e in self._data.exports]
 
     @property
     def reexports(self) -> list[Export]:
@@ -105,7 +105,7 @@ class ExportStatement:
     @property
     def module(self) -> SourceText | None:
         """For `export ... from "m"`: `m` (`.source` keeps the quotes); else None."""
-        return _module_text(self._cb, self._f, self._data)
+        return _module_text(self._ga, self._f, self._data)
 
     @property
     def is_reexport(self) -> Flag:
@@ -135,10 +135,10 @@ class Export:
     (`export.is_reexport()`).
     """
 
-    __slots__ = ("_cb", "_data", "_f", "_stmt")
+    __slots__ = ("_data", "_f", "_ga", "_stmt")
 
-    def __init__(self, cb: Codebase, f: int, stmt: _StatementData, data: _ExportData) -> None:
-        self._cb = cb
+    def __init__(self, ga: GraphAccess, f: int, stmt: _StatementData, data: _ExportData) -> None:
+        self._ga = ga
         self._f = f
         self._stmt = stmt
         self._data = data
@@ -146,7 +146,7 @@ class Export:
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Export)
-            and other._cb is self._cb
+            and other._ga is self._ga
             and other._f == self._f
             and other._data == self._data
         )
@@ -168,16 +168,16 @@ class Export:
     def file(self) -> SourceFile:
         from graph_sitter.core.symbols import SourceFile
 
-        return SourceFile(self._cb, self._f)
+        return SourceFile(self._ga, self._f)
 
     @property
     def filepath(self) -> str:
-        return str(self._cb._graph.files[self._f].path)
+        return str(self._ga.graph.files[self._f].path)
 
     @property
     def source(self) -> str:
         """The source of the whole export statement (as upstream)."""
-        return _decode(self._cb, self._f, self._stmt.start, self._stmt.end)
+        return _decode(self._ga, self._f, self._stmt.start, self._stmt.end)
 
     @property
     def start_byte(self) -> int:
@@ -189,35 +189,35 @@ class Export:
 
     @property
     def start_point(self) -> tuple[int, int]:
-        return _point(self._cb, self._f, self._data.start)
+        return _point(self._ga, self._f, self._data.start)
 
     @property
     def end_point(self) -> tuple[int, int]:
-        return _point(self._cb, self._f, self._data.end)
+        return _point(self._ga, self._f, self._data.end)
 
     @property
     def export_statement(self) -> ExportStatement:
-        return ExportStatement(self._cb, self._f, self._stmt)
+        return ExportStatement(self._ga, self._f, self._stmt)
 
     parent = export_statement
 
     @property
     def module(self) -> SourceText | None:
         """For a re-export, the module it comes from (`.source` keeps the quotes)."""
-        return _module_text(self._cb, self._f, self._stmt)
+        return _module_text(self._ga, self._f, self._stmt)
 
     @property
     def declared_symbol(self) -> Symbol | None:
         """The definition the statement itself declares (`export function f`), or for
         `export ... from` the statement's `Import` record; None for `export { a }`."""
         d = self._data.declared
-        return self._cb._symbol(self._f, d) if d >= 0 else None
+        return self._ga.symbol(self._f, d) if d >= 0 else None
 
     @property
     def exported_symbol(self) -> Symbol | None:
         """The local definition or `Import` this export names (one step, not followed)."""
         d = self._data.exported
-        return self._cb._symbol(self._f, d) if d >= 0 else None
+        return self._ga.symbol(self._f, d) if d >= 0 else None
 
     @property
     def usages(self) -> QueryList[Usage]:
@@ -253,10 +253,10 @@ class Export:
         d = self._data.exported
         if d < 0:
             return None
-        rec = self._cb._graph.files[self._f].index.defs[d]
+        rec = self._ga.graph.files[self._f].index.defs[d]
         if rec.kind == IMPORT:
-            return self._cb._resolve_import(self._f, d)
-        return self._cb._symbol(self._f, d)
+            return self._ga.resolve_import(self._f, d)
+        return self._ga.symbol(self._f, d)
 
     @property
     def is_default_export(self) -> Flag:
@@ -281,7 +281,7 @@ class Export:
     def is_reexport(self) -> Flag:
         """Whether it exports an imported name or another module's exports."""
         d = self._data.exported
-        defs = self._cb._graph.files[self._f].index.defs
+        defs = self._ga.graph.files[self._f].index.defs
         return Flag(d >= 0 and defs[d].kind == IMPORT)
 
     @property
@@ -313,32 +313,32 @@ class Export:
 
 
 # ---------------------------------------------------------------------------- file level
-def file_statements(cb: Codebase, f: int) -> list[_StatementData]:
+def file_statements(ga: GraphAccess, f: int) -> list[_StatementData]:
     """The export statements of file `f` (cached per file content)."""
-    pf = cb._graph.files[f]
+    pf = ga.graph.files[f]
     if not support_for(pf.language).has_export_statements:
         return []
-    cache: dict[int, tuple[Any, list[_StatementData]]] = cb.__dict__.setdefault("_export_cache", {})
+    cache = ga.export_statements
     hit = cache.get(f)
     if hit is not None and hit[0] is pf:
         return hit[1]
-    statements = _extract(cb, f)
+    statements = _extract(ga, f)
     cache[f] = (pf, statements)
     return statements
 
 
-def statements_of(cb: Codebase, f: int) -> list[ExportStatement]:
+def statements_of(ga: GraphAccess, f: int) -> list[ExportStatement]:
     """Statements exporting at least one name (`export {};` only marks a module, as upstream)."""
-    return [ExportStatement(cb, f, s) for s in file_statements(cb, f) if s.exports]
+    return [ExportStatement(ga, f, s) for s in file_statements(ga, f) if s.exports]
 
 
-def exports_of(cb: Codebase, f: int) -> list[Export]:
-    return [Export(cb, f, s, e) for s in file_statements(cb, f) for e in s.exports]
+def exports_of(ga: GraphAccess, f: int) -> list[Export]:
+    return [Export(ga, f, s, e) for s in file_statements(ga, f) for e in s.exports]
 
 
-def get_export(cb: Codebase, f: int, name: str) -> Export | None:
+def get_export(ga: GraphAccess, f: int, name: str) -> Export | None:
     """The export named `name`; for `"default"`, also the default export by any name."""
-    exports = exports_of(cb, f)
+    exports = exports_of(ga, f)
     found = next((e for e in exports if e.name == name), None)
     if found is None and name == "default":
         found = next((e for e in exports if e._data.is_default), None)
@@ -346,7 +346,7 @@ def get_export(cb: Codebase, f: int, name: str) -> Export | None:
 
 
 def statement_for_path(
-    cb: Codebase, f: int, relative_path: str, export_type: str
+    ga: GraphAccess, f: int, relative_path: str, export_type: str
 ) -> ExportStatement | None:
     """The first statement re-exporting from exactly `relative_path` with an export of the
     kind asked: "WILDCARD", "TYPE", or "EXPORT" (neither type-only nor wildcard)."""
@@ -356,8 +356,8 @@ def statement_for_path(
             f"export_type must be one of {', '.join(_EXPORT_KINDS)}, not {export_type!r}"
         )
     wanted = relative_path.strip("'\"")
-    content = cb._graph.files[f].content
-    for data in file_statements(cb, f):
+    content = ga.graph.files[f].content
+    for data in file_statements(ga, f):
         if data.module is None:
             continue
         module = content[data.module[0] + 1 : data.module[1] - 1].decode("utf-8", "replace")
@@ -371,58 +371,58 @@ def statement_for_path(
             else:
                 ok = not e.is_type and not e.is_wildcard
             if ok:
-                return ExportStatement(cb, f, data)
+                return ExportStatement(ga, f, data)
     return None
 
 
-def symbol_export(cb: Codebase, f: int, d: int) -> Export | None:
+def symbol_export(ga: GraphAccess, f: int, d: int) -> Export | None:
     """The export of file `f` that exports definition `d` (declared or named), if any."""
-    for export in exports_of(cb, f):
+    for export in exports_of(ga, f):
         if export._data.declared == d or export._data.exported == d:
             return export
     return None
 
 
-def is_reexported(cb: Codebase, f: int, d: int) -> bool:
+def is_reexported(ga: GraphAccess, f: int, d: int) -> bool:
     """Whether another file re-exports definition `d` of file `f` (by name or with `*`)."""
     from graph_sitter.core.symbols import SourceFile
 
-    target = cb._symbol(f, d)
+    target = ga.symbol(f, d)
     star_reaches = target._rec.is_exported and target._rec.parent < 0
-    for g, pf in enumerate(cb._graph.files):
+    for g, pf in enumerate(ga.graph.files):
         if g == f or not support_for(pf.language).has_export_statements:
             continue
-        for export in exports_of(cb, g):
+        for export in exports_of(ga, g):
             if not export.is_reexport:
                 continue
             resolved = export.resolved_symbol
             if resolved == target:
                 return True
-            if star_reaches and export.is_wildcard_export and resolved == SourceFile(cb, f):
+            if star_reaches and export.is_wildcard_export and resolved == SourceFile(ga, f):
                 return True
     return False
 
 
 # ---------------------------------------------------------------------------- extraction
-def _decode(cb: Codebase, f: int, start: int, end: int) -> str:
-    return bytes(cb._graph.files[f].content[start:end]).decode("utf-8", "replace")
+def _decode(ga: GraphAccess, f: int, start: int, end: int) -> str:
+    return bytes(ga.graph.files[f].content[start:end]).decode("utf-8", "replace")
 
 
-def _point(cb: Codebase, f: int, offset: int) -> tuple[int, int]:
+def _point(ga: GraphAccess, f: int, offset: int) -> tuple[int, int]:
     from graph_sitter.core.symbols import point_of
 
-    return point_of(cb._line_starts(f), offset)
+    return point_of(ga.line_starts(f), offset)
 
 
-def _module_text(cb: Codebase, f: int, data: _StatementData) -> SourceText | None:
+def _module_text(ga: GraphAccess, f: int, data: _StatementData) -> SourceText | None:
     if data.module is None:
         return None
-    raw = _decode(cb, f, data.module[0], data.module[1])
-    return SourceText(raw[1:-1], raw, _point(cb, f, data.module[0]))
+    raw = _decode(ga, f, data.module[0], data.module[1])
+    return SourceText(raw[1:-1], raw, _point(ga, f, data.module[0]))
 
 
-def _extract(cb: Codebase, f: int) -> list[_StatementData]:
-    pf = cb._graph.files[f]
+def _extract(ga: GraphAccess, f: int) -> list[_StatementData]:
+    pf = ga.graph.files[f]
     return support_for(pf.language).export_statements(
-        bytes(pf.content), cb._tree(f).root_node, pf.index, cb._graph.module_defs(f)
+        bytes(pf.content), ga.tree(f).root_node, pf.index, ga.graph.module_defs(f)
     )

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core._access import GraphAccess
     from graph_sitter.core.symbols import SourceFile
 
 __all__ = ["Expression"]
@@ -27,15 +27,15 @@ class Expression(str):
     equal, as strings do); use `filepath` and `start_byte` to tell places apart.
     """
 
-    _cb: Codebase
+    _ga: GraphAccess
     _f: int
     start_byte: int
     end_byte: int
 
-    def __new__(cls, cb: Codebase, f: int, start: int, end: int) -> Expression:
-        content = cb._graph.files[f].content
+    def __new__(cls, ga: GraphAccess, f: int, start: int, end: int) -> Expression:
+        content = ga.graph.files[f].content
         self = super().__new__(cls, bytes(content[start:end]).decode("utf-8", "replace"))
-        self._cb = cb
+        self._ga = ga
         self._f = f
         self.start_byte = start
         self.end_byte = end
@@ -56,19 +56,19 @@ class Expression(str):
     def file(self) -> SourceFile:
         from graph_sitter.core.symbols import SourceFile
 
-        return SourceFile(self._cb, self._f)
+        return SourceFile(self._ga, self._f)
 
     @property
     def filepath(self) -> str:
-        return str(self._cb._graph.files[self._f].path)
+        return str(self._ga.graph.files[self._f].path)
 
     @property
     def start_point(self) -> Point:
-        return _point(self._cb, self._f, self.start_byte)
+        return _point(self._ga, self._f, self.start_byte)
 
     @property
     def end_point(self) -> Point:
-        return _point(self._cb, self._f, self.end_byte)
+        return _point(self._ga, self._f, self.end_byte)
 
     def edit(self, new_text: str) -> None:
         """Queue replacing this text with `new_text` (applied on `commit()`)."""
@@ -79,7 +79,7 @@ class Expression(str):
         self.edit("")
 
 
-def _point(cb: Codebase, f: int, offset: int) -> Point:
-    starts = cb._line_starts(f)
+def _point(ga: GraphAccess, f: int, offset: int) -> Point:
+    starts = ga.line_starts(f)
     row = bisect_right(starts, offset) - 1
     return (row, offset - starts[row])

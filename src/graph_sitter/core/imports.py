@@ -19,7 +19,7 @@ from graph_sitter.core.languages import support_for
 from graph_sitter.core.text import SourceText
 
 if TYPE_CHECKING:
-    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core._access import GraphAccess
     from graph_sitter.core.symbols import Import, SourceFile, Symbol
 
 __all__ = ["ImportResolution", "ImportStatement", "ImportType"]
@@ -63,17 +63,17 @@ class ImportResolution:
 class ImportStatement:
     """One import statement and the `Import`s (bindings) it makes."""
 
-    __slots__ = ("_cb", "_defs", "_f")
+    __slots__ = ("_defs", "_f", "_ga")
 
-    def __init__(self, cb: Codebase, f: int, defs: tuple[int, ...]) -> None:
-        self._cb = cb
+    def __init__(self, ga: GraphAccess, f: int, defs: tuple[int, ...]) -> None:
+        self._ga = ga
         self._f = f
         self._defs = defs
 
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, ImportStatement)
-            and other._cb is self._cb
+            and other._ga is self._ga
             and other._f == self._f
             and other._defs == self._defs
         )
@@ -86,26 +86,26 @@ class ImportStatement:
 
     @property
     def _first(self) -> Any:
-        return self._cb._graph.files[self._f].index.defs[self._defs[0]]
+        return self._ga.graph.files[self._f].index.defs[self._defs[0]]
 
     @property
     def imports(self) -> list[Import]:
-        return [self._cb._symbol(self._f, d) for d in self._defs]
+        return [self._ga.symbol(self._f, d) for d in self._defs]
 
     @property
     def file(self) -> SourceFile:
         from graph_sitter.core.symbols import SourceFile
 
-        return SourceFile(self._cb, self._f)
+        return SourceFile(self._ga, self._f)
 
     @property
     def filepath(self) -> str:
-        return str(self._cb._graph.files[self._f].path)
+        return str(self._ga.graph.files[self._f].path)
 
     @property
     def source(self) -> str:
         rec = self._first
-        content = self._cb._graph.files[self._f].content
+        content = self._ga.graph.files[self._f].content
         return bytes(content[rec.start : rec.end]).decode("utf-8", "replace")
 
     @property
@@ -190,31 +190,31 @@ def is_dynamic(imp: Import) -> bool:
     """Whether the import runs only when code around it does (inside a function, class,
     condition, `try`, `with` or loop), or is a dynamic `import()` call."""
     rec = imp._rec
-    cb, f = imp._cb, imp._f
+    ga, f = imp._ga, imp._f
     support = support_for(imp.file.language)
-    return support.is_dynamic_import(imp._content, rec, lambda: cb._node_for(f, rec.start, rec.end))
+    return support.is_dynamic_import(imp._content, rec, lambda: ga.node_for(f, rec.start, rec.end))
 
 
 def resolve(imp: Import) -> ImportResolution | None:
     """One step: the file the module is, and the member named there (None: external)."""
     from graph_sitter.core.symbols import SourceFile
 
-    cb = imp._cb
+    ga = imp._ga
     rec = imp._rec
     support = support_for(imp.file.language)
-    tf = support.import_file(cb._graph, imp._f, rec)
+    tf = support.import_file(ga.graph, imp._f, rec)
     if tf is None:
         return None
     name = rec.imported_name
     if name in (None, "*"):
-        return ImportResolution(SourceFile(cb, tf), None, True)
-    member = support.imported_member(cb._graph, tf, name)
+        return ImportResolution(SourceFile(ga, tf), None, True)
+    member = support.imported_member(ga.graph, tf, name)
     if member is None:
-        sub_file = support.submodule_file(cb._graph, tf, name)
+        sub_file = support.submodule_file(ga.graph, tf, name)
         if sub_file is not None:
-            return ImportResolution(SourceFile(cb, sub_file), None, True)
-        return ImportResolution(SourceFile(cb, tf), None, True)
-    return ImportResolution(SourceFile(cb, tf), cb._symbol(tf, member), False)
+            return ImportResolution(SourceFile(ga, sub_file), None, True)
+        return ImportResolution(SourceFile(ga, tf), None, True)
+    return ImportResolution(SourceFile(ga, tf), ga.symbol(tf, member), False)
 
 
 def imported_symbol(imp: Import) -> Symbol | SourceFile | None:
@@ -237,32 +237,32 @@ def from_file(imp: Import) -> SourceFile | None:
 
 
 # ---------------------------------------------------------------------------- per file
-def statements_of(cb: Codebase, f: int) -> list[ImportStatement]:
+def statements_of(ga: GraphAccess, f: int) -> list[ImportStatement]:
     groups: dict[int, list[int]] = {}
-    for d, rec in enumerate(cb._graph.files[f].index.defs):
+    for d, rec in enumerate(ga.graph.files[f].index.defs):
         if rec.kind == IMPORT and not rec.is_reexport:
             groups.setdefault(rec.start, []).append(d)
-    return [ImportStatement(cb, f, tuple(groups[start])) for start in sorted(groups)]
+    return [ImportStatement(ga, f, tuple(groups[start])) for start in sorted(groups)]
 
 
-def has_import(cb: Codebase, f: int, name: str) -> bool:
+def has_import(ga: GraphAccess, f: int, name: str) -> bool:
     """Whether the file binds `name` by an import (its local name, as upstream)."""
-    defs = cb._graph.files[f].index.defs
+    defs = ga.graph.files[f].index.defs
     return any(rec.kind == IMPORT and not rec.is_reexport and rec.name == name for rec in defs)
 
 
-def inbound_imports(cb: Codebase, f: int) -> list[Import]:
+def inbound_imports(ga: GraphAccess, f: int) -> list[Import]:
     """Every import of another file that reads from file `f` (one step), in path order."""
     from graph_sitter.core.symbols import Import
 
     out = []
-    for g, pf in enumerate(cb._graph.files):
+    for g, pf in enumerate(ga.graph.files):
         if g == f:
             continue
         for d, rec in enumerate(pf.index.defs):
             if rec.kind != IMPORT:
                 continue
-            imp = cb._symbol(g, d)
+            imp = ga.symbol(g, d)
             assert isinstance(imp, Import)
             source = from_file(imp)
             if source is not None and source._f == f:
@@ -270,11 +270,11 @@ def inbound_imports(cb: Codebase, f: int) -> list[Import]:
     return out
 
 
-def importers(cb: Codebase, f: int) -> list[SourceFile]:
+def importers(ga: GraphAccess, f: int) -> list[SourceFile]:
     """The files that import from file `f`, in path order."""
     seen: dict[int, None] = {}
-    for imp in inbound_imports(cb, f):
+    for imp in inbound_imports(ga, f):
         seen.setdefault(imp._f, None)
     from graph_sitter.core.symbols import SourceFile
 
-    return [SourceFile(cb, g) for g in seen]
+    return [SourceFile(ga, g) for g in seen]

@@ -34,7 +34,8 @@ from graph_sitter.core.text import Flag, SourceText
 from graph_sitter.core.usages import QueryList, Usage, UsageKind, UsageType
 
 if TYPE_CHECKING:
-    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core._access import GraphAccess
+    from graph_sitter.core._edit_ops import AtomicOps
     from graph_sitter.core.exports import Export, ExportStatement
     from graph_sitter.core.imports import ImportResolution, ImportStatement, ImportType
 
@@ -65,23 +66,23 @@ Point = tuple[int, int]
 class SourceFile:
     """A file of the codebase."""
 
-    __slots__ = ("_cb", "_f_", "_gen")
+    __slots__ = ("_f_", "_ga", "_gen")
 
-    def __init__(self, cb: Codebase, f: int) -> None:
-        self._cb = cb
+    def __init__(self, ga: GraphAccess, f: int) -> None:
+        self._ga = ga
         self._f_ = f
-        self._gen = cb._generation
+        self._gen = ga.generation
 
     @property
     def _f(self) -> int:
         """The file's index in the current graph (followed across commits, see `Symbol._f`)."""
-        if self._gen != self._cb._generation:
-            self._f_ = self._cb._follow_file(self._gen, self._f_)
-            self._gen = self._cb._generation
+        if self._gen != self._ga.generation:
+            self._f_ = self._ga.follow_file(self._gen, self._f_)
+            self._gen = self._ga.generation
         return self._f_
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, SourceFile) or other._cb is not self._cb:
+        if not isinstance(other, SourceFile) or other._ga is not self._ga:
             return False
         try:
             return other._f == self._f
@@ -99,7 +100,7 @@ class SourceFile:
 
     @property
     def _pf(self) -> Any:
-        return self._cb._graph.files[self._f]
+        return self._ga.graph.files[self._f]
 
     @property
     def filepath(self) -> str:
@@ -152,10 +153,10 @@ class SourceFile:
     @property
     def module_name(self) -> str | None:
         """Dotted module name (Python), or None."""
-        return self._cb._graph.module_of.get(self._f)
+        return self._ga.graph.module_of.get(self._f)
 
     def _symbols(self, kinds: tuple[str, ...] | None = None, top: bool = True) -> list[Any]:
-        return self._cb._symbols_of(self._f, kinds, top)
+        return self._ga.symbols_of(self._f, kinds, top)
 
     @property
     def symbols(self) -> list[Symbol]:
@@ -195,9 +196,9 @@ class SourceFile:
             if not found and "." in name:
                 found = [s for s in self._symbols(kinds, top=False) if s.qualified_name == name]
         else:
-            keys = self._cb._names().find(name, kinds, self._f)
-            found = [self._cb._symbol(f, d) for f, d in keys]
-        return self._cb._pick(found, label, name, optional, self._symbols(kinds, top=False))
+            keys = self._ga.names().find(name, kinds, self._f)
+            found = [self._ga.symbol(f, d) for f, d in keys]
+        return self._ga.pick(found, label, name, optional, self._symbols(kinds, top=False))
 
     def get_function(self, name: str, optional: bool = True) -> Function | None:
         return self._get((FUNCTION,), "function", name, optional)
@@ -227,22 +228,22 @@ class SourceFile:
         Returns whether an import was queued.
         """
         return _edit_ops().add_import(
-            self._cb, self, spec, module=module, name=name, alias=alias, type_only=type_only
+            self._ga, self, spec, module=module, name=name, alias=alias, type_only=type_only
         )
 
     def remove(self) -> None:
         """Delete this file on commit."""
-        _edit_ops().remove_file(self._cb, self)
+        _edit_ops().remove_file(self._ga, self)
 
     def update_filepath(self, new_filepath: str) -> SourceFile:
         """Move this file on commit; its relative imports and its importers are updated.
         Returns the file at its new path (this handle follows it after the commit)."""
-        new: SourceFile = _edit_ops().update_filepath(self._cb, self, new_filepath)
+        new: SourceFile = _edit_ops().update_filepath(self._ga, self, new_filepath)
         return new
 
     def add_import_from_import_string(self, import_string: str) -> bool:
         """Upstream's spelling: add an import statement given as text (checked to parse)."""
-        line = _edit_ops().parse_import_string(self._cb, self, import_string)
+        line = _edit_ops().parse_import_string(self._ga, self, import_string)
         return self.add_import(line)
 
     def add_symbol_import(self, symbol: Symbol, alias: str | None = None) -> bool:
@@ -256,14 +257,14 @@ class SourceFile:
         size = len(self._pf.content)
         if not 0 <= start_byte <= end_byte <= size:
             raise ValueError(f"byte range {start_byte}..{end_byte} outside 0..{size}")
-        self._cb._queue(self.filepath, Edit(start_byte, end_byte, text.encode("utf-8"), "edit"))
+        self._ga.queue(self.filepath, Edit(start_byte, end_byte, text.encode("utf-8"), "edit"))
 
     def edit(self, new_content: str) -> None:
         """Replace the whole file's content."""
         from graph_sitter.core.edits import Edit
 
         pf = self._pf
-        self._cb._queue(pf.path, Edit(0, len(pf.content), new_content.encode("utf-8"), "edit"))
+        self._ga.queue(pf.path, Edit(0, len(pf.content), new_content.encode("utf-8"), "edit"))
 
     def get_import(self, name: str, optional: bool = True) -> Import | None:
         """An import binding by local name (alias if any), or by imported name."""
@@ -271,12 +272,12 @@ class SourceFile:
         if not found:
             found = [s for s in self._symbols((IMPORT,), top=False) if s.imported_name == name]
         pool = self._symbols((IMPORT,), top=False)
-        return self._cb._pick(found, "import", name, optional, pool)
+        return self._ga.pick(found, "import", name, optional, pool)
 
     @property
     def function_calls(self) -> list[FunctionCall]:
         """Every call in the file, in source order (module code and definitions alike)."""
-        return self._cb._calls_within(self._f, 0, len(self._pf.content))
+        return self._ga.calls_within(self._f, 0, len(self._pf.content))
 
     @property
     def parent_symbol(self) -> SourceFile:
@@ -286,12 +287,12 @@ class SourceFile:
     @property
     def exports(self) -> list[Export]:
         """Every name the file exports at top level, in source order (see `core.exports`)."""
-        return _exports().exports_of(self._cb, self._f)
+        return _exports().exports_of(self._ga, self._f)
 
     @property
     def export_statements(self) -> list[ExportStatement]:
         """The file's top-level `export ...` statements, in source order."""
-        return _exports().statements_of(self._cb, self._f)
+        return _exports().statements_of(self._ga, self._f)
 
     @property
     def default_exports(self) -> list[Export]:
@@ -303,33 +304,33 @@ class SourceFile:
 
     def get_export(self, name: str) -> Export | None:
         """The export named `name` (for "default": the default export), else None."""
-        return _exports().get_export(self._cb, self._f, name)
+        return _exports().get_export(self._ga, self._f, name)
 
     def get_export_statement_for_path(
         self, relative_path: str, export_type: str = "EXPORT"
     ) -> ExportStatement | None:
         """The first `export ... from relative_path` statement with an export of the kind
         asked: "EXPORT" (value re-exports), "TYPE" or "WILDCARD"; else None."""
-        return _exports().statement_for_path(self._cb, self._f, relative_path, export_type)
+        return _exports().statement_for_path(self._ga, self._f, relative_path, export_type)
 
     @property
     def import_statements(self) -> list[ImportStatement]:
         """The file's import statements (each with the `Import`s it binds), in order."""
-        return _imports().statements_of(self._cb, self._f)
+        return _imports().statements_of(self._ga, self._f)
 
     def has_import(self, name: str) -> bool:
         """Whether an import of this file binds `name`."""
-        return _imports().has_import(self._cb, self._f, name)
+        return _imports().has_import(self._ga, self._f, name)
 
     @property
     def inbound_imports(self) -> list[Import]:
         """Imports in other files that read from this one (one step)."""
-        return _imports().inbound_imports(self._cb, self._f)
+        return _imports().inbound_imports(self._ga, self._f)
 
     @property
     def importers(self) -> list[SourceFile]:
         """Files importing from this one, in path order."""
-        return _imports().importers(self._cb, self._f)
+        return _imports().importers(self._ga, self._f)
 
     def has_export_statement_for_path(
         self, relative_path: str, export_type: str = "EXPORT"
@@ -341,34 +342,34 @@ class SourceFile:
 class Symbol:
     """A definition: function, class, global variable, import, or TypeScript type."""
 
-    __slots__ = ("_cb", "_d_", "_f_", "_gen")
+    __slots__ = ("_d_", "_f_", "_ga", "_gen")
 
-    def __init__(self, cb: Codebase, f: int, d: int) -> None:
-        self._cb = cb
+    def __init__(self, ga: GraphAccess, f: int, d: int) -> None:
+        self._ga = ga
         self._f_ = f
         self._d_ = d
-        self._gen = cb._generation
+        self._gen = ga.generation
 
     def _follow(self) -> None:
-        self._f_, self._d_ = self._cb._follow_symbol(self._gen, self._f_, self._d_)
-        self._gen = self._cb._generation
+        self._f_, self._d_ = self._ga.follow_symbol(self._gen, self._f_, self._d_)
+        self._gen = self._ga.generation
 
     @property
     def _f(self) -> int:
         """The file index in the current graph: a handle kept across a commit follows its
         symbol (edited, renamed, moved) or raises `StaleSymbolError` once it is gone."""
-        if self._gen != self._cb._generation:
+        if self._gen != self._ga.generation:
             self._follow()
         return self._f_
 
     @property
     def _d(self) -> int:
-        if self._gen != self._cb._generation:
+        if self._gen != self._ga.generation:
             self._follow()
         return self._d_
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Symbol) or other._cb is not self._cb:
+        if not isinstance(other, Symbol) or other._ga is not self._ga:
             return False
         try:
             return other._f == self._f and other._d == self._d
@@ -387,20 +388,20 @@ class Symbol:
 
     @property
     def _rec(self) -> DefRecord:
-        cb = self._cb
-        if self._gen != cb._generation:
+        ga = self._ga
+        if self._gen != ga.generation:
             self._follow()
-        return cb._graph.files[self._f_].index.defs[self._d_]
+        return ga.graph.files[self._f_].index.defs[self._d_]
 
     @property
     def _content(self) -> bytes:
-        cb = self._cb
-        if self._gen != cb._generation:
+        ga = self._ga
+        if self._gen != ga.generation:
             self._follow()
-        return cb._graph.files[self._f_].content
+        return ga.graph.files[self._f_].content
 
     def _decode(self, start: int, end: int) -> str:
-        pf = self._cb._graph.files[self._f]
+        pf = self._ga.graph.files[self._f]
         return bytes(pf.content[start:end]).decode("utf-8", "replace")
 
     @property
@@ -416,7 +417,7 @@ class Symbol:
         """Name with its enclosing classes and functions, e.g. `Outer.Inner.method`."""
         parts = [self.name]
         rec = self._rec
-        defs = self._cb._graph.files[self._f].index.defs
+        defs = self._ga.graph.files[self._f].index.defs
         while rec.parent >= 0:
             rec = defs[rec.parent]
             parts.append(rec.name)
@@ -426,18 +427,18 @@ class Symbol:
     def address(self) -> str:
         """Unique, stable address accepted by `get_symbol`: `path::qualified.name`, with
         `@L<line>` (or `@L<line>:<column>`) when the file has several of that qualified name."""
-        return self._cb._names().address((self._f, self._d))
+        return self._ga.names().address((self._f, self._d))
 
     @property
     def filepath(self) -> str:
-        cb = self._cb
-        if self._gen != cb._generation:
+        ga = self._ga
+        if self._gen != ga.generation:
             self._follow()
-        return str(cb._graph.files[self._f_].path)
+        return str(ga.graph.files[self._f_].path)
 
     @property
     def file(self) -> SourceFile:
-        return SourceFile(self._cb, self._f)
+        return SourceFile(self._ga, self._f)
 
     @property
     def source(self) -> str:
@@ -454,12 +455,12 @@ class Symbol:
         rec = self._rec
         if rec.kind == IMPORT or rec.kind == GLOBAL_VAR:
             return rec.start
-        language = self._cb._graph.files[self._f].language
+        language = self._ga.graph.files[self._f].language
         if rec.ext_start == rec.start and support_for(language).extent_covers_decorators:
             return rec.start  # nothing above the definition: no decorator to look for
         from graph_sitter.core import _details
 
-        return _details.source_start(self._cb, self._f, rec.start, rec.end)
+        return _details.source_start(self._ga, self._f, rec.start, rec.end)
 
     @property
     def extended_source(self) -> str:
@@ -493,7 +494,7 @@ class Symbol:
         parent = self._rec.parent
         if parent < 0:
             return self.file
-        return self._cb._symbol(self._f, parent)
+        return self._ga.symbol(self._f, parent)
 
     @property
     def is_exported(self) -> bool:
@@ -517,12 +518,12 @@ class Symbol:
     @property
     def export(self) -> Export | None:
         """The `Export` of this file that exports this definition, else None."""
-        return _exports().symbol_export(self._cb, self._f, self._d)
+        return _exports().symbol_export(self._ga, self._f, self._d)
 
     @property
     def is_reexported(self) -> bool:
         """Whether another file re-exports this definition (TypeScript; False in Python)."""
-        return _exports().is_reexported(self._cb, self._f, self._d)
+        return _exports().is_reexported(self._ga, self._f, self._d)
 
     @property
     def exported_name(self) -> str | None:
@@ -568,7 +569,7 @@ class Symbol:
         from graph_sitter.core import usages
 
         def query(usage_types: UsageType | None = None) -> list[Usage]:
-            return usages.usages_of(self._cb, self._f, self._d, usage_types)
+            return usages.usages_of(self._ga, self._f, self._d, usage_types)
 
         return QueryList(query(), query)
 
@@ -579,7 +580,7 @@ class Symbol:
         from graph_sitter.core import usages
 
         def query(usage_types: UsageType | None = None) -> list[Symbol | SourceFile]:
-            return usages.symbol_usages_of(self._cb, self._f, self._d, usage_types)
+            return usages.symbol_usages_of(self._ga, self._f, self._d, usage_types)
 
         return QueryList(query(), query)
 
@@ -594,7 +595,7 @@ class Symbol:
         def query(
             usage_types: UsageType | None = UsageType.DIRECT, max_depth: int | None = None
         ) -> list[Symbol]:
-            return usages.dependencies_of(self._cb, self._f, self._d, usage_types, max_depth)
+            return usages.dependencies_of(self._ga, self._f, self._d, usage_types, max_depth)
 
         return QueryList(query(), query)
 
@@ -604,10 +605,10 @@ class Symbol:
         order of first use; external names left out)."""
         from graph_sitter.core import usages
 
-        return usages.resolved_dependencies_of(self._cb, self._f, self._d)
+        return usages.resolved_dependencies_of(self._ga, self._f, self._d)
 
     def _node(self) -> ts.Node:
-        return self._cb._node_for(self._f, self._rec.start, self._rec.end)
+        return self._ga.node_for(self._f, self._rec.start, self._rec.end)
 
     # -- edits (queued; applied by `Codebase.commit`) -------------------------------------
     def edit(self, new_source: str, *, extended: bool = False) -> None:
@@ -616,12 +617,13 @@ class Symbol:
         The text may be dedented, or as `source` gives it (first line bare, later lines
         with the file's indentation, e.g. `sym.edit(sym.source.replace(a, b))`).
         """
-        ops = _edit_ops()
+        from graph_sitter.core import _edit_ops as ops  # the text helpers
+
         content = self._content
         start = self._rec.ext_start if extended else self._source_start()
         new_source = _undo_file_indent(new_source, ops.indent_at(content, start).decode())
         if extended or start == self._rec.start:
-            ops.edit(self._cb, self, new_source, extended)
+            _edit_ops().edit(self._ga, self, new_source, extended)
             return
         text = ops.reindent(new_source, ops.indent_at(content, start), first=False)
         newline = ops.newline_of(content).decode()
@@ -629,23 +631,23 @@ class Symbol:
 
     def replace(self, old: str, new: str) -> int:
         """Replace every occurrence of `old` inside this definition; return how many."""
-        return _edit_ops().replace(self._cb, self, old, new)
+        return _edit_ops().replace(self._ga, self, old, new)
 
     def insert_before(self, src: str) -> None:
         """Insert `src` on its own lines before this definition (same indentation)."""
-        _edit_ops().insert_before(self._cb, self, src)
+        _edit_ops().insert_before(self._ga, self, src)
 
     def insert_after(self, src: str) -> None:
         """Insert `src` on its own lines after this definition (same indentation)."""
-        _edit_ops().insert_after(self._cb, self, src)
+        _edit_ops().insert_after(self._ga, self, src)
 
     def remove(self) -> None:
         """Remove this definition, blank lines it leaves behind, and imports only it used."""
-        _edit_ops().remove(self._cb, self)
+        _edit_ops().remove(self._ga, self)
 
     def rename(self, new_name: str) -> int:
         """Rename the definition, every resolved usage and every import naming it."""
-        return _edit_ops().rename(self._cb, self, new_name)
+        return _edit_ops().rename(self._ga, self, new_name)
 
     def move_to_file(
         self,
@@ -658,12 +660,12 @@ class Symbol:
         `strategy`: "update_all_imports" (importers repointed), "add_back_edge" (the source
         re-exports it) or "duplicate_dependencies" (dependencies copied); see docs.
         """
-        return _edit_ops().move_to_file(self._cb, self, file, include_dependencies, strategy)
+        return _edit_ops().move_to_file(self._ga, self, file, include_dependencies, strategy)
 
     def _decorators(self) -> list[Expression]:
         from graph_sitter.core import _details
 
-        return _details.decorators(self._cb, self._f, self._rec.start, self._rec.end)
+        return _details.decorators(self._ga, self._f, self._rec.start, self._rec.end)
 
     @property
     def decorators(self) -> list[Expression]:
@@ -683,7 +685,7 @@ class Function(Symbol):
     @property
     def is_method(self) -> bool:
         parent = self._rec.parent
-        defs = self._cb._graph.files[self._f].index.defs
+        defs = self._ga.graph.files[self._f].index.defs
         return parent >= 0 and defs[parent].kind == CLASS
 
     @property
@@ -695,7 +697,7 @@ class Function(Symbol):
     def parameters(self) -> list[Parameter]:
         return [
             replace(p, parent_function=self)
-            for p in self._cb._parameters(self._f, self._node(), self.is_method)
+            for p in self._ga.parameters(self._f, self._node(), self.is_method)
         ]
 
     def get_parameter(self, name: str) -> Parameter | None:
@@ -706,29 +708,29 @@ class Function(Symbol):
     def nested_functions(self) -> list[Function]:
         """Functions defined directly inside this one, in source order."""
         return [
-            self._cb._symbol(self._f, d)
-            for d in self._cb._graph.children(self._f, self._d)
-            if self._cb._graph.files[self._f].index.defs[d].kind == FUNCTION
+            self._ga.symbol(self._f, d)
+            for d in self._ga.graph.children(self._f, self._d)
+            if self._ga.graph.files[self._f].index.defs[d].kind == FUNCTION
         ]
 
     def set_docstring(self, text: str) -> None:
-        _edit_ops().set_docstring(self._cb, self, text)
+        _edit_ops().set_docstring(self._ga, self, text)
 
     def add_decorator(self, src: str) -> bool:
         """Add `@src` above the definition unless present; return whether it was added."""
-        return _edit_ops().add_decorator(self._cb, self, src)
+        return _edit_ops().add_decorator(self._ga, self, src)
 
     def rename_parameter(self, old: str, new: str) -> int:
         """Rename a parameter in the body and in `old=` arguments of every call site."""
-        return int(_edit_ops().rename_parameter(self._cb, self, old, new))
+        return int(_edit_ops().rename_parameter(self._ga, self, old, new))
 
     def remove_parameter(self, name: str) -> int:
         """Remove a parameter and the argument passing it at every call site."""
-        return int(_edit_ops().remove_parameter(self._cb, self, name))
+        return int(_edit_ops().remove_parameter(self._ga, self, name))
 
     def add_parameter(self, source: str, call_value: str | None = None) -> int:
         """Add a parameter; with `call_value`, pass that value at every call site."""
-        return int(_edit_ops().add_parameter(self._cb, self, source, call_value))
+        return int(_edit_ops().add_parameter(self._ga, self, source, call_value))
 
     @property
     def is_jsx(self) -> bool:
@@ -742,18 +744,18 @@ class Function(Symbol):
     def asyncify(self) -> bool:
         """Make the function `async` (TS: an annotated return type `T` becomes `Promise<T>`);
         return whether it changed (False when already async)."""
-        return bool(_edit_ops().asyncify(self._cb, self))
+        return bool(_edit_ops().asyncify(self._ga, self))
 
     def arrow_to_named(self, name: str | None = None) -> None:
         """TypeScript: turn `const f = (...) => ...` into `function f(...) {...}` (renamed to
         `name` when given; its references are not renamed)."""
-        _edit_ops().arrow_to_named(self._cb, self, name)
+        _edit_ops().arrow_to_named(self._ga, self, name)
 
     def _edit_parameter(self, name: str, new_source: str) -> None:
-        _edit_ops().edit_parameter(self._cb, self, name, new_source)
+        _edit_ops().edit_parameter(self._ga, self, name, new_source)
 
     def _set_parameter_type(self, name: str, type_source: str) -> None:
-        _edit_ops().set_parameter_type(self._cb, self, name, type_source)
+        _edit_ops().set_parameter_type(self._ga, self, name, type_source)
 
     @property
     def return_type(self) -> str | None:
@@ -770,12 +772,12 @@ class Function(Symbol):
     @property
     def call_sites(self) -> list[FunctionCall]:
         """Calls of this function anywhere in the codebase (resolved, see docs)."""
-        return self._cb._call_sites(self._f, self._d)
+        return self._ga.call_sites(self._f, self._d)
 
     @property
     def function_calls(self) -> list[FunctionCall]:
         """Every call inside this function (decorators, defaults and body), resolved or not."""
-        return self._cb._calls_within(self._f, self._source_start(), self._rec.end)
+        return self._ga.calls_within(self._f, self._source_start(), self._rec.end)
 
     # -- upstream's method flags (read from the definition's own syntax) ------------------
     def _decorated_with(self, *names: str) -> bool:
@@ -851,9 +853,9 @@ class Class(Symbol):
 
     def _members(self, kind: str) -> list[Any]:
         return [
-            self._cb._symbol(self._f, d)
-            for d in self._cb._graph.children(self._f, self._d)
-            if self._cb._graph.files[self._f].index.defs[d].kind == kind
+            self._ga.symbol(self._f, d)
+            for d in self._ga.graph.children(self._f, self._d)
+            if self._ga.graph.files[self._f].index.defs[d].kind == kind
         ]
 
     @property
@@ -862,7 +864,7 @@ class Class(Symbol):
 
     def get_method(self, name: str, optional: bool = False) -> Function | None:
         found = [m for m in self.methods if m.name == name]
-        return self._cb._pick(found, "method", f"{self.name}.{name}", optional, self.methods)
+        return self._ga.pick(found, "method", f"{self.name}.{name}", optional, self.methods)
 
     @property
     def attributes(self) -> list[Attribute]:
@@ -879,10 +881,10 @@ class Class(Symbol):
         return _comments().docstring_of(self)
 
     def set_docstring(self, text: str) -> None:
-        _edit_ops().set_docstring(self._cb, self, text)
+        _edit_ops().set_docstring(self._ga, self, text)
 
     def add_decorator(self, src: str) -> bool:
-        return _edit_ops().add_decorator(self._cb, self, src)
+        return _edit_ops().add_decorator(self._ga, self, src)
 
     def get_nested_class(self, name: str) -> Class | None:
         """The class called `name` defined directly in this one, else None."""
@@ -895,24 +897,22 @@ class Class(Symbol):
     @property
     def function_calls(self) -> list[FunctionCall]:
         """Every call inside the class (decorators, bases, attributes and methods)."""
-        return self._cb._calls_within(self._f, self._source_start(), self._rec.end)
+        return self._ga.calls_within(self._f, self._source_start(), self._rec.end)
 
     @property
     def call_sites(self) -> list[FunctionCall]:
         """Calls constructing this class anywhere in the codebase (`Cls()`, `new Cls()`)."""
-        return self._cb._call_sites(self._f, self._d)
+        return self._ga.call_sites(self._f, self._d)
 
     @property
     def superclasses(self) -> list[Class]:
         """Base classes defined in this codebase, in declaration order."""
-        return [
-            self._cb._symbol(t[1], t[2]) for t in self._cb._graph.superclasses(self._f, self._d)
-        ]
+        return [self._ga.symbol(t[1], t[2]) for t in self._ga.graph.superclasses(self._f, self._d)]
 
     @property
     def superclass_names(self) -> list[str]:
         """Base class expressions as written (external ones included)."""
-        return self._cb._superclass_names(self._f, self._d)
+        return self._ga.superclass_names(self._f, self._d)
 
     @property
     def parent_class_names(self) -> list[str]:
@@ -922,7 +922,7 @@ class Class(Symbol):
     @property
     def subclasses(self) -> list[Class]:
         """Classes of this codebase deriving directly from this one."""
-        return self._cb._subclasses_of(self._f, self._d)
+        return self._ga.subclasses_of(self._f, self._d)
 
     def is_subclass_of(self, parent_class: str | Class, max_depth: int | None = None) -> bool:
         """Whether this class derives from `parent_class`, through at most `max_depth`
@@ -962,7 +962,7 @@ class GlobalVar(Symbol):
         bare annotation (`x: int`)."""
         from graph_sitter.core import _details
 
-        return _details.assigned_value(self._cb, self._f, self._rec.start, self._rec.end)
+        return _details.assigned_value(self._ga, self._f, self._rec.start, self._rec.end)
 
 
 class Attribute(Symbol):
@@ -997,15 +997,15 @@ class Import(Symbol):
     def rename(self, new_name: str) -> int:
         """Rename what the import denotes: the definition it resolves to (following
         re-exports) and every import of it; an external import is aliased instead."""
-        return int(_edit_ops().rename_import(self._cb, self, new_name))
+        return int(_edit_ops().rename_import(self._ga, self, new_name))
 
     def set_import_symbol_alias(self, alias: str) -> int:
         """Bind this import as `alias` (`name as alias`) and rename its uses in the file."""
-        return int(_edit_ops().set_import_alias(self._cb, self, alias))
+        return int(_edit_ops().set_import_alias(self._ga, self, alias))
 
     def set_import_module(self, module: str) -> None:
         """Point the import statement at `module` (a dotted name, or a TS specifier)."""
-        _edit_ops().set_import_module(self._cb, self, module)
+        _edit_ops().set_import_module(self._ga, self, module)
 
     @property
     def module(self) -> SourceText:
@@ -1039,7 +1039,7 @@ class Import(Symbol):
     @property
     def resolved_symbol(self) -> Symbol | SourceFile | None:
         """The symbol or file of this codebase the import denotes, else None (external)."""
-        return self._cb._resolve_import(self._f, self._d)
+        return self._ga.resolve_import(self._f, self._d)
 
     @property
     def is_external(self) -> bool:
@@ -1145,7 +1145,7 @@ def _exports() -> Any:
     return exports
 
 
-def _edit_ops() -> Any:
+def _edit_ops() -> AtomicOps:
     """The edit operations, each all-or-nothing: one that raises queues nothing."""
     from graph_sitter.core import _edit_ops as ops
 

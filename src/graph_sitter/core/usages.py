@@ -39,7 +39,7 @@ from graph_sitter.core.expression import Expression
 from graph_sitter.core.languages import support_for
 
 if TYPE_CHECKING:
-    from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core._access import GraphAccess
     from graph_sitter.core.symbols import Import, SourceFile, Symbol
 
 __all__ = ["QueryList", "Usage", "UsageKind", "UsageType"]
@@ -133,12 +133,12 @@ class Usage:
     definition holding it (the `Import` for an import statement, else the file).
     """
 
-    __slots__ = ("_cb", "_end", "_flags", "_key", "_owner", "_start", "_uf")
+    __slots__ = ("_end", "_flags", "_ga", "_key", "_owner", "_start", "_uf")
 
     def __init__(
-        self, cb: Codebase, key: SymKey, uf: int, start: int, end: int, flags: int, owner: int
+        self, ga: GraphAccess, key: SymKey, uf: int, start: int, end: int, flags: int, owner: int
     ) -> None:
-        self._cb = cb
+        self._ga = ga
         self._key = key
         self._uf = uf
         self._start = start
@@ -149,7 +149,7 @@ class Usage:
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Usage)
-            and other._cb is self._cb
+            and other._ga is self._ga
             and (other._key, other._uf, other._start, other._end)
             == (self._key, self._uf, self._start, self._end)
         )
@@ -165,11 +165,11 @@ class Usage:
     def file(self) -> SourceFile:
         from graph_sitter.core.symbols import SourceFile
 
-        return SourceFile(self._cb, self._uf)
+        return SourceFile(self._ga, self._uf)
 
     @property
     def filepath(self) -> str:
-        return str(self._cb._graph.files[self._uf].path)
+        return str(self._ga.graph.files[self._uf].path)
 
     @property
     def start_byte(self) -> int:
@@ -182,11 +182,11 @@ class Usage:
     @property
     def start_point(self) -> Point:
         """Where the usage starts (an import statement: where the statement starts)."""
-        return _point(self._cb, self._uf, self._start)
+        return _point(self._ga, self._uf, self._start)
 
     @property
     def end_point(self) -> Point:
-        return _point(self._cb, self._uf, self._end)
+        return _point(self._ga, self._uf, self._end)
 
     @property
     def is_import(self) -> bool:
@@ -201,16 +201,16 @@ class Usage:
     @property
     def symbol(self) -> Symbol:
         """The symbol being used."""
-        return self._cb._symbol(*self._key)
+        return self._ga.symbol(*self._key)
 
     @property
     def usage_symbol(self) -> Symbol | SourceFile:
         if self.is_import:
             imp = self._import_def()
             if imp is not None:
-                return self._cb._symbol(self._uf, imp)
+                return self._ga.symbol(self._uf, imp)
         if self._owner >= 0:
-            return self._cb._symbol(self._uf, self._owner)
+            return self._ga.symbol(self._uf, self._owner)
         return self.file
 
     @property
@@ -220,28 +220,28 @@ class Usage:
         if self.is_import:
             span = self._imported_name_span()
             if span is not None:
-                return Expression(self._cb, self._uf, *span)
-        elif _ref_at(self._cb, self._uf, self._start) is None:  # a member of a chain
+                return Expression(self._ga, self._uf, *span)
+        elif _ref_at(self._ga, self._uf, self._start) is None:  # a member of a chain
             from graph_sitter.core import _details
 
-            start = _details.chain_start(self._cb, self._uf, self._start, self._end)
-            return Expression(self._cb, self._uf, start, self._end)
-        return Expression(self._cb, self._uf, self._start, self._end)
+            start = _details.chain_start(self._ga, self._uf, self._start, self._end)
+            return Expression(self._ga, self._uf, start, self._end)
+        return Expression(self._ga, self._uf, self._start, self._end)
 
     @property
     def imported_by(self) -> Import | None:
         """The import of the using file the usage came through, if any."""
         if self.is_import:
             return None
-        ref = _ref_at(self._cb, self._uf, self._start)
+        ref = _ref_at(self._ga, self._uf, self._start)
         if ref is None or ref[2] < 0 or (self._uf, ref[2]) == self._key:
             return None
-        rec = self._cb._graph.files[self._uf].index.defs[ref[2]]
-        return self._cb._symbol(self._uf, ref[2]) if rec.kind == IMPORT else None
+        rec = self._ga.graph.files[self._uf].index.defs[ref[2]]
+        return self._ga.symbol(self._uf, ref[2]) if rec.kind == IMPORT else None
 
     @property
     def usage_type(self) -> UsageType:
-        return usage_type_of(self._cb, self._key, self._uf, self._start, self._flags)
+        return usage_type_of(self._ga, self._key, self._uf, self._start, self._flags)
 
     @property
     def usage_kind(self) -> UsageKind:
@@ -250,11 +250,11 @@ class Usage:
             return UsageKind.IMPORTED
         from graph_sitter.core import _details
 
-        return _details.usage_kind_at(self._cb, self._uf, self._start, self._end)
+        return _details.usage_kind_at(self._ga, self._uf, self._start, self._end)
 
     # -- helpers -----------------------------------------------------------------------
     def _import_def(self) -> int | None:
-        graph = self._cb._graph
+        graph = self._ga.graph
         defs = graph.files[self._uf].index.defs
         candidates = [i for i, r in enumerate(defs) if r.kind == IMPORT and r.start == self._start]
         for i in candidates:
@@ -266,10 +266,10 @@ class Usage:
         d = self._import_def()
         if d is None:
             return None
-        rec = self._cb._graph.files[self._uf].index.defs[d]
+        rec = self._ga.graph.files[self._uf].index.defs[d]
         if rec.alias is None or not rec.imported_name:
             return (rec.name_start, rec.name_end)
-        content = self._cb._graph.files[self._uf].content
+        content = self._ga.graph.files[self._uf].content
         word = rec.imported_name.encode("utf-8")
         pos = content.rfind(word, rec.start, rec.name_start)
         return (pos, pos + len(word)) if pos >= 0 else (rec.name_start, rec.name_end)
@@ -287,14 +287,14 @@ def _ref_word(flags: int) -> str:
     return "reference"
 
 
-def _point(cb: Codebase, f: int, offset: int) -> Point:
+def _point(ga: GraphAccess, f: int, offset: int) -> Point:
     from graph_sitter.core.symbols import point_of
 
-    return point_of(cb._line_starts(f), offset)
+    return point_of(ga.line_starts(f), offset)
 
 
-def _ref_at(cb: Codebase, f: int, start: int) -> tuple[int, int, int, int, int] | None:
-    refs = cb._graph.files[f].index.refs
+def _ref_at(ga: GraphAccess, f: int, start: int) -> tuple[int, int, int, int, int] | None:
+    refs = ga.graph.files[f].index.refs
     i = bisect_left(refs, (start,))
     if i < len(refs) and refs[i][0] == start:
         return refs[i]
@@ -302,8 +302,8 @@ def _ref_at(cb: Codebase, f: int, start: int) -> tuple[int, int, int, int, int] 
 
 
 # ----------------------------------------------------------------------------- usage types
-def usage_type_of(cb: Codebase, key: SymKey, uf: int, start: int, flags: int) -> UsageType:
-    graph = cb._graph
+def usage_type_of(ga: GraphAccess, key: SymKey, uf: int, start: int, flags: int) -> UsageType:
+    graph = ga.graph
     if flags & IMPORT_FLAG:
         for i, rec in enumerate(graph.files[uf].index.defs):
             if rec.kind != IMPORT or rec.start != start:
@@ -311,10 +311,10 @@ def usage_type_of(cb: Codebase, key: SymKey, uf: int, start: int, flags: int) ->
             if graph.import_hop(uf, i) == key:
                 return UsageType.DIRECT  # an import naming the import binding itself
             if graph._final(uf, i) == key:
-                source = _import_source_file(cb, uf, i)
+                source = _import_source_file(ga, uf, i)
                 return UsageType.DIRECT if source == key[0] else UsageType.INDIRECT
         return UsageType.DIRECT
-    ref = _ref_at(cb, uf, start)
+    ref = _ref_at(ga, uf, start)
     if ref is None:
         return UsageType.CHAINED  # a member of a dotted chain
     target = ref[2]
@@ -322,20 +322,20 @@ def usage_type_of(cb: Codebase, key: SymKey, uf: int, start: int, flags: int) ->
         return UsageType.INDIRECT
     if (uf, target) == key:
         return UsageType.DIRECT
-    return UsageType.ALIASED if _is_aliased(cb, uf, target, 0) else UsageType.INDIRECT
+    return UsageType.ALIASED if _is_aliased(ga, uf, target, 0) else UsageType.INDIRECT
 
 
-def _import_source_file(cb: Codebase, f: int, d: int) -> int | None:
+def _import_source_file(ga: GraphAccess, f: int, d: int) -> int | None:
     """The file an import statement imports from, when it is one of ours."""
-    graph = cb._graph
+    graph = ga.graph
     pf = graph.files[f]
     rec = pf.index.defs[d]
     return support_for(pf.language).import_source(graph, f, rec)
 
 
-def _is_aliased(cb: Codebase, f: int, d: int, depth: int) -> bool:
+def _is_aliased(ga: GraphAccess, f: int, d: int, depth: int) -> bool:
     """Whether import binding `d` of file `f`, or an import it goes through, renames."""
-    graph = cb._graph
+    graph = ga.graph
     rec = graph.files[f].index.defs[d]
     if rec.kind != IMPORT or depth > 16:
         return False
@@ -344,20 +344,20 @@ def _is_aliased(cb: Codebase, f: int, d: int, depth: int) -> bool:
         original = rec.name
     if rec.alias is not None and rec.alias != original:
         return True
-    source = _import_source_file(cb, f, d)
+    source = _import_source_file(ga, f, d)
     if source is None or not rec.imported_name or rec.imported_name in ("*", "default"):
         return False
     nxt = support_for(graph.files[source].language).module_binding(graph, source, rec.imported_name)
-    return nxt is not None and _is_aliased(cb, source, nxt, depth + 1)
+    return nxt is not None and _is_aliased(ga, source, nxt, depth + 1)
 
 
 # ----------------------------------------------------------------------------- queries
-def usages_of(cb: Codebase, f: int, d: int, usage_types: UsageType | None = None) -> list[Usage]:
+def usages_of(ga: GraphAccess, f: int, d: int, usage_types: UsageType | None = None) -> list[Usage]:
     """Usages of definition `d` of file `f`, in file order, optionally filtered by type."""
     key = (f, d)
     out = [
-        Usage(cb, key, uf, start, end, flags, owner)
-        for uf, start, end, flags, owner in sorted(set(cb._graph.iter_usages(key)))
+        Usage(ga, key, uf, start, end, flags, owner)
+        for uf, start, end, flags, owner in sorted(set(ga.graph.iter_usages(key)))
     ]
     if usage_types is not None:
         out = [u for u in out if u.usage_type & usage_types]
@@ -365,18 +365,18 @@ def usages_of(cb: Codebase, f: int, d: int, usage_types: UsageType | None = None
 
 
 def symbol_usages_of(
-    cb: Codebase, f: int, d: int, usage_types: UsageType | None = None
+    ga: GraphAccess, f: int, d: int, usage_types: UsageType | None = None
 ) -> list[Symbol | SourceFile]:
     """The symbols (top-level ones, methods, imports) or files holding the usages."""
     seen: dict[Any, None] = {}
-    for usage in usages_of(cb, f, d, usage_types):
+    for usage in usages_of(ga, f, d, usage_types):
         holder = usage.usage_symbol
         seen.setdefault(getattr(holder, "parent_symbol", holder), None)
     return list(seen)
 
 
 def dependencies_of(
-    cb: Codebase,
+    ga: GraphAccess,
     f: int,
     d: int,
     usage_types: UsageType | None = UsageType.DIRECT,
@@ -385,33 +385,33 @@ def dependencies_of(
     """What definition `d` needs, upstream's way: local definitions and import bindings it
     names (DIRECT), what those imports lead to (INDIRECT/ALIASED), members reached through
     attribute chains (CHAINED). Sorted by file, then position."""
-    found = _direct_dependencies(cb, f, d, usage_types)
+    found = _direct_dependencies(ga, f, d, usage_types)
     if max_depth is not None and max_depth > 1:
         seen = set(found)
         frontier = list(found)
         for _ in range(max_depth - 1):
             nxt: list[SymKey] = []
             for kf, kd in frontier:
-                for dep in _direct_dependencies(cb, kf, kd, usage_types):
+                for dep in _direct_dependencies(ga, kf, kd, usage_types):
                     if dep not in seen:
                         seen.add(dep)
                         nxt.append(dep)
             frontier = nxt
             found.extend(nxt)
-    graph = cb._graph
+    graph = ga.graph
 
     def position(key: SymKey) -> tuple[str, int, int]:
         rec = graph.files[key[0]].index.defs[key[1]]
         return (graph.files[key[0]].path, rec.start, rec.name_start)
 
     found.sort(key=position)
-    return [cb._symbol(kf, kd) for kf, kd in found]
+    return [ga.symbol(kf, kd) for kf, kd in found]
 
 
 def _direct_dependencies(
-    cb: Codebase, f: int, d: int, usage_types: UsageType | None
+    ga: GraphAccess, f: int, d: int, usage_types: UsageType | None
 ) -> list[SymKey]:
-    graph = cb._graph
+    graph = ga.graph
     index = graph.files[f].index
     rec = index.defs[d]
     lo, hi = rec.ext_start, rec.end
@@ -438,7 +438,7 @@ def _direct_dependencies(
             continue
         add((f, target), UsageType.DIRECT)
         if final is not None and final != (f, target):
-            aliased = _is_aliased(cb, f, target, 0)
+            aliased = _is_aliased(ga, f, target, 0)
             add(final, UsageType.ALIASED if aliased else UsageType.INDIRECT)
     for start, key in resolved.items():
         if lo <= start < hi and start not in ref_starts:
@@ -452,9 +452,9 @@ def _direct_dependencies(
     return list(seen)
 
 
-def resolved_dependencies_of(cb: Codebase, f: int, d: int) -> list[Symbol]:
+def resolved_dependencies_of(ga: GraphAccess, f: int, d: int) -> list[Symbol]:
     """The definitions `d` uses, imports followed to what they denote (first use first)."""
-    graph = cb._graph
+    graph = ga.graph
     pf = graph.files[f]
     rec = pf.index.defs[d]
     lo, hi = rec.ext_start, rec.end
@@ -469,21 +469,21 @@ def resolved_dependencies_of(cb: Codebase, f: int, d: int) -> list[Symbol]:
             if key[0] == f and key[1] in inside:
                 continue
             seen.setdefault(key, None)
-    return [cb._symbol(kf, kd) for kf, kd in seen]
+    return [ga.symbol(kf, kd) for kf, kd in seen]
 
 
 def parent_symbol_of(symbol: Symbol) -> Symbol:
     """The top-level symbol holding `symbol` (a method of a top-level class, an import: itself)."""
     from graph_sitter.core._records import CLASS, FUNCTION
 
-    cb, f = symbol._cb, symbol._f
-    defs = cb._graph.files[f].index.defs
+    ga, f = symbol._ga, symbol._f
+    defs = ga.graph.files[f].index.defs
     d = symbol._d
     while True:
         rec = defs[d]
         if rec.parent < 0 or rec.kind == IMPORT:
-            return cb._symbol(f, d)
+            return ga.symbol(f, d)
         parent = defs[rec.parent]
         if rec.kind == FUNCTION and parent.kind == CLASS and parent.parent < 0:
-            return cb._symbol(f, d)
+            return ga.symbol(f, d)
         d = rec.parent
