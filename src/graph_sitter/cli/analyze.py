@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import sysconfig
@@ -37,6 +38,25 @@ def symbol_kind(sym: Symbol) -> str:
     return "method" if getattr(sym, "is_method", False) else sym.kind
 
 
+def most_used_symbols(cb: Codebase, top: int) -> list[Symbol]:
+    """The `top` definitions (imports left out) with the most usages (`usage_count`); ties
+    in the order functions, methods, classes, attributes, ..., then by file and position."""
+    classes = cb.classes
+    candidates: list[Symbol] = [
+        *cb.functions,
+        *cb.methods,
+        *classes,
+        *(a for c in classes for a in c.attributes),
+        *cb.global_vars,
+        *cb.interfaces,
+        *cb.types,
+        *cb.enums,
+        *(s for f in cb.files for s in f.symbols if s.kind == "namespace"),
+    ]
+    counted = [(n, s) for s in candidates if (n := s.usage_count)]
+    return [s for _, s in heapq.nsmallest(top, counted, key=lambda pair: -pair[0])]
+
+
 # Skip reasons that end in a noun, and their plural (the others are adjectives: "3 binary").
 _PLURAL_REASONS = {
     "vendored or generated folder": "vendored or generated folders",
@@ -59,33 +79,25 @@ def summarize(cb: Codebase, seconds: float, top: int = 10) -> dict[str, Any]:
     A symbol's usage count is what ``graph-sitter usages`` lists for it (``symbol.usages()``:
     references, calls and the imports that name it, each place once).
     """
-    graph = cb._graph
+    files = cb.files
     imports = cb.imports
     internal = sum(1 for i in imports if i.resolved_symbol is not None)
-    counts: Counter[tuple[int, int]] = Counter()
-    for key, records in graph.usages.items():
-        rec = graph.files[key[0]].index.defs[key[1]]
-        if rec.kind == "import":
-            continue
-        counts[key] = len(set(records))
-    most_used = []
-    for (f, d), n in counts.most_common(top):
-        sym = cb._access.symbol(f, d)
-        most_used.append(
-            {
-                "name": sym.qualified_name,
-                "kind": symbol_kind(sym),
-                "file": sym.filepath,
-                "usages": n,
-            }
-        )
+    most_used = [
+        {
+            "name": sym.qualified_name,
+            "kind": symbol_kind(sym),
+            "file": sym.filepath,
+            "usages": sym.usage_count,
+        }
+        for sym in most_used_symbols(cb, top)
+    ]
     skipped = Counter(s.reason.split(" (")[0] for s in cb.skipped)
     return {
         "root": cb.root,
         "language": cb.language,
         "seconds": round(seconds, 3),
-        "files": len(graph.files),
-        "lines": sum(pf.index.line_count for pf in graph.files),
+        "files": len(files),
+        "lines": sum(f.line_count for f in files),
         "functions": len(cb.functions),
         "methods": len(cb.methods),
         "classes": len(cb.classes),

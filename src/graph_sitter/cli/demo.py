@@ -25,7 +25,7 @@ from graph_sitter.cli._build import build_progress, check_not_empty, load_codeba
 from graph_sitter.cli._tables import Col, make_table, print_table
 from graph_sitter.cli.analyze import default_target, render, summarize
 from graph_sitter.core.codebase import Codebase
-from graph_sitter.core.symbols import Function
+from graph_sitter.core.symbols import Function, SourceFile
 
 if TYPE_CHECKING:
     from graph_sitter.ai.providers.base import AIProvider, AIResponse
@@ -38,7 +38,7 @@ def pick_target(cb: Codebase) -> Function:
     best: tuple[int, Function] | None = None
     for fn in cb.functions:
         if (
-            fn._rec.parent != -1
+            not isinstance(fn.parent, SourceFile)  # nested in a function
             or fn.name.startswith("_")
             or fn.end_point[0] - fn.start_point[0] > 60
         ):

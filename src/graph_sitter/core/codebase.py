@@ -73,6 +73,7 @@ from graph_sitter.core.parse import (
 from graph_sitter.core.resolve import Graph
 from graph_sitter.core.symbols import (
     Class,
+    Enum,
     Function,
     GlobalVar,
     Import,
@@ -331,6 +332,11 @@ class Codebase:
         return list(self._collect().get(TYPE_ALIAS, []))
 
     @property
+    def enums(self) -> list[Enum]:
+        """TypeScript `enum` declarations (a Python enum is a class: see `classes`)."""
+        return list(self._collect().get(ENUM, []))
+
+    @property
     def exports(self) -> list[Export]:
         """Every `Export` of every TypeScript/JavaScript file (Python has none)."""
         from graph_sitter.core.exports import exports_of
@@ -435,6 +441,12 @@ class Codebase:
     def has_pending_edits(self) -> bool:
         return bool(self._tx)
 
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever the graph does (a commit, a refresh that read
+        something, a created or dropped file): caches built from the graph compare it."""
+        return self._access.generation
+
     def create_file(self, path: str, content: str = "", sync: bool = True) -> SourceFile:
         """Create a file in this transaction and return it (written on `commit`).
 
@@ -461,12 +473,17 @@ class Codebase:
     def reset(self) -> None:
         """Drop every pending edit (files created in the transaction leave the graph again) and
         run the reset hooks (the AI session's request count)."""
+        self.discard_edits()
+        run_reset_hooks(self)
+
+    def discard_edits(self) -> None:
+        """Drop every pending edit (files created in the transaction leave the graph again),
+        as `reset` does, but leave the session (the AI request count) as it is."""
         created = set(self._tx.created)
         self._clear_edits()
         if created:
             self._advance(follow=False)
             self._set_files([pf for pf in self._graph.files if pf.path not in created])
-        run_reset_hooks(self)
 
     def _clear_edits(self) -> None:
         self._tx.clear()
@@ -510,11 +527,7 @@ class Codebase:
         Returns:
             The sorted paths (relative to the root) that were added, changed or deleted.
         """
-        created = set(self._tx.created)
-        self._clear_edits()
-        if created:  # files created in the dropped transaction leave the graph again
-            self._advance(follow=False)
-            self._set_files([pf for pf in self._graph.files if pf.path not in created])
+        self.discard_edits()
         if not self.root:
             return []
         found = self._discover()

@@ -574,6 +574,12 @@ class Symbol:
         return QueryList(query(), query)
 
     @property
+    def usage_count(self) -> int:
+        """How many places use this symbol: `len(self.usages())`, without building them."""
+        records = self._ga.graph.usages.get((self._f, self._d))
+        return len(set(records)) if records else 0
+
+    @property
     def symbol_usages(self) -> QueryList[Symbol | SourceFile]:
         """The symbols that use this one (top-level symbols, methods of top-level classes,
         imports; the file for module code), each once; callable with `usage_types`."""

@@ -46,7 +46,7 @@ def all_symbols(cb: Codebase) -> list[Symbol]:
         *cb.global_vars,
         *cb.interfaces,
         *cb.types,
-        *cb._collect().get("enum", []),
+        *cb.enums,
     ]
 
 

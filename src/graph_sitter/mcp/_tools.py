@@ -151,7 +151,7 @@ class GraphTools:
         self.watch = watch
         self.specs = tool_specs(ai)
         self._lock = threading.Lock()
-        self._index_of: object = None
+        self._index_of: int | None = None
         self._index_cache: SymbolIndex | None = None
         self._handlers: dict[str, Callable[[Any], tuple[BaseModel, str]]] = {
             "codebase_summary": self._summary,
@@ -190,7 +190,7 @@ class GraphTools:
                 raise ToolError(str(exc)) from exc
             finally:
                 if self.codebase.has_pending_edits:
-                    self.codebase._clear_edits()
+                    self.codebase.discard_edits()
         return result.model_dump(mode="json"), text
 
     def _sync(self) -> None:
@@ -227,10 +227,10 @@ class GraphTools:
         return sym
 
     def _index(self) -> SymbolIndex:
-        """Every definition's names, kind and place, rebuilt when the graph changed (the
-        codebase drops its symbol collections on commit and refresh)."""
-        current = self.codebase._collect()
-        if self._index_of is not current:
+        """Every definition's names, kind and place, rebuilt when the graph changed (its
+        `generation` moves on commit, refresh and created files)."""
+        current = self.codebase.generation
+        if self._index_of != current:
             self._index_cache = SymbolIndex(self.codebase)
             self._index_of = current
         assert self._index_cache is not None
@@ -423,7 +423,7 @@ class GraphTools:
             )
         if apply and not cb.root:
             raise ToolError("This codebase lives in memory; there is nothing to write to.")
-        cb._clear_edits()
+        cb.discard_edits()
         queue()
         diff = cb.get_diff()
         files = sorted(line[6:] for line in diff.splitlines() if line.startswith("+++ b/"))
@@ -432,7 +432,7 @@ class GraphTools:
             if self.watch is not None:
                 self.watch.snapshot()
         else:
-            cb._clear_edits()
+            cb.discard_edits()
         result = m.EditResult(diff=diff, files_changed=files, applied=apply)
         head = "applied" if apply else "dry run (nothing written)"
         return result, f"{head}: {len(files)} file(s)\n{diff}"
