@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import tree_sitter as ts
 
 from graph_sitter.core._records import CLASS, FUNCTION
+from graph_sitter.core._view import RangeView, SameIdentity
 from graph_sitter.core.expression import Expression
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ _SCOPES = (
 )
 
 
-class FunctionCall:
+class FunctionCall(SameIdentity, RangeView):
     """One call expression: `name(args)`, `obj.name(args)`, `new Name(args)`."""
 
     __slots__ = ("_end", "_f", "_ga", "_start")
@@ -57,15 +58,8 @@ class FunctionCall:
         self._start = start
         self._end = end
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, FunctionCall)
-            and other._ga is self._ga
-            and (other._f, other._start, other._end) == (self._f, self._start, self._end)
-        )
-
-    def __hash__(self) -> int:
-        return hash(("call", self._f, self._start, self._end))
+    def _identity(self) -> tuple[object, ...]:
+        return ("call", self._f, self._start, self._end)
 
     def __repr__(self) -> str:
         return f"<FunctionCall {self.name} at {self.filepath}:{self.start_point[0] + 1}>"
@@ -94,33 +88,7 @@ class FunctionCall:
             callee = callee.named_children[0] if callee.named_children else None
         return callee
 
-    # -- position ------------------------------------------------------------------------
-    @property
-    def file(self) -> SourceFile:
-        from graph_sitter.core.symbols import SourceFile
-
-        return SourceFile(self._ga, self._f)
-
-    @property
-    def filepath(self) -> str:
-        return str(self._ga.graph.files[self._f].path)
-
-    @property
-    def start_byte(self) -> int:
-        return self._start
-
-    @property
-    def end_byte(self) -> int:
-        return self._end
-
-    @property
-    def start_point(self) -> Point:
-        return Expression(self._ga, self._f, self._start, self._start).start_point
-
-    @property
-    def end_point(self) -> Point:
-        return Expression(self._ga, self._f, self._end, self._end).start_point
-
+    # -- position (file, filepath, start/end byte and point: RangeView) ------------------
     @property
     def source(self) -> Expression:
         return Expression(self._ga, self._f, self._start, self._end)

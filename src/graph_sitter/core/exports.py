@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from graph_sitter.core._records import IMPORT
+from graph_sitter.core._view import RangeView, SameIdentity, point_at
 from graph_sitter.core.languages import support_for
 from graph_sitter.core.languages._protocol import ExportRecord as _ExportData
 from graph_sitter.core.languages._protocol import ExportStatementRecord as _StatementData
@@ -37,60 +38,28 @@ __all__ = ["Export", "ExportStatement"]
 _EXPORT_KINDS = ("EXPORT", "TYPE", "WILDCARD")
 
 
-class ExportStatement:
+class ExportStatement(SameIdentity, RangeView):
     """One `export ...` statement of a TypeScript/JavaScript file."""
 
-    __slots__ = ("_data", "_f", "_ga")
+    __slots__ = ("_data", "_end", "_f", "_ga", "_start")
 
     def __init__(self, ga: GraphAccess, f: int, data: _StatementData) -> None:
         self._ga = ga
         self._f = f
         self._data = data
+        self._start = data.start
+        self._end = data.end
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, ExportStatement)
-            and other._ga is self._ga
-            and other._f == self._f
-            and other._data.start == self._data.start
-        )
-
-    def __hash__(self) -> int:
-        return hash(("export_statement", self._f, self._data.start))
+    def _identity(self) -> tuple[object, ...]:
+        return ("export_statement", self._f, self._data.start)
 
     def __repr__(self) -> str:
         return f"<ExportStatement {self.filepath}:{self.start_point[0] + 1} {self.source!r}>"
 
     @property
-    def file(self) -> SourceFile:
-        from graph_sitter.core.symbols import SourceFile
-
-        return SourceFile(self._ga, self._f)
-
-    @property
-    def filepath(self) -> str:
-        return str(self._ga.graph.files[self._f].path)
-
-    @property
     def source(self) -> str:
         """The whole statement as written."""
         return _decode(self._ga, self._f, self._data.start, self._data.end)
-
-    @property
-    def start_byte(self) -> int:
-        return self._data.start
-
-    @property
-    def end_byte(self) -> int:
-        return self._data.end
-
-    @property
-    def start_point(self) -> tuple[int, int]:
-        return _point(self._ga, self._f, self._data.start)
-
-    @property
-    def end_point(self) -> tuple[int, int]:
-        return _point(self._ga, self._f, self._data.end)
 
     @property
     def exports(self) -> list[Export]:
@@ -128,31 +97,25 @@ class ExportStatement:
         return Flag(any(e.is_default for e in self._data.exports))
 
 
-class Export:
+class Export(SameIdentity, RangeView):
     """One name a TypeScript/JavaScript file exports (see the module docstring).
 
     The `is_*` answers are `Flag`s: read them as properties or call them as upstream does
     (`export.is_reexport()`).
     """
 
-    __slots__ = ("_data", "_f", "_ga", "_stmt")
+    __slots__ = ("_data", "_end", "_f", "_ga", "_start", "_stmt")
 
     def __init__(self, ga: GraphAccess, f: int, stmt: _StatementData, data: _ExportData) -> None:
         self._ga = ga
         self._f = f
         self._stmt = stmt
         self._data = data
+        self._start = data.start
+        self._end = data.end
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Export)
-            and other._ga is self._ga
-            and other._f == self._f
-            and other._data == self._data
-        )
-
-    def __hash__(self) -> int:
-        return hash(("export", self._f, self._data.start, self._data.end, self._data.name))
+    def _identity(self) -> tuple[object, ...]:
+        return ("export", self._f, self._data)
 
     def __repr__(self) -> str:
         return f"<Export {self.name!r} of {self.filepath}:{self.start_point[0] + 1}>"
@@ -165,35 +128,9 @@ class Export:
     exported_name = name
 
     @property
-    def file(self) -> SourceFile:
-        from graph_sitter.core.symbols import SourceFile
-
-        return SourceFile(self._ga, self._f)
-
-    @property
-    def filepath(self) -> str:
-        return str(self._ga.graph.files[self._f].path)
-
-    @property
     def source(self) -> str:
         """The source of the whole export statement (as upstream)."""
         return _decode(self._ga, self._f, self._stmt.start, self._stmt.end)
-
-    @property
-    def start_byte(self) -> int:
-        return self._data.start
-
-    @property
-    def end_byte(self) -> int:
-        return self._data.end
-
-    @property
-    def start_point(self) -> tuple[int, int]:
-        return _point(self._ga, self._f, self._data.start)
-
-    @property
-    def end_point(self) -> tuple[int, int]:
-        return _point(self._ga, self._f, self._data.end)
 
     @property
     def export_statement(self) -> ExportStatement:
@@ -408,17 +345,11 @@ def _decode(ga: GraphAccess, f: int, start: int, end: int) -> str:
     return bytes(ga.graph.files[f].content[start:end]).decode("utf-8", "replace")
 
 
-def _point(ga: GraphAccess, f: int, offset: int) -> tuple[int, int]:
-    from graph_sitter.core.symbols import point_of
-
-    return point_of(ga.line_starts(f), offset)
-
-
 def _module_text(ga: GraphAccess, f: int, data: _StatementData) -> SourceText | None:
     if data.module is None:
         return None
     raw = _decode(ga, f, data.module[0], data.module[1])
-    return SourceText(raw[1:-1], raw, _point(ga, f, data.module[0]))
+    return SourceText(raw[1:-1], raw, point_at(ga, f, data.module[0]))
 
 
 def _extract(ga: GraphAccess, f: int) -> list[_StatementData]:

@@ -8,37 +8,32 @@ hashes, formats and slices like the string it holds, and it adds `source`, `file
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from typing import TYPE_CHECKING
+
+from graph_sitter.core._view import RangeView
 
 if TYPE_CHECKING:
     from graph_sitter.core._access import GraphAccess
-    from graph_sitter.core.symbols import SourceFile
 
 __all__ = ["Expression"]
 
 Point = tuple[int, int]
 
 
-class Expression(str):
+class Expression(str, RangeView):
     """Text of a byte range `start_byte..end_byte` of a file, usable as a plain `str`.
 
     Equality and hashing are those of the text (two equal texts at different places compare
     equal, as strings do); use `filepath` and `start_byte` to tell places apart.
     """
 
-    _ga: GraphAccess
-    _f: int
-    start_byte: int
-    end_byte: int
-
     def __new__(cls, ga: GraphAccess, f: int, start: int, end: int) -> Expression:
         content = ga.graph.files[f].content
         self = super().__new__(cls, bytes(content[start:end]).decode("utf-8", "replace"))
         self._ga = ga
         self._f = f
-        self.start_byte = start
-        self.end_byte = end
+        self._start = start
+        self._end = end
         return self
 
     def __repr__(self) -> str:
@@ -52,24 +47,6 @@ class Expression(str):
         """The text itself, as a plain `str`."""
         return str(self)
 
-    @property
-    def file(self) -> SourceFile:
-        from graph_sitter.core.symbols import SourceFile
-
-        return SourceFile(self._ga, self._f)
-
-    @property
-    def filepath(self) -> str:
-        return str(self._ga.graph.files[self._f].path)
-
-    @property
-    def start_point(self) -> Point:
-        return _point(self._ga, self._f, self.start_byte)
-
-    @property
-    def end_point(self) -> Point:
-        return _point(self._ga, self._f, self.end_byte)
-
     def edit(self, new_text: str) -> None:
         """Queue replacing this text with `new_text` (applied on `commit()`)."""
         self.file.edit_range(self.start_byte, self.end_byte, new_text)
@@ -77,9 +54,3 @@ class Expression(str):
     def remove(self) -> None:
         """Queue deleting this text (only this range: no surrounding commas or lines)."""
         self.edit("")
-
-
-def _point(ga: GraphAccess, f: int, offset: int) -> Point:
-    starts = ga.line_starts(f)
-    row = bisect_right(starts, offset) - 1
-    return (row, offset - starts[row])

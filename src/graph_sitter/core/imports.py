@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph_sitter.core._records import IMPORT
+from graph_sitter.core._view import FileView, SameIdentity
 from graph_sitter.core.languages import support_for
 from graph_sitter.core.text import SourceText
 
@@ -60,7 +61,7 @@ class ImportResolution:
     imports_file: bool
 
 
-class ImportStatement:
+class ImportStatement(SameIdentity, FileView):
     """One import statement and the `Import`s (bindings) it makes."""
 
     __slots__ = ("_defs", "_f", "_ga")
@@ -70,16 +71,8 @@ class ImportStatement:
         self._f = f
         self._defs = defs
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, ImportStatement)
-            and other._ga is self._ga
-            and other._f == self._f
-            and other._defs == self._defs
-        )
-
-    def __hash__(self) -> int:
-        return hash(("import_statement", self._f, self._defs))
+    def _identity(self) -> tuple[object, ...]:
+        return ("import_statement", self._f, self._defs)
 
     def __repr__(self) -> str:
         return f"<ImportStatement {self.filepath}:{self.start_point[0] + 1} {self.source!r}>"
@@ -91,16 +84,6 @@ class ImportStatement:
     @property
     def imports(self) -> list[Import]:
         return [self._ga.symbol(self._f, d) for d in self._defs]
-
-    @property
-    def file(self) -> SourceFile:
-        from graph_sitter.core.symbols import SourceFile
-
-        return SourceFile(self._ga, self._f)
-
-    @property
-    def filepath(self) -> str:
-        return str(self._ga.graph.files[self._f].path)
 
     @property
     def source(self) -> str:

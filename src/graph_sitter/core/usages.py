@@ -35,6 +35,7 @@ from graph_sitter.core._records import (
     REF_WRITE,
     TARGET_STAR,
 )
+from graph_sitter.core._view import RangeView, SameIdentity
 from graph_sitter.core.expression import Expression
 from graph_sitter.core.languages import support_for
 
@@ -124,69 +125,36 @@ class RefKind(str):
         return (str, (str(self),))
 
 
-class Usage:
+class Usage(SameIdentity, RangeView):
     """One place where a symbol is used.
 
     `kind` is what the reference does (see `RefKind`); `usage_kind` where it sits (upstream's
     `kind`); `usage_type` how it reached the symbol; `match` the text at the usage (the name;
     for an import statement, the imported name), editable; `usage_symbol` the innermost
     definition holding it (the `Import` for an import statement, else the file).
+    `start_point` is where the usage starts (for an import statement, where the statement
+    starts); `file`, `filepath` and the byte range come from `RangeView`.
     """
 
-    __slots__ = ("_end", "_flags", "_ga", "_key", "_owner", "_start", "_uf")
+    __slots__ = ("_end", "_f", "_flags", "_ga", "_key", "_owner", "_start")
 
     def __init__(
         self, ga: GraphAccess, key: SymKey, uf: int, start: int, end: int, flags: int, owner: int
     ) -> None:
         self._ga = ga
         self._key = key
-        self._uf = uf
+        self._f = uf
         self._start = start
         self._end = end
         self._flags = flags
         self._owner = owner
 
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Usage)
-            and other._ga is self._ga
-            and (other._key, other._uf, other._start, other._end)
-            == (self._key, self._uf, self._start, self._end)
-        )
-
-    def __hash__(self) -> int:
-        return hash((self._key, self._uf, self._start, self._end))
+    def _identity(self) -> tuple[object, ...]:
+        return ("usage", self._key, self._f, self._start, self._end)
 
     def __repr__(self) -> str:
         where = f"{self.filepath}:{self.start_point[0] + 1}"
         return f"<Usage {self.kind} {self.match.source!r} at {where}>"
-
-    @property
-    def file(self) -> SourceFile:
-        from graph_sitter.core.symbols import SourceFile
-
-        return SourceFile(self._ga, self._uf)
-
-    @property
-    def filepath(self) -> str:
-        return str(self._ga.graph.files[self._uf].path)
-
-    @property
-    def start_byte(self) -> int:
-        return self._start
-
-    @property
-    def end_byte(self) -> int:
-        return self._end
-
-    @property
-    def start_point(self) -> Point:
-        """Where the usage starts (an import statement: where the statement starts)."""
-        return _point(self._ga, self._uf, self._start)
-
-    @property
-    def end_point(self) -> Point:
-        return _point(self._ga, self._uf, self._end)
 
     @property
     def is_import(self) -> bool:
@@ -208,9 +176,9 @@ class Usage:
         if self.is_import:
             imp = self._import_def()
             if imp is not None:
-                return self._ga.symbol(self._uf, imp)
+                return self._ga.symbol(self._f, imp)
         if self._owner >= 0:
-            return self._ga.symbol(self._uf, self._owner)
+            return self._ga.symbol(self._f, self._owner)
         return self.file
 
     @property
@@ -220,28 +188,28 @@ class Usage:
         if self.is_import:
             span = self._imported_name_span()
             if span is not None:
-                return Expression(self._ga, self._uf, *span)
-        elif _ref_at(self._ga, self._uf, self._start) is None:  # a member of a chain
+                return Expression(self._ga, self._f, *span)
+        elif _ref_at(self._ga, self._f, self._start) is None:  # a member of a chain
             from graph_sitter.core import _details
 
-            start = _details.chain_start(self._ga, self._uf, self._start, self._end)
-            return Expression(self._ga, self._uf, start, self._end)
-        return Expression(self._ga, self._uf, self._start, self._end)
+            start = _details.chain_start(self._ga, self._f, self._start, self._end)
+            return Expression(self._ga, self._f, start, self._end)
+        return Expression(self._ga, self._f, self._start, self._end)
 
     @property
     def imported_by(self) -> Import | None:
         """The import of the using file the usage came through, if any."""
         if self.is_import:
             return None
-        ref = _ref_at(self._ga, self._uf, self._start)
-        if ref is None or ref[2] < 0 or (self._uf, ref[2]) == self._key:
+        ref = _ref_at(self._ga, self._f, self._start)
+        if ref is None or ref[2] < 0 or (self._f, ref[2]) == self._key:
             return None
-        rec = self._ga.graph.files[self._uf].index.defs[ref[2]]
-        return self._ga.symbol(self._uf, ref[2]) if rec.kind == IMPORT else None
+        rec = self._ga.graph.files[self._f].index.defs[ref[2]]
+        return self._ga.symbol(self._f, ref[2]) if rec.kind == IMPORT else None
 
     @property
     def usage_type(self) -> UsageType:
-        return usage_type_of(self._ga, self._key, self._uf, self._start, self._flags)
+        return usage_type_of(self._ga, self._key, self._f, self._start, self._flags)
 
     @property
     def usage_kind(self) -> UsageKind:
@@ -250,15 +218,15 @@ class Usage:
             return UsageKind.IMPORTED
         from graph_sitter.core import _details
 
-        return _details.usage_kind_at(self._ga, self._uf, self._start, self._end)
+        return _details.usage_kind_at(self._ga, self._f, self._start, self._end)
 
     # -- helpers -----------------------------------------------------------------------
     def _import_def(self) -> int | None:
         graph = self._ga.graph
-        defs = graph.files[self._uf].index.defs
+        defs = graph.files[self._f].index.defs
         candidates = [i for i, r in enumerate(defs) if r.kind == IMPORT and r.start == self._start]
         for i in candidates:
-            if self._key in (graph._final(self._uf, i), graph.import_hop(self._uf, i)):
+            if self._key in (graph._final(self._f, i), graph.import_hop(self._f, i)):
                 return i
         return candidates[0] if candidates else None
 
@@ -266,10 +234,10 @@ class Usage:
         d = self._import_def()
         if d is None:
             return None
-        rec = self._ga.graph.files[self._uf].index.defs[d]
+        rec = self._ga.graph.files[self._f].index.defs[d]
         if rec.alias is None or not rec.imported_name:
             return (rec.name_start, rec.name_end)
-        content = self._ga.graph.files[self._uf].content
+        content = self._ga.graph.files[self._f].content
         word = rec.imported_name.encode("utf-8")
         pos = content.rfind(word, rec.start, rec.name_start)
         return (pos, pos + len(word)) if pos >= 0 else (rec.name_start, rec.name_end)
@@ -285,12 +253,6 @@ def _ref_word(flags: int) -> str:
     if flags & REF_TYPE:
         return "type"
     return "reference"
-
-
-def _point(ga: GraphAccess, f: int, offset: int) -> Point:
-    from graph_sitter.core.symbols import point_of
-
-    return point_of(ga.line_starts(f), offset)
 
 
 def _ref_at(ga: GraphAccess, f: int, start: int) -> tuple[int, int, int, int, int] | None:
