@@ -238,8 +238,7 @@ class SourceFile:
     def update_filepath(self, new_filepath: str) -> SourceFile:
         """Move this file on commit; its relative imports and its importers are updated.
         Returns the file at its new path (this handle follows it after the commit)."""
-        new: SourceFile = _edit_ops().update_filepath(self._ga, self, new_filepath)
-        return new
+        return _edit_ops().update_filepath(self._ga, self, new_filepath)
 
     def add_import_from_import_string(self, import_string: str) -> bool:
         """Upstream's spelling: add an import statement given as text (checked to parse)."""
@@ -728,15 +727,15 @@ class Function(Symbol):
 
     def rename_parameter(self, old: str, new: str) -> int:
         """Rename a parameter in the body and in `old=` arguments of every call site."""
-        return int(_edit_ops().rename_parameter(self._ga, self, old, new))
+        return _edit_ops().rename_parameter(self._ga, self, old, new)
 
     def remove_parameter(self, name: str) -> int:
         """Remove a parameter and the argument passing it at every call site."""
-        return int(_edit_ops().remove_parameter(self._ga, self, name))
+        return _edit_ops().remove_parameter(self._ga, self, name)
 
     def add_parameter(self, source: str, call_value: str | None = None) -> int:
         """Add a parameter; with `call_value`, pass that value at every call site."""
-        return int(_edit_ops().add_parameter(self._ga, self, source, call_value))
+        return _edit_ops().add_parameter(self._ga, self, source, call_value)
 
     @property
     def is_jsx(self) -> bool:
@@ -750,7 +749,7 @@ class Function(Symbol):
     def asyncify(self) -> bool:
         """Make the function `async` (TS: an annotated return type `T` becomes `Promise<T>`);
         return whether it changed (False when already async)."""
-        return bool(_edit_ops().asyncify(self._ga, self))
+        return _edit_ops().asyncify(self._ga, self)
 
     def arrow_to_named(self, name: str | None = None) -> None:
         """TypeScript: turn `const f = (...) => ...` into `function f(...) {...}` (renamed to
@@ -1003,11 +1002,11 @@ class Import(Symbol):
     def rename(self, new_name: str) -> int:
         """Rename what the import denotes: the definition it resolves to (following
         re-exports) and every import of it; an external import is aliased instead."""
-        return int(_edit_ops().rename_import(self._ga, self, new_name))
+        return _edit_ops().rename_import(self._ga, self, new_name)
 
     def set_import_symbol_alias(self, alias: str) -> int:
         """Bind this import as `alias` (`name as alias`) and rename its uses in the file."""
-        return int(_edit_ops().set_import_alias(self._ga, self, alias))
+        return _edit_ops().set_import_alias(self._ga, self, alias)
 
     def set_import_module(self, module: str) -> None:
         """Point the import statement at `module` (a dotted name, or a TS specifier)."""
