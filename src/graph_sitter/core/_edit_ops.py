@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import tree_sitter as ts
 
 from graph_sitter.core._records import ATTRIBUTE, CLASS, FUNCTION, GLOBAL_VAR, IMPORT, IMPORT_FLAG
+from graph_sitter.core._targets import SymTarget
 from graph_sitter.core.edits import Edit, EditError
 from graph_sitter.core.languages import support_for
 
@@ -682,7 +683,7 @@ def _override_family(cb: Codebase, sym: Symbol) -> list[tuple[int, int]]:
     while queue:  # ancestors that define the method too
         cls = queue.pop()
         for base in graph.superclasses(*cls):
-            key = (base[1], base[2])
+            key = (base.f, base.d)
             if key not in seen:
                 seen.add(key)
                 queue.append(key)
@@ -786,11 +787,6 @@ def _repoint_module(cb: Codebase, f: int, rec: Any, module: str) -> None:
         quote = pf.content[node.start_byte : node.start_byte + 1]
         text = quote + text + quote
     cb._queue(pf.path, Edit(node.start_byte, node.end_byte, text, "move"))
-
-
-def _ts_points_to(cb: Codebase, f: int, spec: str, target: int) -> bool:
-    path = cb._graph.ts_modules.resolve(cb._graph.files[f].path, spec)
-    return path is not None and cb._graph.file_index.get(path) == target
 
 
 # ----------------------------------------------------------------------------- import edits
@@ -1375,10 +1371,10 @@ def update_filepath(cb: Codebase, file: SourceFile, new_path: str) -> SourceFile
         tf = None
         if target is not None:
             tf = graph.file_of_target(target)
-            if tf is None and target[0] == "sym":
-                tf = target[1]
+            if tf is None and type(target) is SymTarget:
+                tf = target.f
         if tf is None and support_for(pf.language).dotted_modules:
-            base = graph._python_module(file._f, rec.module or "")
+            base = graph.module_spec_target(file._f, rec.module or "")
             tf = graph.file_of_target(base) if base is not None else None
         if tf is not None and rec.start not in own_specs:
             own.append((rec.start, tf))
@@ -1390,16 +1386,12 @@ def update_filepath(cb: Codebase, file: SourceFile, new_path: str) -> SourceFile
         for rec in gpf.index.defs:
             if rec.kind != IMPORT or rec.module is None:
                 continue
-            if support_for(gpf.language).dotted_modules:
-                via = graph._python_module(g, rec.module)
-                direct = via is not None and graph.file_of_target(via) == file._f
-                if direct and rec.imported_name is None:
-                    raise EditError(
-                        f"{gpf.path} imports {rec.module} as a module (`import ...`): "
-                        "rewrite it before moving the file."
-                    )
-            else:
-                direct = _ts_points_to(cb, g, rec.module, file._f)
+            direct = graph.spec_file(g, rec.module) == file._f
+            if direct and rec.imported_name is None and support_for(gpf.language).dotted_modules:
+                raise EditError(
+                    f"{gpf.path} imports {rec.module} as a module (`import ...`): "
+                    "rewrite it before moving the file."
+                )
             if direct and all(r.start != rec.start for p, r in importers if p == gpf.path):
                 importers.append((gpf.path, rec))
     targets = {start: graph.files[tf].path for start, tf in own}

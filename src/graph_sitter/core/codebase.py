@@ -29,6 +29,7 @@ from graph_sitter.core._records import (
     FileIndex,
 )
 from graph_sitter.core._shift import Shift, is_identifier_swap, mentions, shift_index
+from graph_sitter.core._targets import SymTarget
 from graph_sitter.core.discover import DEFAULT_MAX_FILE_BYTES, Discovery, Skipped, discover
 from graph_sitter.core.edits import (
     DiskStamp,
@@ -927,8 +928,8 @@ class Codebase:
         target = self._graph.resolve_import(f, d)
         if target is None:
             return None
-        if target[0] == "sym":
-            return self._symbol(target[1], target[2])
+        if type(target) is SymTarget:
+            return self._symbol(target.f, target.d)
         file_index = self._graph.file_of_target(target)
         return SourceFile(self, file_index) if file_index is not None else None
 
@@ -944,7 +945,7 @@ class Codebase:
             table: dict[tuple[int, int], list[tuple[int, int]]] = {}
             for cls in self._collect().get(CLASS, []):
                 for base in self._graph.superclasses(cls._f, cls._d):
-                    table.setdefault((base[1], base[2]), []).append((cls._f, cls._d))
+                    table.setdefault((base.f, base.d), []).append((cls._f, cls._d))
             self._subclasses = table
         return [self._symbol(cf, cd) for cf, cd in self._subclasses.get((f, d), [])]
 

@@ -905,9 +905,7 @@ class Class(Symbol):
     @property
     def superclasses(self) -> list[Class]:
         """Base classes defined in this codebase, in declaration order."""
-        return [
-            self._cb._symbol(t[1], t[2]) for t in self._cb._graph.superclasses(self._f, self._d)
-        ]
+        return [self._cb._symbol(t.f, t.d) for t in self._cb._graph.superclasses(self._f, self._d)]
 
     @property
     def superclass_names(self) -> list[str]:

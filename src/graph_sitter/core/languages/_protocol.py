@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import tree_sitter as ts
 
     from graph_sitter.core._records import DefRecord, FileIndex
+    from graph_sitter.core._targets import Target
     from graph_sitter.core.resolve import Graph
     from graph_sitter.core.text import SourceText
 
@@ -125,8 +126,13 @@ class LanguageSupport(Protocol):
         names modules by path)."""
         ...
 
-    def resolve_import(self, graph: Graph, f: int, rec: DefRecord, depth: int) -> Any:
+    def resolve_import(self, graph: Graph, f: int, rec: DefRecord, depth: int) -> Target | None:
         """The target an import binding of file `f` denotes, or None."""
+        ...
+
+    def module_spec_target(self, graph: Graph, f: int, spec: str) -> Target | None:
+        """The module an import specifier written in file `f` names (`.m`, `a.b`, `./x`), or
+        None when it is not one of ours."""
         ...
 
     def import_source(self, graph: Graph, f: int, rec: DefRecord) -> int | None:

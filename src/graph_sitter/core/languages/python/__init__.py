@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     import tree_sitter as ts
 
     from graph_sitter.core._records import DefRecord, FileIndex
+    from graph_sitter.core._targets import ModTarget, Target
     from graph_sitter.core.languages._protocol import ExportStatementRecord
-    from graph_sitter.core.resolve import Graph, Target
+    from graph_sitter.core.resolve import Graph
 
 __all__ = ["SUPPORT", "PythonSupport"]
 
@@ -99,6 +100,9 @@ class PythonSupport:
 
     def resolve_import(self, graph: Graph, f: int, rec: DefRecord, depth: int) -> Target | None:
         return modules.resolve_import(graph, f, rec, depth)
+
+    def module_spec_target(self, graph: Graph, f: int, spec: str) -> ModTarget | None:
+        return modules.module_target(graph, f, spec)
 
     def import_source(self, graph: Graph, f: int, rec: DefRecord) -> int | None:
         target = modules.module_target(graph, f, rec.module or "")
