@@ -1195,9 +1195,9 @@ def set_parameter_type(cb: Codebase, fn: Function, name: str, type_source: str) 
 
 def asyncify(cb: Codebase, fn: Function) -> bool:
     """Insert `async` before the function (TS: wrap an annotated return type in `Promise<>`)."""
-    from graph_sitter.core._details import function_node
+    from graph_sitter.core._details import function_node, syntax_of
 
-    node = function_node(fn._node())
+    node = function_node(syntax_of(cb, fn._f), fn._node())
     if any(child.type == "async" for child in node.children):
         return False
     kinds = ("function_definition", "function_declaration", "arrow_function", "method_definition")
@@ -1227,9 +1227,9 @@ def asyncify(cb: Codebase, fn: Function) -> bool:
 def arrow_to_named(cb: Codebase, fn: Function, name: str | None = None) -> None:
     """TypeScript: rewrite `const f = (...) => ...;` as `function f(...) {...}` (an expression
     body becomes `return expr;`; `export`, `async`, type parameters and return type stay)."""
-    from graph_sitter.core._details import function_node
+    from graph_sitter.core._details import function_node, syntax_of
 
-    arrow = function_node(fn._node())
+    arrow = function_node(syntax_of(cb, fn._f), fn._node())
     decl = arrow.parent.parent if arrow.parent is not None else None
     if arrow.type != "arrow_function" or decl is None or len(decl.named_children) != 1:
         raise EditError(f"{fn.qualified_name} is not a `const name = (...) => ...` declaration.")

@@ -733,11 +733,12 @@ class Function(Symbol):
     @property
     def is_jsx(self) -> bool:
         """TypeScript: whether the function returns a JSX element (a React component)."""
-        if not support_for(self.file.language).has_jsx:
+        support = support_for(self.file.language)
+        if not support.has_jsx:
             return False
         from graph_sitter.core import _details
 
-        return _details.returns_jsx(self._node())
+        return _details.returns_jsx(support.syntax, self._node())
 
     def asyncify(self) -> bool:
         """Make the function `async` (TS: an annotated return type `T` becomes `Promise<T>`);

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from graph_sitter.core._records import DefRecord, FileIndex
     from graph_sitter.core._targets import Target
+    from graph_sitter.core.languages._syntax import Syntax
     from graph_sitter.core.resolve import Graph
     from graph_sitter.core.text import SourceText
 
@@ -100,6 +101,8 @@ class LanguageSupport(Protocol):
     variadic_parameter_types: tuple[str, ...]
     # A file name of this language (parses a snippet in isolation).
     sample_path: str
+    # Its node types, by the part they play for the core's tree readers.
+    syntax: Syntax
 
     def grammar(self, path: str) -> ts.Language:
         """The tree-sitter grammar for a file of this language."""

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from graph_sitter.core.languages._common import split_top_level, under
+from graph_sitter.core.languages._syntax import Syntax
 from graph_sitter.core.languages.python import modules
 from graph_sitter.core.languages.python.extract import extract, language
+from graph_sitter.core.languages.python.syntax import SYNTAX
 from graph_sitter.core.text import SourceText
 
 if TYPE_CHECKING:
@@ -72,6 +74,7 @@ class PythonSupport:
         "keyword_separator",
     )
     sample_path: str = "probe.py"
+    syntax: Syntax = SYNTAX
 
     def grammar(self, path: str) -> ts.Language:
         return language()

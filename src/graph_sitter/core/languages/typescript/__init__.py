@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from graph_sitter.core._records import IMPORT
 from graph_sitter.core._targets import FileTarget
 from graph_sitter.core.languages._common import split_top_level, under
+from graph_sitter.core.languages._syntax import Syntax
 from graph_sitter.core.languages.typescript.exports import export_statements
 from graph_sitter.core.languages.typescript.extract import (
     extract,
@@ -16,6 +17,7 @@ from graph_sitter.core.languages.typescript.extract import (
     recover,
 )
 from graph_sitter.core.languages.typescript.modules import ModuleResolver
+from graph_sitter.core.languages.typescript.syntax import SYNTAX
 from graph_sitter.core.text import SourceText
 
 if TYPE_CHECKING:
@@ -80,6 +82,7 @@ class TypeScriptSupport:
     async_wraps_return_type: bool = True
     variadic_parameter_types: tuple[str, ...] = ()
     sample_path: str = "probe.ts"
+    syntax: Syntax = SYNTAX
 
     def grammar(self, path: str) -> ts.Language:
         return language_for(path)
