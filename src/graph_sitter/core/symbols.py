@@ -811,11 +811,12 @@ class Function(Symbol):
         member or a `#name`."""
         if self._kinds_by_decorator:
             return self.name.startswith("_") and not self.is_magic
+        syntax = support_for(self.file.language).syntax
         node = self._node()
         for child in node.children:
-            if child.type == "private_property_identifier":
+            if child.type in syntax.private_names:
                 return True
-            if child.type == "accessibility_modifier":
+            if child.type in syntax.access_modifiers:
                 return self._decode(child.start_byte, child.end_byte).strip() == "private"
         return False
 

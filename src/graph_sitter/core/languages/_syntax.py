@@ -67,5 +67,8 @@ class Syntax:
     bodies: frozenset[str]  # blocks and module roots
     decorators: frozenset[str] = field(default=frozenset({"decorator"}))
     returns: frozenset[str] = field(default=frozenset({"return_statement"}))
+    # -- members
+    private_names: frozenset[str] = field(default=_NONE)  # `#name`
+    access_modifiers: frozenset[str] = field(default=_NONE)  # `private`, `protected`, `public`
     jsx_elements: frozenset[str] = field(default=_NONE)  # `<div/>` in a return
     statement_blocks: frozenset[str] = field(default=_NONE)  # `{ ... }` function bodies

@@ -52,6 +52,8 @@ SYNTAX = Syntax(
     type_annotations=frozenset({"type_annotation"}),
     export_clauses=frozenset({"export_statement", "export_clause"}),
     bodies=frozenset({"statement_block", "class_body", "module", "program"}),
+    private_names=frozenset({"private_property_identifier"}),
+    access_modifiers=frozenset({"accessibility_modifier"}),
     jsx_elements=frozenset({"jsx_element", "jsx_self_closing_element"}),
     statement_blocks=frozenset({"statement_block"}),
 )
