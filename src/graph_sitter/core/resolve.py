@@ -41,6 +41,8 @@ __all__ = ["Graph", "SymKey", "Target", "UsageRec", "class_header_end"]
 SymKey: TypeAlias = tuple[int, int]
 # (file index, start byte, end byte, flags, owner def index)
 UsageRec: TypeAlias = tuple[int, int, int, int, int]
+# A class member: its def index, or the span of the constructor an instance attribute holds
+Member: TypeAlias = int | tuple[int, int]
 
 _MEMBER_KINDS = frozenset({FUNCTION, CLASS, ATTRIBUTE, GLOBAL_VAR})
 _MAX_DEPTH = 24
@@ -75,7 +77,7 @@ class Graph:
         self.file_index: dict[str, int] = {pf.path: i for i, pf in enumerate(self.files)}
         self._module_defs: list[dict[str, int] | None] = [None] * len(self.files)
         self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
-        self._member_tables: list[dict[int, dict[str, Any]] | None] = [None] * len(self.files)
+        self._member_tables: list[dict[int, dict[str, Member]] | None] = [None] * len(self.files)
         self._star_tables: list[list[int] | None] = [None] * len(self.files)
         self._namespace_tables: list[dict[tuple[int, str], list[int]] | None] = [None] * len(
             self.files
@@ -366,7 +368,7 @@ class Graph:
                     return found
         return None
 
-    def _members(self, f: int) -> dict[int, dict[str, Any]]:
+    def _members(self, f: int) -> dict[int, dict[str, Member]]:
         """Per class of file `f`: member name -> def index, or constructor span (instances)."""
         table = self._member_tables[f]
         if table is None:
@@ -422,9 +424,9 @@ class Graph:
         if kind != CLASS:
             return None
         for base in self.superclasses(f, d):
-            found = self.member(base, name, depth + 1)
-            if found is not None:
-                return found
+            inherited = self.member(base, name, depth + 1)
+            if inherited is not None:
+                return inherited
         return None
 
     def _typed_attribute(self, f: int, d: int) -> Target | None:
