@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 
 from graph_sitter import Codebase
 from graph_sitter.core._records import IMPORT
+from graph_sitter.core.languages.typescript import module_resolver
 from graph_sitter.core.languages.typescript.modules import resolve_relative
 
 
@@ -43,7 +44,7 @@ def main() -> None:
         for rec in pf.index.defs:
             if rec.kind != IMPORT or not rec.module:
                 continue
-            result = graph.ts_modules.explain(pf.path, rec.module)
+            result = module_resolver(graph).explain(pf.path, rec.module)
             if not result.internal:
                 continue
             if result.via == "asset":

@@ -28,6 +28,7 @@ import tree_sitter as ts
 from graph_sitter.core import _details, _handles, calls
 from graph_sitter.core._lookup import NameIndex
 from graph_sitter.core._records import IMPORT, REF_CALL
+from graph_sitter.core._targets import SymTarget
 from graph_sitter.core.edits import Edit, EditError, Transaction
 from graph_sitter.core.errors import AmbiguousSymbolError, SymbolNotFoundError
 from graph_sitter.core.languages import support_for
@@ -232,8 +233,8 @@ class GraphAccess:
         target = self.graph.resolve_import(f, d)
         if target is None:
             return None
-        if target[0] == "sym":
-            return self.symbol(target[1], target[2])
+        if type(target) is SymTarget:
+            return self.symbol(target.f, target.d)
         file_index = self.graph.file_of_target(target)
         return SourceFile(self, file_index) if file_index is not None else None
 
@@ -251,6 +252,6 @@ class GraphAccess:
             table: dict[tuple[int, int], list[tuple[int, int]]] = {}
             for cls in self.codebase.classes:
                 for base in self.graph.superclasses(cls._f, cls._d):
-                    table.setdefault((base[1], base[2]), []).append((cls._f, cls._d))
+                    table.setdefault((base.f, base.d), []).append((cls._f, cls._d))
             self._subclasses = table
         return [self.symbol(cf, cd) for cf, cd in self._subclasses.get((f, d), [])]

@@ -8,20 +8,20 @@ from typing import TYPE_CHECKING
 
 import tree_sitter as ts
 
-from graph_sitter.core.calls import CALL_TYPES, FunctionCall
+from graph_sitter.core.calls import FunctionCall
 from graph_sitter.core.expression import Expression
 from graph_sitter.core.languages import support_for
+from graph_sitter.core.languages._syntax import Syntax
 from graph_sitter.core.symbols import Parameter
 from graph_sitter.core.usages import UsageKind
 
 if TYPE_CHECKING:
     from graph_sitter.core._access import GraphAccess
 
-_PARAM_KINDS = {
-    "list_splat_pattern": "variadic",
-    "dictionary_splat_pattern": "keyword_variadic",
-    "rest_pattern": "variadic",
-}
+
+def syntax_of(ga: GraphAccess, f: int) -> Syntax:
+    """The node types of file `f`'s language."""
+    return support_for(ga.graph.files[f].language).syntax
 
 
 def _text(content: bytes, node: ts.Node | None, encoding: str = "utf-8") -> str | None:
@@ -32,9 +32,11 @@ def _text(content: bytes, node: ts.Node | None, encoding: str = "utf-8") -> str 
 
 def parameters(ga: GraphAccess, f: int, node: ts.Node, is_method: bool) -> list[Parameter]:
     pf = ga.graph.files[f]
+    syntax = syntax_of(ga, f)
+    variadic = syntax.variadic_parameters
     content, enc = pf.content, "utf-8"
     params = node.child_by_field_name("parameters")
-    if params is None and node.type == "arrow_function":
+    if params is None and node.type in syntax.single_parameter_functions:
         params = node.child_by_field_name("parameter")  # `x => ...`
         if params is not None and params.type == "identifier":
             return [_parameter(ga, f, params, params, "positional", 0)]
@@ -42,21 +44,25 @@ def parameters(ga: GraphAccess, f: int, node: ts.Node, is_method: bool) -> list[
         return []
     out: list[Parameter] = []
     for child in params.named_children:
-        if child.type in ("comment", "keyword_separator", "positional_separator", "decorator"):
+        if (
+            child.type == "comment"
+            or child.type in syntax.decorators
+            or child.type in syntax.parameter_separators
+        ):
             continue
-        kind = _PARAM_KINDS.get(child.type, "positional")
+        kind = variadic.get(child.type, "positional")
         name_node: ts.Node | None = child.child_by_field_name("name")
-        if name_node is None and child.type in ("identifier",):
+        if name_node is None and child.type == "identifier":
             name_node = child
         if name_node is None:
             name_node = child.child_by_field_name("pattern")
         if name_node is None:
             for sub in child.named_children:
-                if sub.type in ("identifier", "list_splat_pattern", "dictionary_splat_pattern"):
+                if sub.type == "identifier" or sub.type in syntax.variadic_names:
                     name_node = sub
                     break
-        if name_node is not None and name_node.type in _PARAM_KINDS:
-            kind = _PARAM_KINDS[name_node.type]
+        if name_node is not None and name_node.type in variadic:
+            kind = variadic[name_node.type]
             name_node = name_node.named_children[0] if name_node.named_children else name_node
         name = _text(content, name_node, enc) or _text(content, child, enc) or ""
         if not out and is_method and name in ("self", "cls", "this"):
@@ -69,6 +75,7 @@ def _parameter(
     ga: GraphAccess, f: int, child: ts.Node, name_node: ts.Node | None, kind: str, index: int
 ) -> Parameter:
     content = ga.graph.files[f].content
+    syntax = syntax_of(ga, f)
     type_node = child.child_by_field_name("type")
     default = child.child_by_field_name("value")
     name = _text(content, name_node) or _text(content, child) or ""
@@ -90,12 +97,12 @@ def _parameter(
         is_optional=(
             default is not None
             or kind in ("variadic", "keyword_variadic")
-            or child.type == "optional_parameter"
+            or child.type in syntax.optional_parameters
         ),
         decorators=tuple(
             Expression(ga, f, c.start_byte, c.end_byte)
             for c in child.children
-            if c.type == "decorator"
+            if c.type in syntax.decorators
         ),
     )
 
@@ -108,19 +115,14 @@ def docstring(ga: GraphAccess, f: int, node: ts.Node) -> str | None:
 
 # ----------------------------------------------------------------------------- calls
 @cache
-def _call_query(language: ts.Language) -> ts.Query:
-    patterns = [f"({n}) @call" for n in CALL_TYPES if _has_node(language, n)]
-    return ts.Query(language, "\n".join(patterns))
-
-
-def _has_node(language: ts.Language, name: str) -> bool:
-    return language.id_for_node_kind(name, True) is not None
+def _call_query(language: ts.Language, calls: frozenset[str]) -> ts.Query:
+    return ts.Query(language, "\n".join(f"({n}) @call" for n in sorted(calls)))
 
 
 def call_nodes(ga: GraphAccess, f: int, start: int, end: int) -> list[ts.Node]:
     """Call expression nodes starting inside `start..end`, in source order."""
     tree = ga.tree(f)
-    cursor = ts.QueryCursor(_call_query(tree.language))
+    cursor = ts.QueryCursor(_call_query(tree.language, syntax_of(ga, f).calls))
     cursor.set_byte_range(start, end)
     nodes = cursor.captures(tree.root_node).get("call", ())
     inside = (n for n in nodes if start <= n.start_byte < end)
@@ -131,7 +133,7 @@ def chain_start(ga: GraphAccess, f: int, start: int, end: int) -> int:
     """Start of `obj.name` when `start..end` is the `name` of a member access, else `start`."""
     node = ga.tree(f).root_node.descendant_for_byte_range(start, end)
     parent = node.parent if node is not None else None
-    if parent is not None and parent.type in ("attribute", "member_expression"):
+    if parent is not None and parent.type in syntax_of(ga, f).member_accesses:
         member = parent.child_by_field_name("attribute") or parent.child_by_field_name("property")
         if member is not None and member.start_byte == start and member.end_byte == end:
             return parent.start_byte
@@ -142,62 +144,51 @@ def assigned_value(
     ga: GraphAccess, f: int, start: int, end: int
 ) -> FunctionCall | Expression | None:
     """The right-hand side of the assignment or declarator at `start..end`."""
+    syntax = syntax_of(ga, f)
+    assignments = syntax.assignments
     node: ts.Node | None = ga.node_for(f, start, end)
-    while node is not None and node.type not in ("assignment", "variable_declarator"):
-        if node.type in ("expression_statement", "lexical_declaration", "variable_declaration"):
-            node = next(
-                (c for c in node.named_children if c.type in ("assignment", "variable_declarator")),
-                None,
-            )
+    while node is not None and node.type not in assignments:
+        if node.type in syntax.assignment_statements:
+            node = next((c for c in node.named_children if c.type in assignments), None)
         else:
             node = node.parent
     if node is None:
         return None
     value = node.child_by_field_name("right") or node.child_by_field_name("value")
-    while value is not None and value.type == "assignment":  # `a = b = 3`
+    while value is not None and value.type in assignments:  # `a = b = 3`
         value = value.child_by_field_name("right")
     if value is None:
         return None
-    if value.type in CALL_TYPES:
+    if value.type in syntax.calls:
         return FunctionCall(ga, f, value.start_byte, value.end_byte)
     return Expression(ga, f, value.start_byte, value.end_byte)
 
 
 # ----------------------------------------------------------------------------- decorators
-_DEFINITIONS = (
-    "function_definition",
-    "class_definition",
-    "function_declaration",
-    "generator_function_declaration",
-    "class_declaration",
-    "abstract_class_declaration",
-    "method_definition",
-    "abstract_method_signature",
-    "public_field_definition",
-)
-
-
 def definition_node(ga: GraphAccess, f: int, start: int, end: int) -> ts.Node:
+    definitions = syntax_of(ga, f).definitions
     node = ga.node_for(f, start, end)
     probe: ts.Node | None = node
-    while probe is not None and probe.start_byte == start and probe.type not in _DEFINITIONS:
+    while probe is not None and probe.start_byte == start and probe.type not in definitions:
         probe = probe.parent
-    return probe if probe is not None and probe.type in _DEFINITIONS else node
+    return probe if probe is not None and probe.type in definitions else node
 
 
 def decorator_nodes(ga: GraphAccess, f: int, start: int, end: int) -> list[ts.Node]:
-    """Decorators of the definition at `start..end`, in source order (both languages)."""
+    """Decorators of the definition at `start..end`, in source order."""
+    syntax = syntax_of(ga, f)
+    decorators = syntax.decorators
     node = definition_node(ga, f, start, end)
-    found: list[ts.Node] = [c for c in node.children if c.type == "decorator"]
+    found: list[ts.Node] = [c for c in node.children if c.type in decorators]
     parent = node.parent
-    if parent is not None and parent.type in ("decorated_definition", "export_statement"):
-        found = [c for c in parent.children if c.type == "decorator"] + found
-    elif parent is not None and parent.type == "class_body":
-        # TypeScript method decorators are the method's preceding siblings.
+    if parent is not None and parent.type in syntax.decorator_wrappers:
+        found = [c for c in parent.children if c.type in decorators] + found
+    elif parent is not None and parent.type in syntax.decorated_member_lists:
+        # members whose decorators are their preceding siblings (TypeScript class members)
         before: list[ts.Node] = []
         prev = node.prev_sibling
-        while prev is not None and prev.type in ("decorator", "comment"):
-            if prev.type == "decorator":
+        while prev is not None and (prev.type in decorators or prev.type == "comment"):
+            if prev.type in decorators:
                 before.append(prev)
             prev = prev.prev_sibling
         found = list(reversed(before)) + found
@@ -215,61 +206,45 @@ def source_start(ga: GraphAccess, f: int, start: int, end: int) -> int:
 
 
 # ----------------------------------------------------------------------------- usage kinds
-_SUBCLASS_PARENTS = ("class_heritage", "extends_clause", "implements_clause", "extends_type_clause")
-_PARAMETERS = (
-    "typed_parameter",
-    "typed_default_parameter",
-    "default_parameter",
-    "required_parameter",
-    "optional_parameter",
-)
-_BODIES = ("block", "statement_block", "class_body", "module", "program")
-
-
 def usage_kind_at(ga: GraphAccess, f: int, start: int, end: int) -> UsageKind:
     """Where the reference at `start..end` sits, innermost context first."""
+    syntax = syntax_of(ga, f)
+    parameters = syntax.annotated_parameters
     node: ts.Node | None = ga.tree(f).root_node.descendant_for_byte_range(start, end)
     child: ts.Node | None = None
     while node is not None:
         kind = node.type
-        if kind in ("type_arguments", "type_parameter") or (
-            kind == "generic_type" and child is not None and child.type != "identifier"
+        if kind in syntax.type_argument_lists or (
+            kind in syntax.generic_types and child is not None and child.type != "identifier"
         ):
             return UsageKind.GENERIC
-        if kind == "decorator":
+        if kind in syntax.decorators:
             return UsageKind.DECORATOR
-        if kind in _SUBCLASS_PARENTS:
+        if kind in syntax.subclass_clauses:
             return UsageKind.SUBCLASS
-        if (
-            kind == "argument_list"
-            and node.parent is not None
-            and node.parent.type == "class_definition"
-        ):
+        if node.parent is not None and (node.parent.type, kind) in syntax.base_lists:
             return UsageKind.SUBCLASS
-        if kind in _PARAMETERS and child is not None:
+        if kind in parameters and child is not None:
             if _is_field(node, "value", child):
                 return UsageKind.DEFAULT_VALUE
             if _is_field(node, "type", child):
                 return UsageKind.TYPED_PARAMETER
         if child is not None and _is_field(node, "return_type", child):
             return UsageKind.RETURN_TYPE
-        if kind == "type_alias_declaration" or kind == "type_alias_statement":
+        if kind in syntax.type_aliases:
             return UsageKind.TYPE_DEFINITION
-        if (
-            kind in ("export_statement", "export_clause")
-            and node.child_by_field_name("declaration") is None
-        ):
+        if kind in syntax.export_clauses and node.child_by_field_name("declaration") is None:
             return UsageKind.EXPORTED_SYMBOL
-        if kind == "type_annotation":
+        if kind in syntax.type_annotations:
             holder = node.parent
-            if holder is not None and holder.type in _PARAMETERS:
+            if holder is not None and holder.type in parameters:
                 return UsageKind.TYPED_PARAMETER
             if holder is not None and _is_field(holder, "return_type", node):
                 return UsageKind.RETURN_TYPE
             return UsageKind.TYPE_ANNOTATION
-        if child is not None and kind == "assignment" and _is_field(node, "type", child):
+        if child is not None and kind in syntax.assignments and _is_field(node, "type", child):
             return UsageKind.TYPE_ANNOTATION
-        if kind in _BODIES or kind in _DEFINITIONS:
+        if kind in syntax.bodies or kind in syntax.definitions:
             return UsageKind.BODY
         child, node = node, node.parent
     return UsageKind.BODY
@@ -285,32 +260,17 @@ def _is_field(node: ts.Node, field: str, child: ts.Node) -> bool:
 
 
 # ----------------------------------------------------------------------------- JSX
-_JSX = ("jsx_element", "jsx_self_closing_element", "jsx_fragment")
-_FUNCTION_NODES = (
-    "function_definition",
-    "function_declaration",
-    "function_expression",
-    "arrow_function",
-    "method_definition",
-    "generator_function_declaration",
-)
-
-
-def function_node(node: ts.Node) -> ts.Node:
+def function_node(syntax: Syntax, node: ts.Node) -> ts.Node:
     """The function itself for a symbol node (`const f = () => ...` -> the arrow)."""
-    if node.type in _FUNCTION_NODES:
+    functions = syntax.functions
+    if node.type in functions:
         return node
     stack = list(node.named_children)
     while stack:
         sub = stack.pop(0)
-        if sub.type in _FUNCTION_NODES:
+        if sub.type in functions:
             return sub
-        if sub.type in (
-            "variable_declarator",
-            "export_statement",
-            "lexical_declaration",
-            "decorated_definition",
-        ):
+        if sub.type in syntax.function_holders:
             stack.extend(sub.named_children)
     return node
 
@@ -321,23 +281,24 @@ def _unwrap(node: ts.Node | None) -> ts.Node | None:
     return node
 
 
-def returns_jsx(node: ts.Node) -> bool:
+def returns_jsx(syntax: Syntax, node: ts.Node) -> bool:
     """Whether the function returns a JSX element (its own returns, not nested functions')."""
-    fn = function_node(node)
+    jsx = syntax.jsx_elements
+    fn = function_node(syntax, node)
     body = fn.child_by_field_name("body")
     if body is None:
         return False
-    if body.type != "statement_block":  # arrow with an expression body
+    if body.type not in syntax.statement_blocks:  # arrow with an expression body
         found = _unwrap(body)
-        return found is not None and found.type in _JSX
+        return found is not None and found.type in jsx
     stack = list(body.named_children)
     while stack:
         sub = stack.pop()
-        if sub.type in _FUNCTION_NODES or sub.type == "class_declaration":
-            continue
-        if sub.type == "return_statement":
+        if sub.type in syntax.functions or sub.type in syntax.callback_scopes:
+            continue  # a nested function's or class's returns
+        if sub.type in syntax.returns:
             value = _unwrap(sub.named_children[0] if sub.named_children else None)
-            if value is not None and value.type in _JSX:
+            if value is not None and value.type in jsx:
                 return True
             continue
         stack.extend(sub.named_children)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 import tree_sitter as ts
 
 from graph_sitter.core._records import ATTRIBUTE, CLASS, FUNCTION, GLOBAL_VAR, IMPORT, IMPORT_FLAG
+from graph_sitter.core._targets import SymTarget
 from graph_sitter.core.edits import Edit, EditError
 from graph_sitter.core.languages import support_for
 
@@ -682,7 +683,7 @@ def _override_family(ga: GraphAccess, sym: Symbol) -> list[tuple[int, int]]:
     while queue:  # ancestors that define the method too
         cls = queue.pop()
         for base in graph.superclasses(*cls):
-            key = (base[1], base[2])
+            key = (base.f, base.d)
             if key not in seen:
                 seen.add(key)
                 queue.append(key)
@@ -788,11 +789,6 @@ def _repoint_module(ga: GraphAccess, f: int, rec: Any, module: str) -> None:
         quote = pf.content[node.start_byte : node.start_byte + 1]
         text = quote + text + quote
     ga.queue(pf.path, Edit(node.start_byte, node.end_byte, text, "move"))
-
-
-def _ts_points_to(ga: GraphAccess, f: int, spec: str, target: int) -> bool:
-    path = ga.graph.ts_modules.resolve(ga.graph.files[f].path, spec)
-    return path is not None and ga.graph.file_index.get(path) == target
 
 
 # ----------------------------------------------------------------------------- import edits
@@ -1201,9 +1197,9 @@ def set_parameter_type(ga: GraphAccess, fn: Function, name: str, type_source: st
 
 def asyncify(ga: GraphAccess, fn: Function) -> bool:
     """Insert `async` before the function (TS: wrap an annotated return type in `Promise<>`)."""
-    from graph_sitter.core._details import function_node
+    from graph_sitter.core._details import function_node, syntax_of
 
-    node = function_node(fn._node())
+    node = function_node(syntax_of(ga, fn._f), fn._node())
     if any(child.type == "async" for child in node.children):
         return False
     kinds = ("function_definition", "function_declaration", "arrow_function", "method_definition")
@@ -1233,9 +1229,9 @@ def asyncify(ga: GraphAccess, fn: Function) -> bool:
 def arrow_to_named(ga: GraphAccess, fn: Function, name: str | None = None) -> None:
     """TypeScript: rewrite `const f = (...) => ...;` as `function f(...) {...}` (an expression
     body becomes `return expr;`; `export`, `async`, type parameters and return type stay)."""
-    from graph_sitter.core._details import function_node
+    from graph_sitter.core._details import function_node, syntax_of
 
-    arrow = function_node(fn._node())
+    arrow = function_node(syntax_of(ga, fn._f), fn._node())
     decl = arrow.parent.parent if arrow.parent is not None else None
     if arrow.type != "arrow_function" or decl is None or len(decl.named_children) != 1:
         raise EditError(f"{fn.qualified_name} is not a `const name = (...) => ...` declaration.")
@@ -1345,10 +1341,10 @@ def update_filepath(ga: GraphAccess, file: SourceFile, new_path: str) -> SourceF
         tf = None
         if target is not None:
             tf = graph.file_of_target(target)
-            if tf is None and target[0] == "sym":
-                tf = target[1]
+            if tf is None and type(target) is SymTarget:
+                tf = target.f
         if tf is None and support_for(pf.language).dotted_modules:
-            base = graph._python_module(file._f, rec.module or "")
+            base = graph.module_spec_target(file._f, rec.module or "")
             tf = graph.file_of_target(base) if base is not None else None
         if tf is not None and rec.start not in own_specs:
             own.append((rec.start, tf))
@@ -1360,16 +1356,12 @@ def update_filepath(ga: GraphAccess, file: SourceFile, new_path: str) -> SourceF
         for rec in gpf.index.defs:
             if rec.kind != IMPORT or rec.module is None:
                 continue
-            if support_for(gpf.language).dotted_modules:
-                via = graph._python_module(g, rec.module)
-                direct = via is not None and graph.file_of_target(via) == file._f
-                if direct and rec.imported_name is None:
-                    raise EditError(
-                        f"{gpf.path} imports {rec.module} as a module (`import ...`): "
-                        "rewrite it before moving the file."
-                    )
-            else:
-                direct = _ts_points_to(ga, g, rec.module, file._f)
+            direct = graph.spec_file(g, rec.module) == file._f
+            if direct and rec.imported_name is None and support_for(gpf.language).dotted_modules:
+                raise EditError(
+                    f"{gpf.path} imports {rec.module} as a module (`import ...`): "
+                    "rewrite it before moving the file."
+                )
             if direct and all(r.start != rec.start for p, r in importers if p == gpf.path):
                 importers.append((gpf.path, rec))
     targets = {start: graph.files[tf].path for start, tf in own}

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graph_sitter.core._records import CLASS, FUNCTION, GLOBAL_VAR, IMPORT, IMPORT_FLAG
+from graph_sitter.core._targets import ModTarget, SymTarget, is_sym
 from graph_sitter.core.edits import Edit, EditError
 from graph_sitter.core.languages import support_for
 from graph_sitter.core.symbols import SourceFile
@@ -109,7 +110,7 @@ def move_to_file(
             resolved = graph.resolve_import(src_f, target_def)
             if resolved is not None and (
                 graph.file_of_target(resolved) == dst_f
-                or (resolved[0] == "sym" and resolved[1] == dst_f)
+                or (type(resolved) is SymTarget and resolved.f == dst_f)
             ):
                 continue  # it names the destination itself: nothing to import
             module = _module_from(ga, src_f, dst_f, dep.module or "")
@@ -247,11 +248,11 @@ def _module_from(ga: GraphAccess, src_f: int, dst_f: int, module: str) -> str:
     if not module.startswith("."):
         return module
     if support_for(pf.language).dotted_modules:
-        base = graph._python_module(src_f, module)
+        base = graph.module_spec_target(src_f, module)
         target = graph.file_of_target(base) if base is not None else None
         if target is not None:
             return python_spec(ga, dst_f, target, module)
-        return base[1] if base is not None and base[0] == "mod" else module
+        return base.name if type(base) is ModTarget else module
     spec_path = posixpath.normpath(posixpath.join(posixpath.dirname(pf.path), module))
     rel = posixpath.relpath(spec_path, posixpath.dirname(graph.files[dst_f].path) or ".")
     return rel if rel.startswith("../") else "./" + rel
@@ -293,7 +294,7 @@ def _repoint_importers(
         for i, irec in enumerate(graph.files[uf].index.defs):
             if irec.kind != IMPORT or irec.start != start or irec.imported_name is None:
                 continue
-            if graph.resolve_import(uf, i) != ("sym", src_f, d):
+            if not is_sym(graph.resolve_import(uf, i), src_f, d):
                 continue
             if not _direct(ga, uf, irec.module or "", src_f):
                 continue  # through a re-export: that module is updated instead
@@ -343,13 +344,7 @@ def _repoint_one(ga: GraphAccess, uf: int, i: int, irec: Any, dst_f: int) -> Non
 
 
 def _direct(ga: GraphAccess, uf: int, module: str, src_f: int) -> bool:
-    graph = ga.graph
-    if support_for(graph.files[uf].language).dotted_modules:
-        via = graph._python_module(uf, module)
-        return via is not None and graph.file_of_target(via) == src_f
-    from graph_sitter.core import _edit_ops as ops
-
-    return bool(ops._ts_points_to(ga, uf, module, src_f))
+    return ga.graph.spec_file(uf, module) == src_f
 
 
 def _imports_file(ga: GraphAccess, f: int, other: int) -> bool:
@@ -361,7 +356,9 @@ def _imports_file(ga: GraphAccess, f: int, other: int) -> bool:
         target = graph.resolve_import(f, d)
         if target is None:
             continue
-        if graph.file_of_target(target) == other or (target[0] == "sym" and target[1] == other):
+        if graph.file_of_target(target) == other or (
+            type(target) is SymTarget and target.f == other
+        ):
             return True
     return False
 

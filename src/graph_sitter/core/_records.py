@@ -8,6 +8,7 @@ they cross process boundaries and live in the content-hash cache.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 # Definition kinds.
 FUNCTION = "function"
@@ -31,14 +32,18 @@ IMPORT_FLAG = 8
 # Reference targets below zero.
 TARGET_STAR = -2  # a free name that may come from a wildcard import
 
-# Chain heads: a plain definition (0), `self`/`cls`/`this` (1), `super()` (2: the bases of
-# the enclosing class), or a local bound once to `Ctor(...)` (3).
-SELF_HEAD = 1
-SUPER_HEAD = 2
+# Chain head kinds (`FileIndex.chains`): what the head of `a.b.c` is.
+DEF_HEAD = 0  # a definition or import binding of the file (the head index is a def index)
+SELF_HEAD = 1  # `self`/`cls`/`this`: the enclosing class (head: the class's def index)
+SUPER_HEAD = 2  # `super()`: the bases of the enclosing class (head: the class's def index)
 INSTANCE_HEAD = 3  # head is an index into `FileIndex.local_ctors`: an instance of that class
 
 # Bump when extraction output changes, so stale cache entries are never read.
 EXTRACTOR_VERSION = 10
+
+
+# A dotted chain `head.a.b` (fields named in `FileIndex.chains`).
+Chain: TypeAlias = tuple[int, int, int, tuple[tuple[int, int], ...], int]
 
 
 @dataclass(slots=True)
@@ -74,11 +79,11 @@ class FileIndex:
     defs: list[DefRecord] = field(default_factory=list)
     # (start, end, target def index or TARGET_STAR, owner def index or -1, flags)
     refs: list[tuple[int, int, int, int, int]] = field(default_factory=list)
-    # (head def index, head kind: 0 definition / SELF_HEAD / SUPER_HEAD, owner,
-    #  ((start, end), ...), call flag of the last component)
-    chains: list[tuple[int, int, int, tuple[tuple[int, int], ...], int]] = field(
-        default_factory=list
-    )
+    # (head, head kind: DEF_HEAD / SELF_HEAD / SUPER_HEAD / INSTANCE_HEAD, owner def index,
+    #  ((start, end), ...) of the components after the head, flags of the last component).
+    # Plain tuples, like `refs`: they are unpickled from the parse cache by the ten thousand,
+    # and a named tuple costs 3x to load there (see docs/architecture.md).
+    chains: list[Chain] = field(default_factory=list)
     # class spans of locals whose every binding is `x = Ctor(...)` or `x: Ctor` (and of
     # `Ctor().m` call heads): heads of INSTANCE_HEAD chains
     local_ctors: list[tuple[int, int]] = field(default_factory=list)

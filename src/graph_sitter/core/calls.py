@@ -1,7 +1,7 @@
 """Call expressions and their arguments, read from the syntax tree on demand.
 
-A `FunctionCall` is a view over one `call` (Python) or `call_expression`/`new_expression`
-(TypeScript) node, identified by file and byte range. What the callee resolves to comes from
+A `FunctionCall` is a view over one call expression node (the language's `Syntax.calls`),
+identified by file and byte range. What the callee resolves to comes from
 the resolved graph (`function_definition`); calls through receivers whose type we cannot know
 (an untyped parameter, a value returned by an external function) resolve to `None`, never to a
 guess.
@@ -16,35 +16,17 @@ import tree_sitter as ts
 from graph_sitter.core._records import CLASS, FUNCTION
 from graph_sitter.core._view import RangeView, SameIdentity
 from graph_sitter.core.expression import Expression
+from graph_sitter.core.languages import support_for
 
 if TYPE_CHECKING:
     from graph_sitter.core._access import GraphAccess
     from graph_sitter.core._edit_ops import AtomicOps
+    from graph_sitter.core.languages._syntax import Syntax
     from graph_sitter.core.symbols import Class, Function, SourceFile, Symbol
 
 __all__ = ["Argument", "FunctionCall"]
 
 Point = tuple[int, int]
-CALL_TYPES = ("call", "call_expression", "new_expression")
-_ARG_LISTS = ("argument_list", "arguments")
-_AWAIT = ("await", "await_expression")
-_PASS_THROUGH = (
-    "parenthesized_expression",
-    "array",
-    "list",
-    "tuple",
-    "ternary_expression",
-    "conditional_expression",
-)
-_ARROWS = ("arrow_function", "lambda", "function_expression")
-_SCOPES = (
-    "function_declaration",
-    "function_definition",
-    "method_definition",
-    "class_declaration",
-    "class_definition",
-    "generator_function_declaration",
-)
 
 
 class FunctionCall(SameIdentity, RangeView):
@@ -65,12 +47,14 @@ class FunctionCall(SameIdentity, RangeView):
         return f"<FunctionCall {self.name} at {self.filepath}:{self.start_point[0] + 1}>"
 
     # -- tree access ---------------------------------------------------------------------
+    def _syntax(self) -> Syntax:
+        return support_for(self._ga.graph.files[self._f].language).syntax
+
     def _node(self) -> ts.Node:
+        calls = self._syntax().calls
         node = self._ga.tree(self._f).root_node.descendant_for_byte_range(self._start, self._end)
         while node is not None and not (
-            node.type in CALL_TYPES
-            and node.start_byte == self._start
-            and node.end_byte == self._end
+            node.type in calls and node.start_byte == self._start and node.end_byte == self._end
         ):
             node = node.parent
         if node is None:  # pragma: no cover - the range came from this tree
@@ -79,12 +63,13 @@ class FunctionCall(SameIdentity, RangeView):
 
     def _name_node(self) -> ts.Node | None:
         node = self._node()
+        syntax = self._syntax()
         callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
-        while callee is not None and callee.type in ("attribute", "member_expression"):
+        while callee is not None and callee.type in syntax.member_accesses:
             callee = callee.child_by_field_name("attribute") or callee.child_by_field_name(
                 "property"
             )
-        while callee is not None and callee.type in ("generic_type", "instantiation_expression"):
+        while callee is not None and callee.type in syntax.type_applications:
             callee = callee.named_children[0] if callee.named_children else None
         return callee
 
@@ -118,13 +103,12 @@ class FunctionCall(SameIdentity, RangeView):
         arguments = self._node().child_by_field_name("arguments")
         if arguments is None:
             return []
+        keyword = self._syntax().keyword_arguments
         out: list[Argument] = []
         for child in arguments.named_children:
             if child.type == "comment":
                 continue
-            name_node = (
-                child.child_by_field_name("name") if child.type == "keyword_argument" else None
-            )
+            name_node = child.child_by_field_name("name") if child.type in keyword else None
             value = child.child_by_field_name("value") if name_node is not None else child
             assert value is not None
             out.append(
@@ -166,7 +150,7 @@ class FunctionCall(SameIdentity, RangeView):
     def is_awaited(self) -> bool:
         """Whether the call's value is awaited: `await f()`, `await Promise.all([f()])`,
         `await g(() => f())`."""
-        return _awaited(self._node())
+        return _awaited(self._syntax(), self._node())
 
     def _owner(self) -> Symbol | SourceFile:
         owner: Symbol | SourceFile = self._ga.owner_view(self._f, self._start)
@@ -314,21 +298,23 @@ def _ops() -> AtomicOps:
     return ops.ATOMIC
 
 
-def _awaited(node: ts.Node) -> bool:
+def _awaited(syntax: Syntax, node: ts.Node) -> bool:
+    arg_lists, callbacks = syntax.argument_lists, syntax.callbacks
     current = node
     parent = current.parent
     while parent is not None:
-        if parent.type in _AWAIT:
+        kind = parent.type
+        if kind in syntax.awaits:
             return True
-        if parent.type in _PASS_THROUGH or parent.type in _ARG_LISTS:
+        if kind in syntax.await_pass_through or kind in arg_lists:
             current, parent = parent, parent.parent
             continue
-        if parent.type in CALL_TYPES and current.type in _ARG_LISTS:
+        if kind in syntax.calls and current.type in arg_lists:
             current, parent = parent, parent.parent  # an argument of an awaited call
             continue
-        if parent.type in _ARROWS or parent.type == "return_statement":
-            arrow = parent if parent.type in _ARROWS else _enclosing_arrow(parent)
-            if arrow is None or arrow.parent is None or arrow.parent.type not in _ARG_LISTS:
+        if kind in callbacks or kind in syntax.returns:
+            arrow = parent if kind in callbacks else _enclosing_callback(syntax, parent)
+            if arrow is None or arrow.parent is None or arrow.parent.type not in arg_lists:
                 return False
             current, parent = arrow, arrow.parent
             continue
@@ -336,12 +322,13 @@ def _awaited(node: ts.Node) -> bool:
     return False
 
 
-def _enclosing_arrow(node: ts.Node) -> ts.Node | None:
+def _enclosing_callback(syntax: Syntax, node: ts.Node) -> ts.Node | None:
     """The callback a `return` belongs to (through `if` blocks and the like), if any."""
+    callbacks, scopes = syntax.callbacks, syntax.callback_scopes
     current = node.parent
-    while current is not None and current.type not in _ARROWS and current.type not in _SCOPES:
+    while current is not None and current.type not in callbacks and current.type not in scopes:
         current = current.parent
-    return current if current is not None and current.type in _ARROWS else None
+    return current if current is not None and current.type in callbacks else None
 
 
 def calls_in_range(ga: GraphAccess, f: int, start: int, end: int) -> list[FunctionCall]:
@@ -355,7 +342,8 @@ def calls_in_range(ga: GraphAccess, f: int, start: int, end: int) -> list[Functi
 
 def call_at(ga: GraphAccess, f: int, callee_start: int, callee_end: int) -> FunctionCall | None:
     """The call expression whose callee name sits at the given range."""
+    calls = support_for(ga.graph.files[f].language).syntax.calls
     node = ga.tree(f).root_node.descendant_for_byte_range(callee_start, callee_end)
-    while node is not None and node.type not in CALL_TYPES:
+    while node is not None and node.type not in calls:
         node = node.parent
     return FunctionCall(ga, f, node.start_byte, node.end_byte) if node is not None else None

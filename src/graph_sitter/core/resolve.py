@@ -1,11 +1,8 @@
 """Cross-file resolution: module names, imports, namespaces, and the usage index.
 
-A *target* is what a name can denote across files:
-
-- ``("sym", f, d)``: definition ``d`` of file ``f``;
-- ``("mod", name)``: a Python module or package (a file when one backs it, else a namespace
-  package);
-- ``("file", f)``: a TypeScript/JavaScript module file.
+A *target* is what a name can denote across files (`core/_targets.py`): a definition
+(`SymTarget`), an instance of a class (`InstTarget`), a module named by dots (`ModTarget`) or by
+its file (`FileTarget`).
 
 Within a file, the extractor already resolved every reference through lexical scopes to a local
 definition or import binding; here import bindings are followed to what they denote, then dotted
@@ -16,35 +13,43 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from graph_sitter.core._gc import paused_gc
 from graph_sitter.core._records import (
     ATTRIBUTE,
     CLASS,
+    DEF_HEAD,
     FUNCTION,
     GLOBAL_VAR,
     IMPORT,
     IMPORT_FLAG,
     INSTANCE_HEAD,
     NAMESPACE,
+    SELF_HEAD,
     SUPER_HEAD,
     TARGET_STAR,
     DefRecord,
     FileIndex,
 )
+from graph_sitter.core._targets import FileTarget, InstTarget, ModTarget, SymTarget, Target
 from graph_sitter.core.languages import support_for
-from graph_sitter.core.languages.python import modules as python_modules
-from graph_sitter.core.languages.typescript.modules import ModuleResolver
 from graph_sitter.core.parse import ParsedFile
 
-Target: TypeAlias = tuple[Any, ...]
+__all__ = ["Graph", "SymKey", "Target", "UsageRec", "class_header_end"]
+
 SymKey: TypeAlias = tuple[int, int]
 # (file index, start byte, end byte, flags, owner def index)
 UsageRec: TypeAlias = tuple[int, int, int, int, int]
+# A class member: its def index, or the span of the constructor an instance attribute holds
+Member: TypeAlias = int | tuple[int, int]
 
 _MEMBER_KINDS = frozenset({FUNCTION, CLASS, ATTRIBUTE, GLOBAL_VAR})
 _MAX_DEPTH = 24
+
+_T = TypeVar("_T")
+# A memo entry: the result and the files read to compute it.
+_Memo: TypeAlias = dict[Any, tuple[_T, frozenset[int]]]
 
 
 class Graph:
@@ -67,12 +72,12 @@ class Graph:
         # `(name, content)` of anything besides `files` that resolution reads (configuration
         # files): part of the graph cache key, so a changed input is never answered from cache.
         self.inputs: list[tuple[str, bytes]] = []
-        self._read_config = read_config or _no_config
-        self._ts_modules: ModuleResolver | None = None
+        self.read_config = read_config or _no_config
+        self._language_state: dict[str, Any] = {}
         self.file_index: dict[str, int] = {pf.path: i for i, pf in enumerate(self.files)}
         self._module_defs: list[dict[str, int] | None] = [None] * len(self.files)
         self._children: list[dict[int, list[int]] | None] = [None] * len(self.files)
-        self._member_tables: list[dict[int, dict[str, Any]] | None] = [None] * len(self.files)
+        self._member_tables: list[dict[int, dict[str, Member]] | None] = [None] * len(self.files)
         self._star_tables: list[list[int] | None] = [None] * len(self.files)
         self._namespace_tables: list[dict[tuple[int, str], list[int]] | None] = [None] * len(
             self.files
@@ -83,7 +88,7 @@ class Graph:
         self._reexport_tables: list[tuple[dict[str, int], list[int]] | None] = [None] * len(
             self.files
         )
-        self._superclass_cache: dict[SymKey, tuple[list[Target], frozenset[int]]] = {}
+        self._superclass_cache: dict[SymKey, tuple[list[SymTarget], frozenset[int]]] = {}
         self._reads: list[set[int]] = []  # stack: files read by the computations under way
         self._build_module_map()
         self.usages: dict[SymKey, list[UsageRec]] = {}
@@ -113,6 +118,29 @@ class Graph:
         if self._reads:
             self._reads[-1].update(reads)
 
+    def _memo(
+        self,
+        cache: _Memo[_T],
+        key: Any,
+        f: int,
+        guard: _T,
+        compute: Callable[..., _T],
+        *args: Any,
+    ) -> _T:
+        """`compute(*args)` once per `key`, reading file `f` first. A cached answer replays the
+        files it read into the computation under way; while it runs, the entry holds `guard`,
+        which is what a cycle back to `key` answers."""
+        cached = cache.get(key)
+        if cached is not None:
+            self._absorb(cached[1])
+            return cached[0]
+        cache[key] = (guard, frozenset((f,)))
+        self._begin()
+        self._note(f)
+        result = compute(*args)
+        cache[key] = (result, self._end())
+        return result
+
     # ----------------------------------------------------------------- module names (Python)
     def _build_module_map(self) -> None:
         paths = set(self.file_index)
@@ -140,16 +168,18 @@ class Graph:
             for k in range(1, len(parts)):
                 self.packages.add(".".join(parts[:k]))
 
-    def module_target(self, name: str) -> Target | None:
+    def module_target(self, name: str) -> ModTarget | None:
         if name in self.module_map or name in self.packages:
-            return ("mod", name)
+            return ModTarget(name)
         return None
 
     def file_of_target(self, target: Target) -> int | None:
-        if target[0] == "file":
-            return target[1]
-        if target[0] == "mod":
-            return self.module_map.get(target[1])
+        """The file a module target names (None for a namespace package or a definition)."""
+        match target:
+            case FileTarget(f):
+                return f
+            case ModTarget(name):
+                return self.module_map.get(name)
         return None
 
     # ----------------------------------------------------------------- per-file tables
@@ -183,37 +213,34 @@ class Graph:
             self._children[f] = table
         return table.get(d, [])
 
-    def defs(self, f: int) -> list[DefRecord]:
-        return self.files[f].index.defs
-
     # ----------------------------------------------------------------- import resolution
     def resolve_import(self, f: int, d: int, depth: int = 0) -> Target | None:
         """What import binding `d` of file `f` denotes (None when external)."""
         key = (f, d)
-        cached = self._import_cache.get(key)
-        if cached is not None:
-            self._absorb(cached[1])
-            return cached[0]
-        if depth > _MAX_DEPTH:
+        if depth > _MAX_DEPTH and key not in self._import_cache:
             return None
-        self._import_cache[key] = (None, frozenset((f,)))  # cycle guard
-        self._begin()
-        self._note(f)
+        return self._memo(self._import_cache, key, f, None, self._resolve_import, f, d, depth)
+
+    def _resolve_import(self, f: int, d: int, depth: int) -> Target | None:
         pf = self.files[f]
-        rec = pf.index.defs[d]
-        result = support_for(pf.language).resolve_import(self, f, rec, depth)
-        self._import_cache[key] = (result, self._end())
-        return result
+        return support_for(pf.language).resolve_import(self, f, pf.index.defs[d], depth)
 
-    def _python_module(self, f: int, module: str) -> Target | None:
-        return python_modules.module_target(self, f, module)
+    def module_spec_target(self, f: int, spec: str) -> Target | None:
+        """The module an import specifier written in file `f` names, or None."""
+        return support_for(self.files[f].language).module_spec_target(self, f, spec)
 
-    @property
-    def ts_modules(self) -> ModuleResolver:
-        """TypeScript module resolution over this graph's files (tsconfig, workspaces)."""
-        if self._ts_modules is None:
-            self._ts_modules = ModuleResolver(self.file_index, self._read_config)
-        return self._ts_modules
+    def spec_file(self, f: int, spec: str) -> int | None:
+        """The file of ours an import specifier written in file `f` names, or None."""
+        target = self.module_spec_target(f, spec)
+        return None if target is None else self.file_of_target(target)
+
+    def language_state(self, name: str, make: Callable[[Graph], _T]) -> _T:
+        """What language `name` keeps for resolving over these files (TypeScript: its
+        tsconfig-aware module resolver), made by `make(graph)` on first use."""
+        state = self._language_state.get(name)
+        if state is None:
+            state = self._language_state[name] = make(self)
+        return state
 
     def resolution_inputs(self) -> str:
         """Digest of the non-source files resolution reads ("" without TypeScript files)."""
@@ -237,53 +264,59 @@ class Graph:
         """Look `name` up in a namespace target (module, file or class)."""
         if depth > _MAX_DEPTH:
             return None
-        kind = ns[0]
-        if kind == "mod":
-            mod_name: str = ns[1]
-            f = self.module_map.get(mod_name)
-            sub = f"{mod_name}.{name}"
-            if f is not None:
-                # Python's rule: what the package namespace binds, else the submodule that
-                # exists (`from . import x` in the package binds the submodule itself).
-                d = self.module_defs(f).get(name)
-                if d is not None and not self._binds_own_submodule(f, d, mod_name):
-                    return self._follow(f, d, depth)
-                if sub in self.module_map:
-                    return ("mod", sub)
-                star = self._star_lookup(f, name, depth)
-                if star is not None:
-                    return star
-            return self.module_target(sub)
-        if kind == "file":
-            return self._ts_export(ns[1], name, depth)
-        if kind in ("sym", "inst"):
-            f, d = ns[1], ns[2]
-            return self._class_member(f, d, name, depth)
+        match ns:
+            case SymTarget(f, d) | InstTarget(f, d):
+                return self._class_member(f, d, name, depth)
+            case ModTarget(mod_name):
+                return self._module_member(mod_name, name, depth)
+            case FileTarget(f):
+                return self._file_export(f, name, depth)
         return None
+
+    def _module_member(self, mod_name: str, name: str, depth: int) -> Target | None:
+        f = self.module_map.get(mod_name)
+        sub = f"{mod_name}.{name}"
+        if f is not None:
+            # Python's rule: what the package namespace binds, else the submodule that exists
+            # (`from . import x` in the package binds the submodule itself).
+            d = self.module_defs(f).get(name)
+            if d is not None and not self._binds_own_submodule(f, d, mod_name):
+                return self._follow(f, d, depth)
+            if sub in self.module_map:
+                return ModTarget(sub)
+            star = self._star_lookup(f, name, depth)
+            if star is not None:
+                return star
+        return self.module_target(sub)
 
     def _binds_own_submodule(self, f: int, d: int, mod_name: str) -> bool:
         """Whether binding `d` of package file `f` is `from . import <name>` (the submodule)."""
         rec = self.files[f].index.defs[d]
         if rec.kind != IMPORT or rec.imported_name != rec.name or rec.module is None:
             return False
-        return self._python_module(f, rec.module) == ("mod", mod_name)
+        found = self.module_spec_target(f, rec.module)
+        return type(found) is ModTarget and found.name == mod_name
 
     def _follow(self, f: int, d: int, depth: int) -> Target | None:
         self._note(f)
         rec = self.files[f].index.defs[d]
         if rec.kind == IMPORT:
             return self.resolve_import(f, d, depth + 1)
-        return ("sym", f, d)
+        return SymTarget(f, d)
 
     def _star_lookup(self, f: int, name: str, depth: int) -> Target | None:
         for d in reversed(self._star_imports(f)):
             base = self.resolve_import(f, d, depth + 1)
-            if base is not None and base[0] in ("mod", "file"):
-                found = self.member(base, name, depth + 1)
-                if found is not None and not (found[0] == "mod" and base[0] == "mod"):
-                    return found
-                if found is not None and found[0] == "mod" and self.file_of_target(found):
-                    return found
+            if not isinstance(base, ModTarget | FileTarget):
+                continue
+            found = self.member(base, name, depth + 1)
+            if found is None:
+                continue
+            # a module found through a module's star import: only one a file backs
+            if type(found) is not ModTarget or type(base) is not ModTarget:
+                return found
+            if self.file_of_target(found):
+                return found
         return None
 
     def _star_imports(self, f: int) -> list[int]:
@@ -298,23 +331,15 @@ class Graph:
         ]
         return cached
 
-    def _ts_export(self, f: int, name: str, depth: int) -> Target | None:
-        """What file `f` exports as `name` (cached: barrels are asked the same names often)."""
+    def _file_export(self, f: int, name: str, depth: int) -> Target | None:
+        """What module file `f` exports as `name` (cached: barrels are asked the same names
+        often; a cycle of `export *` answers None)."""
         key = (f, name)
-        cached = self._export_cache.get(key)
-        if cached is not None:
-            self._absorb(cached[1])
-            return cached[0]
-        if depth > _MAX_DEPTH:
+        if depth > _MAX_DEPTH and key not in self._export_cache:
             return None
-        self._export_cache[key] = (None, frozenset((f,)))  # cycle guard (`export *` loops)
-        self._begin()
-        self._note(f)
-        result = self._ts_export_uncached(f, name, depth)
-        self._export_cache[key] = (result, self._end())
-        return result
+        return self._memo(self._export_cache, key, f, None, self._file_export_of, f, name, depth)
 
-    def _ts_export_uncached(self, f: int, name: str, depth: int) -> Target | None:
+    def _file_export_of(self, f: int, name: str, depth: int) -> Target | None:
         index = self.files[f].index
         d = index.exports.get(name)
         if d is not None:
@@ -337,13 +362,13 @@ class Graph:
             return None
         for star in table[1]:
             base = self.resolve_import(f, star, depth + 1)
-            if base is not None and base[0] == "file":
-                found = self._ts_export(base[1], name, depth + 1)
+            if type(base) is FileTarget:
+                found = self._file_export(base.f, name, depth + 1)
                 if found is not None:
                     return found
         return None
 
-    def _members(self, f: int) -> dict[int, dict[str, Any]]:
+    def _members(self, f: int) -> dict[int, dict[str, Member]]:
         """Per class of file `f`: member name -> def index, or constructor span (instances)."""
         table = self._member_tables[f]
         if table is None:
@@ -393,16 +418,15 @@ class Graph:
         for owner in (d, *self._namespaces_merged(f, d)):
             found = members.get(owner, {}).get(name)
             if isinstance(found, int):
-                return ("sym", f, found)
+                return SymTarget(f, found)
             if found is not None and owner == d and kind == CLASS:
                 return self._instance_of(f, found[0], found[1], depth)
         if kind != CLASS:
             return None
         for base in self.superclasses(f, d):
-            if base[0] == "sym":
-                found = self.member(base, name, depth + 1)
-                if found is not None:
-                    return found
+            inherited = self.member(base, name, depth + 1)
+            if inherited is not None:
+                return inherited
         return None
 
     def _typed_attribute(self, f: int, d: int) -> Target | None:
@@ -414,7 +438,7 @@ class Graph:
                 return self._instance_of(f, start, end, 0)
         return None
 
-    def _instance_of(self, f: int, start: int, end: int, depth: int) -> Target | None:
+    def _instance_of(self, f: int, start: int, end: int, depth: int) -> InstTarget | None:
         """The class a constructor expression at `start..end` builds, as an instance."""
         pf = self.files[f]
         parts = pf.content[start:end].decode("utf-8", "replace").split(".")
@@ -429,14 +453,15 @@ class Graph:
             if ns is None:
                 return None
             ns = self.member(ns, part, depth + 1)
-        if ns is None or ns[0] != "sym" or depth > _MAX_DEPTH:
+        if type(ns) is not SymTarget or depth > _MAX_DEPTH:
             return None
-        if self._is_class(ns[1], ns[2]):
-            return ("inst", ns[1], ns[2])
+        cf, cd = ns
+        if self._is_class(cf, cd):
+            return InstTarget(cf, cd)
         # A function whose return annotation names a class: `make().m()`.
-        returns = self.files[ns[1]].index.return_types.get(ns[2])
-        if returns is not None and self.files[ns[1]].index.defs[ns[2]].kind == FUNCTION:
-            return self._instance_of(ns[1], returns[0], returns[1], depth + 1)
+        returns = self.files[cf].index.return_types.get(cd)
+        if returns is not None and self.files[cf].index.defs[cd].kind == FUNCTION:
+            return self._instance_of(cf, returns[0], returns[1], depth + 1)
         return None
 
     def _base_member(self, f: int, d: int, name: str) -> Target | None:
@@ -447,25 +472,21 @@ class Graph:
                 return found
         return None
 
-    def superclasses(self, f: int, d: int) -> list[Target]:
-        """Resolved base classes of class `d` (external bases are left out)."""
-        key = (f, d)
-        cached = self._superclass_cache.get(key)
-        if cached is not None:
-            self._absorb(cached[1])
-            return cached[0]
-        self._superclass_cache[key] = ([], frozenset((f,)))  # cycle guard
-        self._begin()
-        self._note(f)
-        result: list[Target] = []
+    def superclasses(self, f: int, d: int) -> list[SymTarget]:
+        """Resolved base classes of class `d` (external bases are left out; a class inheriting
+        from itself through a cycle has none)."""
+        return self._memo(self._superclass_cache, (f, d), f, [], self._superclasses_of, f, d)
+
+    def _superclasses_of(self, f: int, d: int) -> list[SymTarget]:
+        result: list[SymTarget] = []
         pf = self.files[f]
         rec = pf.index.defs[d]
         lo, hi = rec.name_end, class_header_end(pf, rec)
         found: list[tuple[int, Target | None]] = []
         chain_heads: set[int] = set()
-        for head, is_self, _, components, _ in pf.index.chains:
+        for head, head_kind, _, components, _ in pf.index.chains:
             first = components[0][0]
-            if lo <= first < hi and not is_self:  # a base written as `module.Class`
+            if lo <= first < hi and head_kind == DEF_HEAD:  # a base written as `module.Class`
                 ns: Target | None = self._follow(f, head, 0)
                 for start, end in components:
                     if ns is None:
@@ -481,11 +502,8 @@ class Graph:
                 elif target >= 0:
                     found.append((start, self._follow(f, target, 0)))
         for _, base in sorted(found, key=lambda item: item[0]):
-            if base is None or base[0] != "sym":
-                continue
-            if self._is_class(base[1], base[2]) and base not in result:
+            if type(base) is SymTarget and self._is_class(*base) and base not in result:
                 result.append(base)
-        self._superclass_cache[key] = (result, self._end())
         return result
 
     # ----------------------------------------------------------------- usage index
@@ -504,8 +522,8 @@ class Graph:
         if rec.kind != IMPORT:
             return (f, d)
         target = self.resolve_import(f, d)
-        if target is not None and target[0] == "sym":
-            return (target[1], target[2])
+        if type(target) is SymTarget:
+            return (target.f, target.d)
         return None
 
     def _index_file(self, f: int) -> None:
@@ -596,9 +614,9 @@ class Graph:
             if target == TARGET_STAR:
                 name = content[start:end].decode("utf-8", "replace")
                 found = self._star_lookup(f, name, 0)
-                if found is None or found[0] != "sym":
+                if type(found) is not SymTarget:
                     continue
-                key: SymKey = (found[1], found[2])
+                key: SymKey = (found.f, found.d)
                 self._add(key, record)
                 resolved[start] = key
                 continue
@@ -621,34 +639,35 @@ class Graph:
                 hop = self.import_hop(f, d)
                 if hop is not None and hop != final:  # an import naming another import
                     self._add(hop, (f, rec.start, rec.end, IMPORT_FLAG, rec.parent))
-        for head, is_self, owner, components, last_call in index.chains:
+        for head, head_kind, owner, components, last_call in index.chains:
             ns: Target | None
-            if is_self == INSTANCE_HEAD:
+            if head_kind == INSTANCE_HEAD:
                 ns = self._instance_of(f, *index.local_ctors[head], 0)
-            elif is_self:
-                ns = ("sym", f, head)
+            elif head_kind in (SELF_HEAD, SUPER_HEAD):
+                ns = SymTarget(f, head)  # the enclosing class
+            elif index.defs[head].kind == IMPORT:
+                ns = self.resolve_import(f, head)
             else:
-                rec = index.defs[head]
-                ns = self.resolve_import(f, head) if rec.kind == IMPORT else ("sym", f, head)
+                ns = SymTarget(f, head)
             last = len(components) - 1
             for i, (start, end) in enumerate(components):
                 if ns is None:
                     break
-                if ns[0] == "sym" and not self._has_members(ns[1], ns[2]):
+                if type(ns) is SymTarget and not self._has_members(*ns):
                     break  # members of functions and variables are not followed
                 name = content[start:end].decode("utf-8", "replace")
-                if i == 0 and is_self == SUPER_HEAD:
+                if i == 0 and head_kind == SUPER_HEAD:
                     ns = self._base_member(f, head, name)
                 else:
                     ns = self.member(ns, name)
-                if ns is None or ns[0] != "sym":
+                if type(ns) is not SymTarget:
                     continue
-                key = (ns[1], ns[2])
+                key = (ns.f, ns.d)
                 flags = last_call if i == last else 0
                 self._add(key, (f, start, end, flags, owner))
                 resolved[start] = key
-                if self.files[ns[1]].index.defs[ns[2]].kind == ATTRIBUTE:
-                    ns = self._typed_attribute(ns[1], ns[2])  # a field with a known class
+                if self.files[ns.f].index.defs[ns.d].kind == ATTRIBUTE:
+                    ns = self._typed_attribute(ns.f, ns.d)  # a field with a known class
 
     def export_state(self) -> dict[str, Any]:
         """What `build_usages` computed, for the graph cache."""

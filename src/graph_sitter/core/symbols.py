@@ -740,11 +740,12 @@ class Function(Symbol):
     @property
     def is_jsx(self) -> bool:
         """TypeScript: whether the function returns a JSX element (a React component)."""
-        if not support_for(self.file.language).has_jsx:
+        support = support_for(self.file.language)
+        if not support.has_jsx:
             return False
         from graph_sitter.core import _details
 
-        return _details.returns_jsx(self._node())
+        return _details.returns_jsx(support.syntax, self._node())
 
     def asyncify(self) -> bool:
         """Make the function `async` (TS: an annotated return type `T` becomes `Promise<T>`);
@@ -817,11 +818,12 @@ class Function(Symbol):
         member or a `#name`."""
         if self._kinds_by_decorator:
             return self.name.startswith("_") and not self.is_magic
+        syntax = support_for(self.file.language).syntax
         node = self._node()
         for child in node.children:
-            if child.type == "private_property_identifier":
+            if child.type in syntax.private_names:
                 return True
-            if child.type == "accessibility_modifier":
+            if child.type in syntax.access_modifiers:
                 return self._decode(child.start_byte, child.end_byte).strip() == "private"
         return False
 
@@ -912,7 +914,7 @@ class Class(Symbol):
     @property
     def superclasses(self) -> list[Class]:
         """Base classes defined in this codebase, in declaration order."""
-        return [self._ga.symbol(t[1], t[2]) for t in self._ga.graph.superclasses(self._f, self._d)]
+        return [self._ga.symbol(t.f, t.d) for t in self._ga.graph.superclasses(self._f, self._d)]
 
     @property
     def superclass_names(self) -> list[str]:

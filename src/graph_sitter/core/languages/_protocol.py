@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import tree_sitter as ts
 
     from graph_sitter.core._records import DefRecord, FileIndex
+    from graph_sitter.core._targets import Target
+    from graph_sitter.core.languages._syntax import Syntax
     from graph_sitter.core.resolve import Graph
     from graph_sitter.core.text import SourceText
 
@@ -99,6 +101,8 @@ class LanguageSupport(Protocol):
     variadic_parameter_types: tuple[str, ...]
     # A file name of this language (parses a snippet in isolation).
     sample_path: str
+    # Its node types, by the part they play for the core's tree readers.
+    syntax: Syntax
 
     def grammar(self, path: str) -> ts.Language:
         """The tree-sitter grammar for a file of this language."""
@@ -125,8 +129,13 @@ class LanguageSupport(Protocol):
         names modules by path)."""
         ...
 
-    def resolve_import(self, graph: Graph, f: int, rec: DefRecord, depth: int) -> Any:
+    def resolve_import(self, graph: Graph, f: int, rec: DefRecord, depth: int) -> Target | None:
         """The target an import binding of file `f` denotes, or None."""
+        ...
+
+    def module_spec_target(self, graph: Graph, f: int, spec: str) -> Target | None:
+        """The module an import specifier written in file `f` names (`.m`, `a.b`, `./x`), or
+        None when it is not one of ours."""
         ...
 
     def import_source(self, graph: Graph, f: int, rec: DefRecord) -> int | None:

@@ -10,16 +10,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from graph_sitter.core.languages._common import split_top_level, under
+from graph_sitter.core.languages._syntax import Syntax
 from graph_sitter.core.languages.python import modules
 from graph_sitter.core.languages.python.extract import extract, language
+from graph_sitter.core.languages.python.syntax import SYNTAX
 from graph_sitter.core.text import SourceText
 
 if TYPE_CHECKING:
     import tree_sitter as ts
 
     from graph_sitter.core._records import DefRecord, FileIndex
+    from graph_sitter.core._targets import ModTarget, Target
     from graph_sitter.core.languages._protocol import ExportStatementRecord
-    from graph_sitter.core.resolve import Graph, Target
+    from graph_sitter.core.resolve import Graph
 
 __all__ = ["SUPPORT", "PythonSupport"]
 
@@ -71,6 +74,7 @@ class PythonSupport:
         "keyword_separator",
     )
     sample_path: str = "probe.py"
+    syntax: Syntax = SYNTAX
 
     def grammar(self, path: str) -> ts.Language:
         return language()
@@ -99,6 +103,9 @@ class PythonSupport:
 
     def resolve_import(self, graph: Graph, f: int, rec: DefRecord, depth: int) -> Target | None:
         return modules.resolve_import(graph, f, rec, depth)
+
+    def module_spec_target(self, graph: Graph, f: int, spec: str) -> ModTarget | None:
+        return modules.module_target(graph, f, spec)
 
     def import_source(self, graph: Graph, f: int, rec: DefRecord) -> int | None:
         target = modules.module_target(graph, f, rec.module or "")

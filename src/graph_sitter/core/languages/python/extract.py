@@ -16,12 +16,14 @@ import tree_sitter as ts
 from graph_sitter.core._gc import paused_gc
 from graph_sitter.core._records import (
     CLASS,
+    DEF_HEAD,
     FUNCTION,
     GLOBAL_VAR,
     IMPORT,
     INSTANCE_HEAD,
     REF_CALL,
     REF_WRITE,
+    SELF_HEAD,
     SUPER_HEAD,
     TARGET_STAR,
     DefRecord,
@@ -283,11 +285,11 @@ class _Extraction:
                 refs.append((start, end, target, owner, flags))
                 chain_end = chains.get(start)
                 if chain_end is not None and target >= 0:
-                    _add_chain(index, content, start, chain_end, target, False, owner, callees)
+                    _add_chain(index, content, start, chain_end, target, DEF_HEAD, owner, callees)
             elif target == sc.LOCAL and name in ("self", "cls") and start in chains:
                 cls = _enclosing_class(scopes, defs, s)
                 if cls >= 0:
-                    _add_chain(index, content, start, chains[start], cls, True, owner, callees)
+                    _add_chain(index, content, start, chains[start], cls, SELF_HEAD, owner, callees)
             elif target == sc.LOCAL and start in chains:
                 self._local_chain(name, start, s, chains[start], owner)
 
@@ -615,7 +617,7 @@ def _add_chain(
     start: int,
     end: int,
     head: int,
-    is_self: int,
+    head_kind: int,
     owner: int,
     callees: set[int],
 ) -> None:
@@ -633,7 +635,7 @@ def _add_chain(
         components.append((offset, offset + len(part)))
         offset += len(part) + 1
     last_call = REF_CALL if components[-1][0] in callees else 0
-    index.chains.append((head, is_self, owner, tuple(components), last_call))
+    index.chains.append((head, head_kind, owner, tuple(components), last_call))
 
 
 _SUPER_RE = re.compile(rb"super\([^()]*\)((?:\.[A-Za-z_]\w*)+)")

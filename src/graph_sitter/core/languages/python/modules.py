@@ -5,9 +5,12 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
+from graph_sitter.core._targets import ModTarget
+
 if TYPE_CHECKING:
     from graph_sitter.core._records import DefRecord
-    from graph_sitter.core.resolve import Graph, Target
+    from graph_sitter.core._targets import Target
+    from graph_sitter.core.resolve import Graph
 
 SUFFIXES = (".py", ".pyi")
 _SOURCE_ROOTS = ("src", "lib", "python", "source")
@@ -60,7 +63,7 @@ def resolve_import(graph: Graph, f: int, rec: DefRecord, depth: int) -> Target |
     return graph.member(base, rec.imported_name, depth + 1)
 
 
-def module_target(graph: Graph, f: int, module: str) -> Target | None:
+def module_target(graph: Graph, f: int, module: str) -> ModTarget | None:
     """The module a (possibly relative) dotted name in file `f` denotes."""
     if not module.startswith("."):
         return graph.module_target(module)
@@ -80,7 +83,7 @@ def module_target(graph: Graph, f: int, module: str) -> Target | None:
     ):
         i = graph.file_index.get(candidate)
         if i is not None:
-            return ("mod", graph.module_of[i])
+            return ModTarget(graph.module_of[i])
     # A namespace package (a folder without __init__.py) holding modules of ours.
     prefix = base + "/"
     for path, i in graph.file_index.items():
@@ -89,5 +92,5 @@ def module_target(graph: Graph, f: int, module: str) -> Target | None:
             depth_below = path[len(prefix) :].count("/") + 1
             parts = name.split(".")
             if len(parts) > depth_below:
-                return ("mod", ".".join(parts[:-depth_below]))
+                return ModTarget(".".join(parts[:-depth_below]))
     return None

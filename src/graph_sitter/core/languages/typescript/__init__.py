@@ -7,21 +7,26 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from graph_sitter.core._records import IMPORT
+from graph_sitter.core._targets import FileTarget
 from graph_sitter.core.languages._common import split_top_level, under
+from graph_sitter.core.languages._syntax import Syntax
 from graph_sitter.core.languages.typescript.exports import export_statements
 from graph_sitter.core.languages.typescript.extract import (
     extract,
     language_for,
     recover,
 )
+from graph_sitter.core.languages.typescript.modules import ModuleResolver
+from graph_sitter.core.languages.typescript.syntax import SYNTAX
 from graph_sitter.core.text import SourceText
 
 if TYPE_CHECKING:
     import tree_sitter as ts
 
     from graph_sitter.core._records import DefRecord, FileIndex
+    from graph_sitter.core._targets import Target
     from graph_sitter.core.languages._protocol import ExportStatementRecord
-    from graph_sitter.core.resolve import Graph, Target
+    from graph_sitter.core.resolve import Graph
 
 __all__ = ["SUPPORT", "TypeScriptSupport"]
 
@@ -77,6 +82,7 @@ class TypeScriptSupport:
     async_wraps_return_type: bool = True
     variadic_parameter_types: tuple[str, ...] = ()
     sample_path: str = "probe.ts"
+    syntax: Syntax = SYNTAX
 
     def grammar(self, path: str) -> ts.Language:
         return language_for(path)
@@ -97,17 +103,21 @@ class TypeScriptSupport:
         return []
 
     def resolve_import(self, graph: Graph, f: int, rec: DefRecord, depth: int) -> Target | None:
-        path = graph.ts_modules.resolve(graph.files[f].path, rec.module or "")
+        path = module_resolver(graph).resolve(graph.files[f].path, rec.module or "")
         if path is None:
             return None
-        target_file = graph.file_index[path]
+        module = FileTarget(graph.file_index[path])
         if rec.imported_name is None or rec.imported_name == "*":
-            return ("file", target_file)
-        return graph.member(("file", target_file), rec.imported_name, depth + 1)
+            return module
+        return graph.member(module, rec.imported_name, depth + 1)
+
+    def module_spec_target(self, graph: Graph, f: int, spec: str) -> FileTarget | None:
+        path = module_resolver(graph).resolve(graph.files[f].path, spec)
+        return None if path is None else FileTarget(graph.file_index[path])
 
     def import_source(self, graph: Graph, f: int, rec: DefRecord) -> int | None:
         # the graph's own resolver: relative paths, tsconfig `paths` and workspace packages
-        path = graph.ts_modules.resolve(graph.files[f].path, rec.module or "")
+        path = module_resolver(graph).resolve(graph.files[f].path, rec.module or "")
         return graph.file_index.get(path) if path is not None else None
 
     def import_hop(
@@ -131,7 +141,7 @@ class TypeScriptSupport:
         return src, hop
 
     def resolution_inputs(self, graph: Graph) -> str:
-        return graph.ts_modules.inputs_digest()
+        return module_resolver(graph).inputs_digest()
 
     def docstring(self, content: bytes, node: ts.Node) -> SourceText | None:
         """A JSDoc comment (`/** */`) directly above the declaration (or its `export`)."""
@@ -224,3 +234,12 @@ class TypeScriptSupport:
 
 
 SUPPORT = TypeScriptSupport()
+
+
+def module_resolver(graph: Graph) -> ModuleResolver:
+    """Module resolution over the graph's files (tsconfig paths, workspaces, package exports)."""
+    return graph.language_state(SUPPORT.name, _new_resolver)
+
+
+def _new_resolver(graph: Graph) -> ModuleResolver:
+    return ModuleResolver(graph.file_index, graph.read_config)

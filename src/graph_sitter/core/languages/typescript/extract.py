@@ -17,6 +17,7 @@ import tree_sitter as ts
 
 from graph_sitter.core._records import (
     CLASS,
+    DEF_HEAD,
     ENUM,
     FUNCTION,
     GLOBAL_VAR,
@@ -27,6 +28,7 @@ from graph_sitter.core._records import (
     REF_CALL,
     REF_TYPE,
     REF_WRITE,
+    SELF_HEAD,
     SUPER_HEAD,
     TYPE_ALIAS,
     DefRecord,
@@ -618,7 +620,7 @@ class _Extraction:
             owner = owners.at(start)
             refs.append((start, end, target, owner, flags))
             if content[end : end + 1] in _CHAIN_NEXT:
-                _add_chain(index, content, start, target, False, owner, start in jsx)
+                _add_chain(index, content, start, target, DEF_HEAD, owner, start in jsx)
         if self.this_nodes:
             sweep = sc.ScopeSweep(scopes)
             owners = sc.OwnerSweep(
@@ -628,7 +630,7 @@ class _Extraction:
                 s = sweep.at(pos)
                 cls = _this_class(scopes, self.method_scopes, defs, s)
                 if cls >= 0:
-                    _add_chain(index, content, pos, cls, True, owners.at(pos), False)
+                    _add_chain(index, content, pos, cls, SELF_HEAD, owners.at(pos), False)
             index.chains.sort(key=lambda c: c[3][0])
         if b"new " in content or b":" in content:
             _typed_values(index, content, self.tree, defs)
@@ -854,7 +856,7 @@ def _constructed_locals(
 
 
 def _add_chain(
-    index: FileIndex, content: bytes, start: int, head: int, is_this: int, owner: int, jsx: bool
+    index: FileIndex, content: bytes, start: int, head: int, head_kind: int, owner: int, jsx: bool
 ) -> None:
     """Record the dotted chain (`a.b.c`, `this.x`) that the name at `start` heads, if any.
 
@@ -874,7 +876,7 @@ def _add_chain(
         offset += len(word)
     after = _CALL_RE.match(content, end)
     last_call = REF_CALL if jsx or after is not None else 0
-    index.chains.append((head, is_this, owner, tuple(components), last_call))
+    index.chains.append((head, head_kind, owner, tuple(components), last_call))
 
 
 def _import_records(content: bytes, stmt: ts.Node, col: _Defs, reexport: bool) -> None:
