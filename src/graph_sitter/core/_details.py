@@ -275,8 +275,8 @@ def function_node(syntax: Syntax, node: ts.Node) -> ts.Node:
     return node
 
 
-def _unwrap(node: ts.Node | None) -> ts.Node | None:
-    while node is not None and node.type == "parenthesized_expression":
+def _unwrap(syntax: Syntax, node: ts.Node | None) -> ts.Node | None:
+    while node is not None and node.type in syntax.parentheses:
         node = node.named_children[0] if node.named_children else None
     return node
 
@@ -289,7 +289,7 @@ def returns_jsx(syntax: Syntax, node: ts.Node) -> bool:
     if body is None:
         return False
     if body.type not in syntax.statement_blocks:  # arrow with an expression body
-        found = _unwrap(body)
+        found = _unwrap(syntax, body)
         return found is not None and found.type in jsx
     stack = list(body.named_children)
     while stack:
@@ -297,7 +297,7 @@ def returns_jsx(syntax: Syntax, node: ts.Node) -> bool:
         if sub.type in syntax.functions or sub.type in syntax.callback_scopes:
             continue  # a nested function's or class's returns
         if sub.type in syntax.returns:
-            value = _unwrap(sub.named_children[0] if sub.named_children else None)
+            value = _unwrap(syntax, sub.named_children[0] if sub.named_children else None)
             if value is not None and value.type in jsx:
                 return True
             continue

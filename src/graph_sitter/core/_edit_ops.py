@@ -16,6 +16,8 @@ from graph_sitter.core._records import ATTRIBUTE, CLASS, FUNCTION, GLOBAL_VAR, I
 from graph_sitter.core._targets import SymTarget
 from graph_sitter.core.edits import Edit, EditError
 from graph_sitter.core.languages import support_for
+from graph_sitter.core.languages._common import walk
+from graph_sitter.core.languages._syntax import Syntax
 
 if TYPE_CHECKING:
     from graph_sitter.core._access import GraphAccess
@@ -159,10 +161,11 @@ def _remove_local_exports(ga: GraphAccess, f: int, name: str) -> None:
     """Drop `name` from the file's `export { ... }` lists (the whole statement when it is the
     last name) and `export default name;`."""
     pf = ga.graph.files[f]
+    syntax = support_for(pf.language).syntax
     content = pf.content
     name_b = name.encode()
     for stmt in ga.tree(f).root_node.children:
-        if stmt.type != "export_statement" or stmt.child_by_field_name("source") is not None:
+        if stmt.type not in syntax.export_statements or stmt.child_by_field_name("source"):
             continue
         value = stmt.child_by_field_name("value")
         if value is not None:
@@ -170,10 +173,10 @@ def _remove_local_exports(ga: GraphAccess, f: int, name: str) -> None:
                 start, end = _removal_range(content, stmt.start_byte, stmt.end_byte)
                 ga.queue(pf.path, Edit(start, end, b"", "removal"))
             continue
-        clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
+        clause = next((c for c in stmt.named_children if c.type in syntax.export_lists), None)
         if clause is None:
             continue
-        specs = [c for c in clause.named_children if c.type == "export_specifier"]
+        specs = [c for c in clause.named_children if c.type in syntax.export_specifiers]
         hit = set()
         for k, spec in enumerate(specs):
             local = spec.child_by_field_name("name")
@@ -272,35 +275,9 @@ def remove_bindings(ga: GraphAccess, f: int, drop: list[int]) -> None:
 def _binding_node(ga: GraphAccess, imp: Import) -> ts.Node | None:
     """The element of an import statement that binds `imp` (`b as c`, `{ x }` item, ...)."""
     rec = imp._rec
-    for node in _walk(ga.node_for(imp._f, rec.start, rec.end)):
-        if (
-            node.start_byte <= rec.name_start
-            and rec.name_end <= node.end_byte
-            and node.type
-            in (
-                "aliased_import",
-                "dotted_name",
-                "import_specifier",
-                "export_specifier",
-            )
-        ):
-            if (
-                node.type == "dotted_name"
-                and node.parent is not None
-                and node.parent.type == "aliased_import"
-            ):
-                continue
-            return node
-    return None
-
-
-def _walk(node: ts.Node) -> list[ts.Node]:
-    out, stack = [], [node]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(reversed(current.children))
-    return out
+    statement = ga.node_for(imp._f, rec.start, rec.end)
+    support = support_for(ga.graph.files[imp._f].language)
+    return support.import_binding_node(statement, rec.name_start, rec.name_end)
 
 
 def set_docstring(ga: GraphAccess, sym: Symbol, text: str) -> None:
@@ -331,10 +308,11 @@ def set_docstring(ga: GraphAccess, sym: Symbol, text: str) -> None:
     first = body.named_children[0]
     quoted = '"""' + text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"') + '"""'
     indent = indent_at(content, first.start_byte)
+    syntax = support_for(ga.graph.files[sym._f].language).syntax
     if (
-        first.type == "expression_statement"
+        first.type in syntax.expression_statements
         and first.named_children
-        and first.named_children[0].type == "string"
+        and first.named_children[0].type in syntax.strings
     ):
         string = first.named_children[0]
         new = encode(reindent(quoted, indent, first=False), nl)
@@ -552,6 +530,7 @@ def _import_position(ga: GraphAccess, f: int, future: bool) -> tuple[int, bytes]
         at = line_end(content, last.end - 1)
         return at, (nl if at == len(content) and not content.endswith(b"\n") else b"")
     # No imports yet (or a __future__ import): after a shebang/encoding comment and docstring.
+    syntax = support_for(pf.language).syntax
     at = 0
     for child in tree.root_node.children:
         if (
@@ -563,12 +542,12 @@ def _import_position(ga: GraphAccess, f: int, future: bool) -> tuple[int, bytes]
             continue
         if (
             not support_for(pf.language).documents_with_comments
-            and child.type == "expression_statement"
+            and child.type in syntax.expression_statements
             and child.named_children
-            and child.named_children[0].type == "string"
+            and child.named_children[0].type in syntax.strings
         ):
             at = line_end(content, child.end_byte - 1)
-        elif future and child.type == "future_import_statement":
+        elif future and child.type in syntax.future_imports:
             at = line_end(content, child.end_byte - 1)
             continue
         break
@@ -617,37 +596,26 @@ def rename(ga: GraphAccess, sym: Symbol, new_name: str) -> int:
     return len(done)
 
 
-_OVERLOADS = frozenset(
-    {
-        "function_signature",
-        "function_declaration",
-        "method_signature",
-        "method_definition",
-        "abstract_method_signature",
-    }
-)
-
-
-_CONTAINERS = frozenset({"program", "class_body", "statement_block", "interface_body"})
-
-
 def _overload_names(ga: GraphAccess, f: int, rec: Any, old: bytes) -> list[tuple[int, int]]:
     """Names of a TypeScript definition's overload signatures (one record spans them all)."""
     pf = ga.graph.files[f]
-    if not support_for(pf.language).overload_signatures or rec.kind != FUNCTION:
+    support = support_for(pf.language)
+    if not support.overload_signatures or rec.kind != FUNCTION:
         return []
+    syntax = support.syntax
+    scopes = syntax.declaration_scopes
     tree = ga.tree(f)
     node = tree.root_node.descendant_for_byte_range(rec.start, rec.end)
-    while node is not None and node.parent is not None and node.parent.type not in _CONTAINERS:
+    while node is not None and node.parent is not None and node.parent.type not in scopes:
         node = node.parent
     scope = node.parent if node is not None and node.parent is not None else tree.root_node
     out = []
     for child in scope.children:
         inner = child
-        if inner.type == "export_statement":
+        if inner.type in syntax.export_statements:
             inner = inner.child_by_field_name("declaration") or inner
         if (
-            inner.type in _OVERLOADS
+            inner.type in syntax.signatures
             and rec.ext_start <= child.start_byte
             and child.end_byte <= rec.end
         ):
@@ -708,37 +676,9 @@ def _override_family(ga: GraphAccess, sym: Symbol) -> list[tuple[int, int]]:
 def _imported_name_nodes(
     ga: GraphAccess, f: int, start: int, end: int, old: bytes
 ) -> list[ts.Node]:
-    content = ga.graph.files[f].content
-    out = []
-    for node in _walk(ga.node_for(f, start, end)):
-        parent = node.parent
-        if parent is None or content[node.start_byte : node.end_byte] != old:
-            continue
-        if node.type == "dotted_name" and parent.type in (
-            "import_from_statement",
-            "aliased_import",
-        ):
-            if (
-                parent.type == "import_from_statement"
-                and parent.child_by_field_name("module_name") == node
-            ):
-                continue
-            if parent.type == "aliased_import" and parent.child_by_field_name("name") != node:
-                continue
-            if (
-                parent.type == "aliased_import"
-                and parent.parent is not None
-                and parent.parent.type == "import_statement"
-            ):
-                continue
-            out.append(node)
-        elif (
-            node.type in ("identifier", "type_identifier")
-            and parent.type in ("import_specifier", "export_specifier")
-            and parent.child_by_field_name("name") == node
-        ):
-            out.append(node)
-    return out
+    pf = ga.graph.files[f]
+    statement = ga.node_for(f, start, end)
+    return support_for(pf.language).imported_name_nodes(statement, pf.content, old)
 
 
 def _rename_in_dunder_all(ga: GraphAccess, f: int, old: bytes, new: bytes, put: Any) -> None:
@@ -770,14 +710,10 @@ def move_to_file(
 def _repoint_module(ga: GraphAccess, f: int, rec: Any, module: str) -> None:
     """Rewrite the module an import (or re-export) statement names, keeping its quoting."""
     pf = ga.graph.files[f]
-    statement = ga.node_for(f, rec.start, rec.end)
-    while statement.parent is not None and statement.type not in (
-        "import_from_statement",
-        "import_statement",
-        "export_statement",
-    ):
-        statement = statement.parent
     support = support_for(pf.language)
+    statement = ga.node_for(f, rec.start, rec.end)
+    while statement.parent is not None and statement.type not in support.syntax.import_statements:
+        statement = statement.parent
     field = support.import_module_field
     node = statement.child_by_field_name(field)
     if node is None:
@@ -835,8 +771,6 @@ def set_import_alias(ga: GraphAccess, imp: Import, alias: str) -> int:
         if dotted and rec.imported_name is None and "." in (rec.module or ""):
             # `import a.b` binds `a`; `import a.b as x` binds `x` = a.b: uses of `a.b` change
             raise EditError(f"Give `import {rec.module}` an alias by rewriting it explicitly.")
-        if node.type == "import_specifier" and node.child_by_field_name("alias") is None:
-            end = node.end_byte
         ga.queue(path, Edit(end, end, f" as {alias}".encode(), "rename"))
     count += 1
     for uf, start, stop, flags, _ in sorted(set(ga.graph.iter_usages((f, imp._d)))):
@@ -931,14 +865,16 @@ class EditLimits:
 
 
 # ----------------------------------------------------------------------------- calls, parameters
-_SKIP_ITEMS = ("comment", "keyword_separator", "positional_separator", "(", ")", ",")
+def _syntax(ga: GraphAccess, f: int) -> Syntax:
+    return support_for(ga.graph.files[f].language).syntax
 
 
-def _items(node: ts.Node | None) -> list[ts.Node]:
-    """The elements of a parameter or argument list."""
+def _items(syntax: Syntax, node: ts.Node | None) -> list[ts.Node]:
+    """The elements of an argument list."""
     if node is None:
         return []
-    return [c for c in node.named_children if c.type not in _SKIP_ITEMS]
+    skip = syntax.parameter_separators
+    return [c for c in node.named_children if c.type != "comment" and c.type not in skip]
 
 
 def _remove_item(ga: GraphAccess, path: str, items: list[ts.Node], k: int, label: str) -> None:
@@ -967,8 +903,9 @@ def _append_item(
 
 def call_node(ga: GraphAccess, f: int, start: int, end: int) -> ts.Node:
     """The call expression spanning bytes `start..end` of file `f`."""
+    calls = _syntax(ga, f).calls
     node: ts.Node | None = ga.node_for(f, start, end)
-    while node is not None and node.type not in ("call", "call_expression", "new_expression"):
+    while node is not None and node.type not in calls:
         node = node.parent
     if node is None:
         raise EditError(f"No call at bytes {start}..{end} of {ga.graph.files[f].path}.")
@@ -976,22 +913,24 @@ def call_node(ga: GraphAccess, f: int, start: int, end: int) -> ts.Node:
 
 
 def call_arguments(ga: GraphAccess, f: int, start: int, end: int) -> tuple[ts.Node, list[ts.Node]]:
+    syntax = _syntax(ga, f)
     node = call_node(ga, f, start, end)
     args = node.child_by_field_name("arguments")
-    if args is None or args.type not in ("argument_list", "arguments"):
+    if args is None or args.type not in syntax.argument_lists:
         raise EditError(f"The call at bytes {start}..{end} has no argument list to edit.")
-    return args, _items(args)
+    return args, _items(syntax, args)
 
 
 def rename_call(ga: GraphAccess, f: int, start: int, end: int, new_name: str) -> None:
     """Rename the called name of the call at `start..end` (`obj.old(...)` -> `obj.new(...)`)."""
     if not _IDENT.fullmatch(new_name):
         raise EditError(f"{new_name!r} is not a valid identifier.")
+    syntax = _syntax(ga, f)
     node = call_node(ga, f, start, end)
     callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
-    while callee is not None and callee.type in ("attribute", "member_expression"):
+    while callee is not None and callee.type in syntax.member_accesses:
         callee = callee.child_by_field_name("attribute") or callee.child_by_field_name("property")
-    if callee is None or callee.type not in ("identifier", "property_identifier"):
+    if callee is None or not (callee.type == "identifier" or callee.type in syntax.property_names):
         raise EditError("The callee of this call is not a plain name.")
     path = ga.graph.files[f].path
     ga.queue(path, Edit(callee.start_byte, callee.end_byte, new_name.encode(), "rename"))
@@ -1017,18 +956,16 @@ def add_argument(ga: GraphAccess, f: int, start: int, end: int, source: str) -> 
 
 def remove_argument(ga: GraphAccess, f: int, start: int, end: int) -> None:
     """Remove the argument occupying bytes `start..end`, with its separator."""
+    syntax = _syntax(ga, f)
     node: ts.Node | None = ga.node_for(f, start, end)
-    while node is not None and node.type not in ("argument_list", "arguments"):
+    while node is not None and node.type not in syntax.argument_lists:
         node = node.parent  # the nearest argument list holding it (an argument may be a call)
-    items = _items(node)
+    items = _items(syntax, node)
     for k, item in enumerate(items):
         if item.start_byte == start and item.end_byte == end:
             _remove_item(ga, ga.graph.files[f].path, items, k, "argument")
             return
     raise EditError(f"No argument at bytes {start}..{end}.")
-
-
-_SEPARATORS = ("keyword_separator", "positional_separator")
 
 
 def _param_items(ga: GraphAccess, fn: Function) -> tuple[ts.Node, list[ts.Node]]:
@@ -1055,15 +992,17 @@ def _param_name(ga: GraphAccess, f: int, node: ts.Node) -> str:
 
 def _param_index(ga: GraphAccess, fn: Function, name: str) -> tuple[int, int, list[ts.Node]]:
     """(index among parameters, index among call arguments, parameter nodes)."""
+    syntax = _syntax(ga, fn._f)
+    separators = syntax.parameter_separators
     _, items = _param_items(ga, fn)
-    names = [_param_name(ga, fn._f, n) if n.type not in _SEPARATORS else "" for n in items]
+    names = [_param_name(ga, fn._f, n) if n.type not in separators else "" for n in items]
     if not name or name not in names:
         raise EditError(f"{fn.qualified_name} has no parameter {name!r}.")
     k = names.index(name)
-    position = sum(1 for n in items[:k] if n.type not in _SEPARATORS)
+    position = sum(1 for n in items[:k] if n.type not in separators)
     if fn.is_method and names and names[0] in ("self", "cls"):
         position -= 1
-    if any(n.type == "keyword_separator" for n in items[:k]):
+    if any(n.type in syntax.keyword_only_markers for n in items[:k]):
         position = -1  # keyword-only: never passed positionally
     return k, position, items
 
@@ -1073,13 +1012,15 @@ def _argument_for(
 ) -> int | None:
     """Which call argument binds parameter `name` (keyword) or `position` (positional)."""
     content = ga.graph.files[f].content
+    syntax = _syntax(ga, f)
+    keywords = syntax.keyword_arguments
     for k, item in enumerate(items):
-        if item.type == "keyword_argument":
+        if item.type in keywords:
             key = item.child_by_field_name("name")
             if key is not None and content[key.start_byte : key.end_byte] == name.encode():
                 return k
     for k, item in enumerate(items):
-        if item.type in ("keyword_argument", "dictionary_splat", "list_splat", "spread_element"):
+        if item.type in keywords or item.type in syntax.splat_arguments:
             return None  # past positional arguments, or unknown after a splat
         if k == position:
             return k
@@ -1089,11 +1030,15 @@ def _argument_for(
 def remove_parameter(ga: GraphAccess, fn: Function, name: str) -> int:
     """Remove parameter `name` and the argument passing it at every call site; return how
     many call sites changed."""
+    syntax = _syntax(ga, fn._f)
     k, position, items = _param_index(ga, fn, name)
+    keyword_variadic = {
+        t for t, kind in syntax.variadic_parameters.items() if kind == "keyword_variadic"
+    }
     last_keyword_only = (
         k > 0
-        and items[k - 1].type == "keyword_separator"
-        and (k + 1 == len(items) or items[k + 1].type == "dictionary_splat_pattern")
+        and items[k - 1].type in syntax.keyword_only_markers
+        and (k + 1 == len(items) or items[k + 1].type in keyword_variadic)
     )
     if last_keyword_only:  # `a, *, b` -> `a`: the bare `*` goes too
         start = items[k - 2].end_byte if k >= 2 else items[k - 1].start_byte
@@ -1122,18 +1067,22 @@ def rename_parameter(ga: GraphAccess, fn: Function, old: str, new: str) -> int:
     pf = ga.graph.files[f]
     content = pf.content
     old_b = old.encode()
+    syntax = support_for(pf.language).syntax
     count = 0
     node = fn._node()
-    for sub in _walk(node):
-        if sub.type not in ("identifier", "shorthand_property_identifier_pattern"):
+    for sub in walk(node):
+        if sub.type != "identifier" and sub.type not in syntax.shorthand_bindings:
             continue
         if content[sub.start_byte : sub.end_byte] != old_b:
             continue
         parent = sub.parent
         if parent is not None and (
-            (parent.type in ("attribute", "member_expression") and parent.child(0) != sub)
-            or (parent.type == "keyword_argument" and parent.child_by_field_name("name") == sub)
-            or parent.type in ("function_definition", "function_declaration", "class_definition")
+            (parent.type in syntax.member_accesses and parent.child(0) != sub)
+            or (
+                parent.type in syntax.keyword_arguments
+                and parent.child_by_field_name("name") == sub
+            )
+            or parent.type in syntax.named_declarations
         ):
             continue
         ga.queue(pf.path, Edit(sub.start_byte, sub.end_byte, new.encode(), "rename"))
@@ -1142,8 +1091,9 @@ def rename_parameter(ga: GraphAccess, fn: Function, old: str, new: str) -> int:
         cf = call.file._f
         ccontent = ga.graph.files[cf].content
         _, args = call_arguments(ga, cf, call.start_byte, call.end_byte)
+        keywords = _syntax(ga, cf).keyword_arguments
         for item in args:
-            key = item.child_by_field_name("name") if item.type == "keyword_argument" else None
+            key = item.child_by_field_name("name") if item.type in keywords else None
             if key is not None and ccontent[key.start_byte : key.end_byte] == old_b:
                 path = ga.graph.files[cf].path
                 ga.queue(path, Edit(key.start_byte, key.end_byte, new.encode(), "rename"))
@@ -1176,11 +1126,12 @@ def set_parameter_type(ga: GraphAccess, fn: Function, name: str, type_source: st
         else:
             ga.queue(fn.filepath, Edit(start, typ.end_byte, text.encode(), "type"))
         return
-    if node.type in ("list_splat_pattern", "dictionary_splat_pattern", "identifier"):
+    syntax = _syntax(ga, fn._f)
+    if node.type == "identifier" or node.type in syntax.variadic_names:
         at = node.end_byte
         ga.queue(fn.filepath, Edit(at, at, b": " + text.encode(), "type"))
         return
-    if node.type == "default_parameter":  # `x=1` -> `x: int = 1`
+    if node.type in syntax.unannotated_defaults:  # `x=1` -> `x: int = 1`
         key, value = node.child_by_field_name("name"), node.child_by_field_name("value")
         assert key is not None and value is not None
         edit = Edit(key.end_byte, value.start_byte, b": " + text.encode() + b" = ", "type")
@@ -1199,15 +1150,15 @@ def asyncify(ga: GraphAccess, fn: Function) -> bool:
     """Insert `async` before the function (TS: wrap an annotated return type in `Promise<>`)."""
     from graph_sitter.core._details import function_node, syntax_of
 
-    node = function_node(syntax_of(ga, fn._f), fn._node())
+    syntax = syntax_of(ga, fn._f)
+    node = function_node(syntax, fn._node())
     if any(child.type == "async" for child in node.children):
         return False
-    kinds = ("function_definition", "function_declaration", "arrow_function", "method_definition")
-    if node.type not in kinds:
+    if node.type not in syntax.async_functions:
         raise EditError(f"{fn.qualified_name} cannot be made async ({node.type}).")
     content = ga.graph.files[fn._f].content
     at = node.start_byte
-    if node.type == "method_definition":  # after `static`/`public`..., before the name
+    if node.type in syntax.async_after_modifiers:  # after `static`/`public`..., before the name
         name = node.child_by_field_name("name")
         assert name is not None
         at = name.start_byte
@@ -1231,9 +1182,10 @@ def arrow_to_named(ga: GraphAccess, fn: Function, name: str | None = None) -> No
     body becomes `return expr;`; `export`, `async`, type parameters and return type stay)."""
     from graph_sitter.core._details import function_node, syntax_of
 
-    arrow = function_node(syntax_of(ga, fn._f), fn._node())
+    syntax = syntax_of(ga, fn._f)
+    arrow = function_node(syntax, fn._node())
     decl = arrow.parent.parent if arrow.parent is not None else None
-    if arrow.type != "arrow_function" or decl is None or len(decl.named_children) != 1:
+    if arrow.type not in syntax.arrow_functions or decl is None or len(decl.named_children) != 1:
         raise EditError(f"{fn.qualified_name} is not a `const name = (...) => ...` declaration.")
     if name is not None and not _IDENT.fullmatch(name):
         raise EditError(f"{name!r} is not a valid identifier.")
@@ -1252,11 +1204,11 @@ def arrow_to_named(ga: GraphAccess, fn: Function, name: str | None = None) -> No
     assert body is not None
     indent = indent_at(content, decl.start_byte).decode()
     nl = newline_of(content).decode()
-    if body.type == "statement_block":
+    if body.type in syntax.statement_blocks:
         body_src = text(body)
     else:
         expr = body
-        while expr.type == "parenthesized_expression" and expr.named_children:
+        while expr.type in syntax.parentheses and expr.named_children:
             expr = expr.named_children[0]
         body_src = f"{{{nl}{indent}  return {text(expr)};{nl}{indent}}}"
     is_async = any(child.type == "async" for child in arrow.children)

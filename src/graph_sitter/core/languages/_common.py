@@ -14,6 +14,16 @@ def load_query(language: ts.Language, package: str, *filenames: str) -> ts.Query
     return ts.Query(language, source)
 
 
+def walk(node: ts.Node) -> list[ts.Node]:
+    """`node` and every node below it, in source order."""
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(reversed(current.children))
+    return out
+
+
 def line_count(content: bytes) -> int:
     """Number of lines, counting a last line without a newline."""
     if not content:

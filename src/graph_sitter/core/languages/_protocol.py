@@ -195,6 +195,18 @@ class LanguageSupport(Protocol):
         """Base names written in a class header (text between name and body)."""
         ...
 
+    def import_binding_node(
+        self, statement: ts.Node, name_start: int, name_end: int
+    ) -> ts.Node | None:
+        """The element of import `statement` that binds the name at `name_start..name_end`
+        (`b as c`, `{ x }`...), or None."""
+        ...
+
+    def imported_name_nodes(self, statement: ts.Node, content: bytes, name: bytes) -> list[ts.Node]:
+        """The nodes of import `statement` that spell the imported definition's `name` (what
+        renaming that definition rewrites; a module name or an alias is not one)."""
+        ...
+
     def render_import(
         self, module: str, name: str | None, alias: str | None, type_only: bool, quote: str
     ) -> str:

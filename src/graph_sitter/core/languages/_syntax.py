@@ -67,6 +67,30 @@ class Syntax:
     bodies: frozenset[str]  # blocks and module roots
     decorators: frozenset[str] = field(default=frozenset({"decorator"}))
     returns: frozenset[str] = field(default=frozenset({"return_statement"}))
+    # -- edits of calls and parameters
+    property_names: frozenset[str] = field(default=_NONE)  # `name` in `obj.name`
+    splat_arguments: frozenset[str] = field(default=_NONE)  # `*xs`, `**kw`, `...xs`
+    keyword_only_markers: frozenset[str] = field(default=_NONE)  # the bare `*` of `def f(a, *, b)`
+    unannotated_defaults: frozenset[str] = field(default=_NONE)  # `x=1` (no room for a type)
+    shorthand_bindings: frozenset[str] = field(default=_NONE)  # `{ x }` in a destructuring
+    # declarations whose name a rename of a same-named local leaves alone
+    named_declarations: frozenset[str] = field(default=_NONE)
+    async_functions: frozenset[str] = field(default=_NONE)  # what `asyncify` can mark `async`
+    # functions whose `async` goes after their modifiers, before the name (`static async m()`)
+    async_after_modifiers: frozenset[str] = field(default=_NONE)
+    arrow_functions: frozenset[str] = field(default=_NONE)  # `(x) => ...`
+    # -- edits of imports, exports and docstrings
+    import_statements: frozenset[str] = field(default=_NONE)  # statements naming a module
+    future_imports: frozenset[str] = field(default=_NONE)  # `from __future__ import x`
+    expression_statements: frozenset[str] = field(default=frozenset({"expression_statement"}))
+    strings: frozenset[str] = field(default=frozenset({"string"}))
+    parentheses: frozenset[str] = field(default=frozenset({"parenthesized_expression"}))
+    export_statements: frozenset[str] = field(default=_NONE)  # `export ...`
+    export_lists: frozenset[str] = field(default=_NONE)  # `{ a, b as c }` of an export
+    export_specifiers: frozenset[str] = field(default=_NONE)  # `b as c`
+    # overload signatures and the implementation they precede (one definition record)
+    signatures: frozenset[str] = field(default=_NONE)
+    declaration_scopes: frozenset[str] = field(default=_NONE)  # where overloads sit side by side
     # -- members
     private_names: frozenset[str] = field(default=_NONE)  # `#name`
     access_modifiers: frozenset[str] = field(default=_NONE)  # `private`, `protected`, `public`

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from graph_sitter.core.languages._common import split_top_level, under
+from graph_sitter.core.languages._common import split_top_level, under, walk
 from graph_sitter.core.languages._syntax import Syntax
 from graph_sitter.core.languages.python import modules
 from graph_sitter.core.languages.python.extract import extract, language
@@ -181,6 +181,38 @@ class PythonSupport:
         inner = header[header.find("(") + 1 : header.rfind(")")] if "(" in header else ""
         names = [p.strip() for p in split_top_level(inner)]
         return [n for n in names if n and "=" not in n.split("[")[0]]
+
+    def import_binding_node(
+        self, statement: ts.Node, name_start: int, name_end: int
+    ) -> ts.Node | None:
+        for node in walk(statement):
+            if node.start_byte <= name_start and name_end <= node.end_byte:
+                if node.type == "aliased_import":
+                    return node
+                parent = node.parent
+                if node.type == "dotted_name" and not (
+                    parent is not None and parent.type == "aliased_import"
+                ):
+                    return node
+        return None
+
+    def imported_name_nodes(self, statement: ts.Node, content: bytes, name: bytes) -> list[ts.Node]:
+        out = []
+        for node in walk(statement):
+            parent = node.parent
+            if parent is None or node.type != "dotted_name":
+                continue
+            if content[node.start_byte : node.end_byte] != name:
+                continue
+            if parent.type == "import_from_statement":
+                if parent.child_by_field_name("module_name") != node:
+                    out.append(node)
+            elif parent.type == "aliased_import":
+                # `from m import name as x` (not `import a.b as x`, which names a module)
+                in_from = parent.parent is None or parent.parent.type != "import_statement"
+                if parent.child_by_field_name("name") == node and in_from:
+                    out.append(node)
+        return out
 
     def render_import(
         self, module: str, name: str | None, alias: str | None, type_only: bool, quote: str

@@ -44,4 +44,11 @@ SYNTAX = Syntax(
     type_annotations=frozenset(),
     export_clauses=frozenset(),
     bodies=frozenset({"block", "module"}),
+    splat_arguments=frozenset({"list_splat", "dictionary_splat"}),
+    keyword_only_markers=frozenset({"keyword_separator"}),
+    unannotated_defaults=frozenset({"default_parameter"}),
+    named_declarations=frozenset({"function_definition", "class_definition"}),
+    async_functions=frozenset({"function_definition"}),
+    import_statements=frozenset({"import_from_statement", "import_statement"}),
+    future_imports=frozenset({"future_import_statement"}),
 )
