@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 
 import tree_sitter as ts
@@ -22,6 +23,30 @@ def walk(node: ts.Node) -> list[ts.Node]:
         out.append(current)
         stack.extend(reversed(current.children))
     return out
+
+
+def first_covering(
+    node: ts.Node, start: int, end: int, accept: Callable[[ts.Node], bool]
+) -> ts.Node | None:
+    """The first node at or below `node` (in source order) that spans `start..end` and that
+    `accept` takes."""
+    for sub in walk(node):
+        if sub.start_byte <= start and end <= sub.end_byte and accept(sub):
+            return sub
+    return None
+
+
+def spelling(
+    node: ts.Node, content: bytes, text: bytes, accept: Callable[[ts.Node, ts.Node], bool]
+) -> list[ts.Node]:
+    """The nodes below `node` whose text is `text` and that `accept(node, parent)` takes."""
+    return [
+        sub
+        for sub in walk(node)
+        if sub.parent is not None
+        and content[sub.start_byte : sub.end_byte] == text
+        and accept(sub, sub.parent)
+    ]
 
 
 def line_count(content: bytes) -> int:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from graph_sitter.core.languages._common import split_top_level, under, walk
+from graph_sitter.core.languages._common import first_covering, spelling, split_top_level, under
 from graph_sitter.core.languages._syntax import Syntax
 from graph_sitter.core.languages.python import modules
 from graph_sitter.core.languages.python.extract import extract, language
@@ -185,34 +185,10 @@ class PythonSupport:
     def import_binding_node(
         self, statement: ts.Node, name_start: int, name_end: int
     ) -> ts.Node | None:
-        for node in walk(statement):
-            if node.start_byte <= name_start and name_end <= node.end_byte:
-                if node.type == "aliased_import":
-                    return node
-                parent = node.parent
-                if node.type == "dotted_name" and not (
-                    parent is not None and parent.type == "aliased_import"
-                ):
-                    return node
-        return None
+        return first_covering(statement, name_start, name_end, _binds_import)
 
     def imported_name_nodes(self, statement: ts.Node, content: bytes, name: bytes) -> list[ts.Node]:
-        out = []
-        for node in walk(statement):
-            parent = node.parent
-            if parent is None or node.type != "dotted_name":
-                continue
-            if content[node.start_byte : node.end_byte] != name:
-                continue
-            if parent.type == "import_from_statement":
-                if parent.child_by_field_name("module_name") != node:
-                    out.append(node)
-            elif parent.type == "aliased_import":
-                # `from m import name as x` (not `import a.b as x`, which names a module)
-                in_from = parent.parent is None or parent.parent.type != "import_statement"
-                if parent.child_by_field_name("name") == node and in_from:
-                    out.append(node)
-        return out
+        return spelling(statement, content, name, _names_imported)
 
     def render_import(
         self, module: str, name: str | None, alias: str | None, type_only: bool, quote: str
@@ -229,3 +205,25 @@ class PythonSupport:
 
 
 SUPPORT = PythonSupport()
+
+
+def _binds_import(node: ts.Node) -> bool:
+    """`b as c`, or a dotted name not inside one."""
+    if node.type == "aliased_import":
+        return True
+    parent = node.parent
+    return node.type == "dotted_name" and not (
+        parent is not None and parent.type == "aliased_import"
+    )
+
+
+def _names_imported(node: ts.Node, parent: ts.Node) -> bool:
+    """`name` of `from m import name [as x]` (not the module, not `import a.b as x`)."""
+    if node.type != "dotted_name":
+        return False
+    if parent.type == "import_from_statement":
+        return parent.child_by_field_name("module_name") != node
+    if parent.type == "aliased_import":
+        in_from = parent.parent is None or parent.parent.type != "import_statement"
+        return in_from and parent.child_by_field_name("name") == node
+    return False

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from graph_sitter.core._records import IMPORT
 from graph_sitter.core._targets import FileTarget
-from graph_sitter.core.languages._common import split_top_level, under, walk
+from graph_sitter.core.languages._common import first_covering, spelling, split_top_level, under
 from graph_sitter.core.languages._syntax import Syntax
 from graph_sitter.core.languages.typescript.exports import export_statements
 from graph_sitter.core.languages.typescript.extract import (
@@ -217,28 +217,10 @@ class TypeScriptSupport:
     def import_binding_node(
         self, statement: ts.Node, name_start: int, name_end: int
     ) -> ts.Node | None:
-        for node in walk(statement):
-            if (
-                node.start_byte <= name_start
-                and name_end <= node.end_byte
-                and node.type in ("import_specifier", "export_specifier")
-            ):
-                return node
-        return None
+        return first_covering(statement, name_start, name_end, _is_specifier)
 
     def imported_name_nodes(self, statement: ts.Node, content: bytes, name: bytes) -> list[ts.Node]:
-        out = []
-        for node in walk(statement):
-            parent = node.parent
-            if (
-                parent is not None
-                and node.type in ("identifier", "type_identifier")
-                and parent.type in ("import_specifier", "export_specifier")
-                and parent.child_by_field_name("name") == node
-                and content[node.start_byte : node.end_byte] == name
-            ):
-                out.append(node)
-        return out
+        return spelling(statement, content, name, _names_imported)
 
     def render_import(
         self, module: str, name: str | None, alias: str | None, type_only: bool, quote: str
@@ -269,3 +251,19 @@ def module_resolver(graph: Graph) -> ModuleResolver:
 
 def _new_resolver(graph: Graph) -> ModuleResolver:
     return ModuleResolver(graph.file_index, graph.read_config)
+
+
+_SPECIFIERS = ("import_specifier", "export_specifier")
+
+
+def _is_specifier(node: ts.Node) -> bool:
+    return node.type in _SPECIFIERS
+
+
+def _names_imported(node: ts.Node, parent: ts.Node) -> bool:
+    """`x` of `{ x [as y] }` in an import or export (not the alias)."""
+    return (
+        node.type in ("identifier", "type_identifier")
+        and parent.type in _SPECIFIERS
+        and parent.child_by_field_name("name") == node
+    )
