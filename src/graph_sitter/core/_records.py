@@ -82,7 +82,7 @@ class FileIndex:
     # (head, head kind: DEF_HEAD / SELF_HEAD / SUPER_HEAD / INSTANCE_HEAD, owner def index,
     #  ((start, end), ...) of the components after the head, flags of the last component).
     # Plain tuples, like `refs`: they are unpickled from the parse cache by the ten thousand,
-    # and a named tuple costs 3x to load there (see docs/architecture.md).
+    # and a named tuple costs 4x to load there (`python bench/records.py`).
     chains: list[Chain] = field(default_factory=list)
     # class spans of locals whose every binding is `x = Ctor(...)` or `x: Ctor` (and of
     # `Ctor().m` call heads): heads of INSTANCE_HEAD chains
