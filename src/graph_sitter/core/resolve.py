@@ -118,7 +118,7 @@ class Graph:
         if self._reads:
             self._reads[-1].update(reads)
 
-    def _memo(
+    def _remember(
         self,
         cache: _Memo[_T],
         key: Any,
@@ -127,13 +127,10 @@ class Graph:
         compute: Callable[..., _T],
         *args: Any,
     ) -> _T:
-        """`compute(*args)` once per `key`, reading file `f` first. A cached answer replays the
-        files it read into the computation under way; while it runs, the entry holds `guard`,
-        which is what a cycle back to `key` answers."""
-        cached = cache.get(key)
-        if cached is not None:
-            self._absorb(cached[1])
-            return cached[0]
+        """`compute(*args)`, reading file `f` first, kept in `cache` under `key` with the files
+        it read. While it runs, the entry holds `guard`: what a cycle back to `key` answers.
+        Callers look `key` up first (`cache.get`, then `_absorb` the reads of a hit: inline,
+        as hits are most calls)."""
         cache[key] = (guard, frozenset((f,)))
         self._begin()
         self._note(f)
@@ -217,9 +214,13 @@ class Graph:
     def resolve_import(self, f: int, d: int, depth: int = 0) -> Target | None:
         """What import binding `d` of file `f` denotes (None when external)."""
         key = (f, d)
-        if depth > _MAX_DEPTH and key not in self._import_cache:
+        hit = self._import_cache.get(key)
+        if hit is not None:
+            self._absorb(hit[1])
+            return hit[0]
+        if depth > _MAX_DEPTH:
             return None
-        return self._memo(self._import_cache, key, f, None, self._resolve_import, f, d, depth)
+        return self._remember(self._import_cache, key, f, None, self._resolve_import, f, d, depth)
 
     def _resolve_import(self, f: int, d: int, depth: int) -> Target | None:
         pf = self.files[f]
@@ -264,13 +265,13 @@ class Graph:
         """Look `name` up in a namespace target (module, file or class)."""
         if depth > _MAX_DEPTH:
             return None
-        match ns:
-            case SymTarget(f, d) | InstTarget(f, d):
-                return self._class_member(f, d, name, depth)
-            case ModTarget(mod_name):
-                return self._module_member(mod_name, name, depth)
-            case FileTarget(f):
-                return self._file_export(f, name, depth)
+        # isinstance, not a class `match`: this is resolution's hottest branch
+        if isinstance(ns, (SymTarget, InstTarget)):
+            return self._class_member(ns.f, ns.d, name, depth)
+        if isinstance(ns, ModTarget):
+            return self._module_member(ns.name, name, depth)
+        if isinstance(ns, FileTarget):
+            return self._file_export(ns.f, name, depth)
         return None
 
     def _module_member(self, mod_name: str, name: str, depth: int) -> Target | None:
@@ -335,9 +336,14 @@ class Graph:
         """What module file `f` exports as `name` (cached: barrels are asked the same names
         often; a cycle of `export *` answers None)."""
         key = (f, name)
-        if depth > _MAX_DEPTH and key not in self._export_cache:
+        hit = self._export_cache.get(key)
+        if hit is not None:
+            self._absorb(hit[1])
+            return hit[0]
+        if depth > _MAX_DEPTH:
             return None
-        return self._memo(self._export_cache, key, f, None, self._file_export_of, f, name, depth)
+        compute = self._file_export_of
+        return self._remember(self._export_cache, key, f, None, compute, f, name, depth)
 
     def _file_export_of(self, f: int, name: str, depth: int) -> Target | None:
         index = self.files[f].index
@@ -475,7 +481,12 @@ class Graph:
     def superclasses(self, f: int, d: int) -> list[SymTarget]:
         """Resolved base classes of class `d` (external bases are left out; a class inheriting
         from itself through a cycle has none)."""
-        return self._memo(self._superclass_cache, (f, d), f, [], self._superclasses_of, f, d)
+        key = (f, d)
+        hit = self._superclass_cache.get(key)
+        if hit is not None:
+            self._absorb(hit[1])
+            return hit[0]
+        return self._remember(self._superclass_cache, key, f, [], self._superclasses_of, f, d)
 
     def _superclasses_of(self, f: int, d: int) -> list[SymTarget]:
         result: list[SymTarget] = []
