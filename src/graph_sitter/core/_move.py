@@ -60,8 +60,6 @@ def move_to_file(
     include_dependencies: bool = True,
     strategy: str = "update_all_imports",
 ) -> MoveReport:
-    from graph_sitter.core import _edit_ops as ops
-
     if strategy not in STRATEGIES:
         raise EditError(f"Unknown move strategy {strategy!r}; use one of {', '.join(STRATEGIES)}.")
     rec = sym._rec
@@ -71,125 +69,190 @@ def move_to_file(
     assert dest is not None
     graph = ga.graph
     src_f, dst_f = sym._f, dest._f
-    src_path, dst_path = graph.files[src_f].path, graph.files[dst_f].path
-    report = MoveReport(src_path, dst_path)
+    pf = graph.files[src_f]
+    report = MoveReport(pf.path, graph.files[dst_f].path)
     if dst_f == src_f:
         return report
-    pf = graph.files[src_f]
-    defs = pf.index.defs
     if graph.files[dst_f].language != pf.language:
-        raise EditError(f"Cannot move a {pf.language} definition into {dst_path}.")
-    duplicate = strategy == "duplicate_dependencies"
+        raise EditError(f"Cannot move a {pf.language} definition into {report.destination}.")
+    move = _plan(ga, sym, dst_f, include_dependencies, strategy, report)
+    added = _import_dependencies(move)
+    _append_code(move, added)
+    _remove_from_source(move)
+    back_edge = _repoint_or_import_back(move)
+    _report_cycles(move, back_edge)
+    return report
 
-    # 1. What travels: the symbol, plus the local definitions it needs, transitively. Those
-    # the source still uses are imported back from the destination, so the destination never
-    # imports the source (no import cycle).
+
+@dataclass
+class _Move:
+    """One move under way: who moves where, and what the phases found."""
+
+    ga: GraphAccess
+    sym: Symbol
+    src_f: int
+    dst_f: int
+    strategy: str
+    report: MoveReport
+    travel: list[int]  # definitions of the source written into the destination, the symbol first
+    moving: set[int]  # those that leave the source (all of `travel` unless duplicating)
+
+    @property
+    def pf(self) -> Any:
+        return self.ga.graph.files[self.src_f]
+
+    def inside(self, pos: int) -> bool:
+        """Whether source offset `pos` lies in travelling code."""
+        defs = self.pf.index.defs
+        return any(defs[d].ext_start <= pos < defs[d].end for d in self.travel)
+
+
+def _plan(
+    ga: GraphAccess,
+    sym: Symbol,
+    dst_f: int,
+    include_dependencies: bool,
+    strategy: str,
+    report: MoveReport,
+) -> _Move:
+    """What travels: the symbol, plus the local definitions it needs, transitively. Those the
+    source still uses are imported back from the destination, so the destination never imports
+    the source (no import cycle)."""
+    src_f = sym._f
     travel = [sym._d]
     if include_dependencies:
         travel = _closure(ga, src_f, sym._d, exclusive=False)
+    duplicate = strategy == "duplicate_dependencies"
     moving = set(travel) if not duplicate else set()
     if duplicate and not _used_outside(ga, src_f, sym._d, set(travel), dst_f):
         # The symbol leaves the source only when nothing else still uses it there.
         moving = {sym._d} | set(_closure(ga, src_f, sym._d, exclusive=True))
-    spans = [(defs[d].ext_start, defs[d].end) for d in travel]
+    return _Move(ga, sym, src_f, dst_f, strategy, report, travel, moving)
 
-    def inside(pos: int) -> bool:
-        return any(lo <= pos < hi for lo, hi in spans)
 
-    # 2. Imports the travelling code needs in the destination.
+def _import_dependencies(move: _Move) -> bool:
+    """Queue the imports the travelling code needs in the destination; whether any was."""
+    from graph_sitter.core import _edit_ops as ops
+
+    ga, graph, pf = move.ga, move.ga.graph, move.pf
+    defs = pf.index.defs
+    spans = [(defs[d].ext_start, defs[d].end) for d in move.travel]
     needed: dict[tuple[str, str | None, str | None, bool], int] = {}
     for start, _, target_def, _, _ in pf.index.refs:
-        if target_def < 0 or not inside(start):
+        if target_def < 0 or not move.inside(start):
             continue
         dep = defs[target_def]
-        if dep.parent != -1 or target_def in travel:
+        if dep.parent != -1 or target_def in move.travel:
             continue
         if any(lo <= dep.start and dep.end <= hi for lo, hi in spans):
             continue
-        if dep.kind == IMPORT:
-            resolved = graph.resolve_import(src_f, target_def)
-            if resolved is not None and (
-                graph.file_of_target(resolved) == dst_f
-                or (type(resolved) is SymTarget and resolved.f == dst_f)
-            ):
-                continue  # it names the destination itself: nothing to import
-            module = _module_from(ga, src_f, dst_f, dep.module or "")
-            needed.setdefault((module, dep.imported_name, dep.alias, dep.is_type_only), dep.start)
-        else:
-            module = ops.module_spec(ga, dst_f, src_f)
+        if dep.kind != IMPORT:
+            module = ops.module_spec(ga, move.dst_f, move.src_f)
             needed.setdefault((module, dep.name, None, False), dep.start)
-            if dep.name not in report.imported_from_source:
-                report.imported_from_source.append(dep.name)
-    dest_view = SourceFile(ga, dst_f)
+            if dep.name not in move.report.imported_from_source:
+                move.report.imported_from_source.append(dep.name)
+            continue
+        resolved = graph.resolve_import(move.src_f, target_def)
+        if resolved is not None and (
+            graph.file_of_target(resolved) == move.dst_f
+            or (type(resolved) is SymTarget and resolved.f == move.dst_f)
+        ):
+            continue  # it names the destination itself: nothing to import
+        module = _module_from(ga, move.src_f, move.dst_f, dep.module or "")
+        needed.setdefault((module, dep.imported_name, dep.alias, dep.is_type_only), dep.start)
+    dest_view = SourceFile(ga, move.dst_f)
     added = False
     for module, name, alias, type_only in sorted(needed, key=needed.__getitem__):
         queued = ops.add_import(
             ga, dest_view, module=module, name=name, alias=alias, type_only=type_only
         )
         added = queued or added
+    return added
 
-    # 3. The code, in source order, appended to the destination.
-    dpf = graph.files[dst_f]
+
+def _append_code(move: _Move, added_imports: bool) -> None:
+    """Append the travelling code, in source order, to the destination."""
+    from graph_sitter.core import _edit_ops as ops
+
+    pf, dpf = move.pf, move.ga.graph.files[move.dst_f]
+    defs = pf.index.defs
     nl = ops.newline_of(dpf.content)
     support = support_for(pf.language)
     chunks = []
-    for d in sorted(travel, key=lambda i: defs[i].start):
+    for d in sorted(move.travel, key=lambda i: defs[i].start):
         code = bytes(pf.content[defs[d].ext_start : defs[d].end]).decode("utf-8", "replace")
         bare = not code.lstrip().startswith(("export", "@"))
-        if support.has_export_statements and bare and (d == sym._d or defs[d].is_exported):
+        if support.has_export_statements and bare and (d == move.sym._d or defs[d].is_exported):
             code = "export " + code
         chunks.append(code)
     sep = nl * support.definition_gap
     tail = dpf.content
     body = (sep + nl).join(ops.encode(c, nl) for c in chunks) + nl
     lead = nl if tail and not tail.endswith(b"\n") else b""
-    if tail.strip() or added:
+    if tail.strip() or added_imports:
         lead += sep
     end = len(tail)
-    ga.queue(dpf.path, Edit(end, end, lead + body, "move"))
+    move.ga.queue(dpf.path, Edit(end, end, lead + body, "move"))
 
-    # 4. The source: remove what moved (and imports only it used).
-    for d in sorted(moving, key=lambda i: defs[i].start):
+
+def _remove_from_source(move: _Move) -> None:
+    """Remove what moved from the source, and the imports only that code used."""
+    from graph_sitter.core import _edit_ops as ops
+
+    ga, pf, report = move.ga, move.pf, move.report
+    defs = pf.index.defs
+    for d in sorted(move.moving, key=lambda i: defs[i].start):
         start, stop = ops._removal_range(pf.content, defs[d].ext_start, defs[d].end)
-        ga.queue(src_path, Edit(start, stop, b"", "removal"))
-        qual = ops.qualified(ga, src_f, d)
-        ga.tx.follow[(src_path, qual)] = (dst_path, qual)
+        ga.queue(report.source, Edit(start, stop, b"", "removal"))
+        qual = ops.qualified(ga, move.src_f, d)
+        ga.tx.follow[(report.source, qual)] = (report.destination, qual)
         report.moved.append(defs[d].name)
-    report.copied = [defs[d].name for d in travel if d not in moving]
-    moved_spans = [(defs[d].ext_start, defs[d].end) for d in moving]
+    report.copied = [defs[d].name for d in move.travel if d not in move.moving]
+    moved_spans = [(defs[d].ext_start, defs[d].end) for d in move.moving]
     unused = []
     for d, irec in enumerate(defs):
         if irec.kind != IMPORT or irec.parent != -1 or irec.imported_name == "*":
             continue
-        uses = [u for u in graph.usages.get((src_f, d), ()) if u[0] == src_f]
+        uses = [u for u in ga.graph.usages.get((move.src_f, d), ()) if u[0] == move.src_f]
         if uses and all(any(lo <= u[1] < hi for lo, hi in moved_spans) for u in uses):
             unused.append(d)
-    ops.remove_bindings(ga, src_f, unused)
+    ops.remove_bindings(ga, move.src_f, unused)
 
-    # 5. Importers.
+
+def _repoint_or_import_back(move: _Move) -> bool:
+    """Repoint the importers of what moved (per strategy); the source imports back what it,
+    or an importer reaching it through the source, still uses. Whether it had to."""
+    from graph_sitter.core import _edit_ops as ops
+
+    ga, pf, src_f = move.ga, move.pf, move.src_f
+    defs = pf.index.defs
     back = []
-    for d in sorted(moving, key=lambda i: defs[i].start):
-        needs = _repoint_importers(ga, src_f, d, dst_f, strategy, moving)
+    for d in sorted(move.moving, key=lambda i: defs[i].start):
+        needs = _repoint_importers(ga, src_f, d, move.dst_f, move.strategy, move.moving)
         needs = needs or _in_dunder_all(pf, defs[d].name)  # `from source import *` keeps it
-        if needs or _used_outside(ga, src_f, d, moving, None, files=False):
+        if needs or _used_outside(ga, src_f, d, move.moving, None, files=False):
             back.append(d)
     for d in back:
-        module = ops.module_spec(ga, src_f, dst_f)
+        module = ops.module_spec(ga, src_f, move.dst_f)
         ops.add_import(ga, SourceFile(ga, src_f), module=module, name=defs[d].name)
-    back_edge = bool(back)
+    return bool(back)
 
-    # 6. Circular imports.
-    if report.imported_from_source and (back_edge or _imports_file(ga, src_f, dst_f)):
-        report.cycles.append((src_path, dst_path))
+
+def _report_cycles(move: _Move, back_edge: bool) -> None:
+    """Note (and log) a source and destination that now import each other."""
+    report = move.report
+    if report.imported_from_source and (
+        back_edge or _imports_file(move.ga, move.src_f, move.dst_f)
+    ):
+        report.cycles.append((report.source, report.destination))
     for a, b in report.cycles:
         logger.warning(
             "moving %s into %s: %s and %s now import each other (circular import risk)",
-            sym.name,
+            move.sym.name,
             b,
             a,
             b,
         )
-    return report
 
 
 def _closure(ga: GraphAccess, f: int, d: int, exclusive: bool) -> list[int]:
