@@ -16,6 +16,7 @@ from graph_sitter.core.edits import (
     EditValidationError,
 )
 from graph_sitter.core.errors import PathOutsideCodebaseError
+from graph_sitter.core.parse import parse_tree
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "python"
 
@@ -532,3 +533,48 @@ def test_typescript_typed_values_follow_to_their_class() -> None:
     text = cb.get_file("a.ts").content
     assert ".now()" not in text and text.count(".time()") == 5
     assert "super.run();" in text and "  run(x: Sched): void {" in text
+
+
+def test_typescript_move_keeps_export_after_the_jsdoc() -> None:
+    # An exported declaration with a doc comment: `export` must stay after the comment
+    # (`export /** ... */ export const` is a syntax error); hono has ~100 such moves.
+    files = {
+        "src/a.ts": "import type { Info } from './info';\n\n"
+        "/**\n * Get info.\n */\nexport const getInfo = (x: Info): Info => x;\n\n"
+        "// a plain helper\nconst helper = 1;\nexport const other = helper;\n",
+        "src/b.ts": "export const b = 1;\n",
+        "src/info.ts": "export type Info = string;\n",
+    }
+    cb = Codebase.from_files(files)
+    cb.get_symbol("getInfo").move_to_file("src/b.ts")
+    cb.get_symbol("helper").move_to_file("src/b.ts", include_dependencies=False)
+    cb.commit()
+    got = cb.get_file("src/b.ts").content
+    assert "/**\n * Get info.\n */\nexport const getInfo = (x: Info): Info => x;\n" in got
+    assert "// a plain helper\nexport const helper = 1;\n" in got
+    assert "export /*" not in got and "export //" not in got
+    assert not parse_tree("src/b.ts", got.encode()).root_node.has_error
+
+
+@pytest.mark.parametrize("strategy", ["update_all_imports", "add_back_edge"])
+def test_moving_all_of_a_file_puts_the_import_back_where_the_code_was(strategy: str) -> None:
+    # The source is one import and the moved definition: both are removed, and the import
+    # of the moved name (back from the destination) used to land inside that removal.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/tr.py": "import socket\n\n\nclass Wrapper:\n"
+        "    def __init__(self, s: socket.socket):\n        self.s = s\n",
+        "pkg/dest.py": "X = 1\n",
+        "pkg/user.py": "from pkg.tr import Wrapper\n\nW = Wrapper\n",
+    }
+    cb = Codebase.from_files(files)
+    cb.get_class("Wrapper").move_to_file("pkg/dest.py", strategy=strategy)
+    cb.commit()
+    got = {f.filepath: f.content for f in cb.files}
+    assert "class Wrapper:" in got["pkg/dest.py"] and "import socket" in got["pkg/dest.py"]
+    assert "class Wrapper" not in got["pkg/tr.py"]
+    if strategy == "add_back_edge":
+        assert got["pkg/tr.py"] == "from pkg.dest import Wrapper\n"
+        assert got["pkg/user.py"].startswith("from pkg.tr import Wrapper\n")
+    else:
+        assert got["pkg/user.py"].startswith("from pkg.dest import Wrapper\n")

@@ -39,6 +39,8 @@ logger = logging.getLogger("graph_sitter.core.edits")
 
 STRATEGIES = ("update_all_imports", "add_back_edge", "duplicate_dependencies")
 _MOVABLE = (FUNCTION, CLASS, GLOBAL_VAR, "interface", "type", "enum")
+# Comments (and blank space) above a TypeScript declaration: `// ...` lines, `/* ... */` blocks.
+_LEADING_COMMENTS = re.compile(r"(?:\s*(?://[^\n]*|/\*.*?\*/))*\s*", re.S)
 
 
 @dataclass
@@ -180,11 +182,15 @@ def _append_code(move: _Move, added_imports: bool) -> None:
     support = support_for(pf.language)
     chunks = []
     for d in sorted(move.travel, key=lambda i: defs[i].start):
-        code = bytes(pf.content[defs[d].ext_start : defs[d].end]).decode("utf-8", "replace")
-        bare = not code.lstrip().startswith(("export", "@"))
+        text = bytes(pf.content[defs[d].ext_start : defs[d].end]).decode("utf-8", "replace")
+        # `export` goes after the comments above the declaration (its JSDoc), not before them
+        comments = _LEADING_COMMENTS.match(text)
+        cut = comments.end() if comments else 0
+        head, code = text[:cut], text[cut:]
+        bare = not code.startswith(("export", "@"))
         if support.has_export_statements and bare and (d == move.sym._d or defs[d].is_exported):
             code = "export " + code
-        chunks.append(code)
+        chunks.append(head + code)
     sep = nl * support.definition_gap
     tail = dpf.content
     body = (sep + nl).join(ops.encode(c, nl) for c in chunks) + nl

@@ -165,7 +165,9 @@ def reconcile(content: bytes, first: Edit, second: Edit) -> list[Edit] | None:
     - two removals whose shared bytes are only whitespace (the blank lines each trims),
       or one of which contains the other, become one removal of their union;
     - an insertion inside a removal, where the removed bytes on one side of it are only
-      whitespace, moves to that edge of the removal (the text around it goes either way).
+      whitespace, moves to that edge of the removal (the text around it goes either way);
+    - an import line inside a removal of whole lines (the last import and the code after it
+      both go) moves to where the removed lines began: after the lines kept above them.
     Anything else (two replacements of the same code, ...) is a real conflict.
     """
     if first == second:
@@ -188,6 +190,13 @@ def reconcile(content: bytes, first: Edit, second: Edit) -> list[Edit] | None:
         if _blank(content, point.start, span.end):
             return [span, Edit(span.end, span.end, point.text, point.label)]
         if _blank(content, span.start, point.start):
+            return [span, Edit(span.start, span.start, point.text, point.label)]
+        whole_lines = _line_start(content, span.start) == span.start
+        if (
+            point.label == "import"
+            and whole_lines
+            and _line_start(content, point.start) == point.start
+        ):
             return [span, Edit(span.start, span.start, point.text, point.label)]
     return None
 
