@@ -1276,56 +1276,24 @@ def remove_file(ga: GraphAccess, file: SourceFile) -> None:
 
 def update_filepath(ga: GraphAccess, file: SourceFile, new_path: str) -> SourceFile:
     """Move `file` to `new_path` on commit: its relative imports and every importer follow."""
-    graph = ga.graph
     old = file.filepath
-    pf = graph.files[file._f]
-    if pf.problem:
-        raise EditError(f"Refusing to move {old}: {pf.problem}.")
+    problem = ga.graph.files[file._f].problem
+    if problem:
+        raise EditError(f"Refusing to move {old}: {problem}.")
     if old in ga.tx.edits or old in ga.tx.created:
         raise EditError(f"{old} has pending edits: commit or reset them before moving it.")
     # What every import naming the file resolves to, before the file list changes.
-    own: list[tuple[int, int]] = []  # (statement start, target file) of the file's imports
-    own_specs: dict[int, Any] = {}
-    for d, rec in enumerate(pf.index.defs):
-        if rec.kind != IMPORT or not (rec.module or "").startswith("."):
-            continue
-        target = graph.resolve_import(file._f, d)
-        tf = None
-        if target is not None:
-            tf = graph.file_of_target(target)
-            if tf is None and type(target) is SymTarget:
-                tf = target.f
-        if tf is None and support_for(pf.language).dotted_modules:
-            base = graph.module_spec_target(file._f, rec.module or "")
-            tf = graph.file_of_target(base) if base is not None else None
-        if tf is not None and rec.start not in own_specs:
-            own.append((rec.start, tf))
-            own_specs[rec.start] = rec
-    importers: list[tuple[str, Any]] = []
-    for g, gpf in enumerate(graph.files):
-        if g == file._f:
-            continue
-        for rec in gpf.index.defs:
-            if rec.kind != IMPORT or rec.module is None:
-                continue
-            direct = graph.spec_file(g, rec.module) == file._f
-            if direct and rec.imported_name is None and support_for(gpf.language).dotted_modules:
-                raise EditError(
-                    f"{gpf.path} imports {rec.module} as a module (`import ...`): "
-                    "rewrite it before moving the file."
-                )
-            if direct and all(r.start != rec.start for p, r in importers if p == gpf.path):
-                importers.append((gpf.path, rec))
-    targets = {start: graph.files[tf].path for start, tf in own}
-    content = bytes(pf.content).decode("utf-8")
+    own = _relative_imports_of(ga, file._f)
+    importers = _importers_of(ga, file._f)
+    targets = {start: ga.graph.files[tf].path for start, (tf, _) in own.items()}
+    content = bytes(ga.graph.files[file._f].content).decode("utf-8")
     new_file = ga.codebase.create_file(new_path, content)
     ga.tx.deleted.add(old)
     new_f = new_file._f
     graph = ga.graph  # create_file rebuilt the graph
     for start, target_path in targets.items():
-        rec = own_specs[start]
-        tf = graph.file_index[target_path]
-        spec = module_spec(ga, new_f, tf, like=rec.module)
+        rec = own[start][1]
+        spec = module_spec(ga, new_f, graph.file_index[target_path], like=rec.module)
         if spec != rec.module:
             _repoint_module(ga, new_f, rec, spec)
     for path, rec in importers:
@@ -1335,6 +1303,55 @@ def update_filepath(ga: GraphAccess, file: SourceFile, new_path: str) -> SourceF
             _repoint_module(ga, g, rec, spec)
     ga.tx.follow[(old, "")] = (new_file.filepath, "")
     return new_file
+
+
+def _relative_imports_of(ga: GraphAccess, f: int) -> dict[int, tuple[int, Any]]:
+    """The relative imports of file `f` that name files of ours: statement start -> (the file
+    it names, its first import record)."""
+    graph = ga.graph
+    pf = graph.files[f]
+    dotted = support_for(pf.language).dotted_modules
+    own: dict[int, tuple[int, Any]] = {}
+    for d, rec in enumerate(pf.index.defs):
+        if rec.kind != IMPORT or not (rec.module or "").startswith("."):
+            continue
+        target = graph.resolve_import(f, d)
+        tf = None
+        if target is not None:
+            tf = graph.file_of_target(target)
+            if tf is None and type(target) is SymTarget:
+                tf = target.f
+        if tf is None and dotted:
+            base = graph.module_spec_target(f, rec.module or "")
+            tf = graph.file_of_target(base) if base is not None else None
+        if tf is not None and rec.start not in own:
+            own[rec.start] = (tf, rec)
+    return own
+
+
+def _importers_of(ga: GraphAccess, f: int) -> list[tuple[str, Any]]:
+    """(path, first import record) of every import statement naming file `f` directly;
+    `EditError` for a Python `import a.b` of it (uses of `a.b.x` would have to change)."""
+    graph = ga.graph
+    importers: list[tuple[str, Any]] = []
+    for g, gpf in enumerate(graph.files):
+        if g == f:
+            continue
+        seen: set[int] = set()
+        for rec in gpf.index.defs:
+            if rec.kind != IMPORT or rec.module is None:
+                continue
+            if graph.spec_file(g, rec.module) != f:
+                continue
+            if rec.imported_name is None and support_for(gpf.language).dotted_modules:
+                raise EditError(
+                    f"{gpf.path} imports {rec.module} as a module (`import ...`): "
+                    "rewrite it before moving the file."
+                )
+            if rec.start not in seen:
+                seen.add(rec.start)
+                importers.append((gpf.path, rec))
+    return importers
 
 
 # ----------------------------------------------------------------------------- all-or-nothing
