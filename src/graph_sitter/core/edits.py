@@ -402,6 +402,24 @@ def write_atomically(
     if not files:
         return {}
     real_root = os.path.realpath(root)
+    by_target = _real_targets(root, files)
+    umask = _umask()
+
+    def stage(item: tuple[str, str]) -> _Staged:
+        real, rel = item
+        want = expected.get(rel, _UNCHECKED) if expected is not None else _UNCHECKED
+        return _stage(rel, real, files[rel], want, umask, overwrite_read_only)
+
+    with _commit_lock(real_root), ThreadPoolExecutor(max_workers=min(8, len(by_target))) as pool:
+        staged = list(pool.map(stage, list(by_target.items())))
+        _refuse_problems(staged)
+        _apply(real_root, staged)
+    return _stamps(root, files)
+
+
+def _real_targets(root: str, files: Mapping[str, bytes]) -> dict[str, str]:
+    """Real path -> the first of `files` that names it; refuses two paths of one file on disk
+    (links) given different contents."""
     by_target: dict[str, str] = {}
     for rel in files:
         real = os.path.realpath(check_inside(root, rel))
@@ -411,66 +429,88 @@ def write_atomically(
                 f"{other} and {rel} are the same file on disk (a link); nothing was written. "
                 "Edit only one of them."
             )
-    umask = _umask()
+    return by_target
 
-    def stage(item: tuple[str, str]) -> _Staged:
-        real, rel = item
-        entry = _Staged(rel, real)
-        content = files[rel]
+
+def _stage(
+    rel: str, real: str, content: bytes, want: object, umask: int, overwrite_read_only: bool
+) -> _Staged:
+    """Read `real` and check it against `want` (the bytes the caller read, None for a new
+    file, `_UNCHECKED`); if nothing is wrong, write `content` to a fsynced temporary file
+    next to it. A problem or an `OSError` is recorded on the entry, not raised."""
+    entry = _Staged(rel, real)
+    try:
         try:
-            try:
-                with open(real, "rb") as handle:
-                    st: os.stat_result | None = os.fstat(handle.fileno())
-                    entry.original = handle.read()
-            except FileNotFoundError:
-                st = None
-            want = expected.get(rel, _UNCHECKED) if expected is not None else _UNCHECKED
-            if want is not _UNCHECKED:
-                if st is None and want is not None:
-                    entry.problem = "deleted"
-                elif st is not None and want is None:
-                    entry.problem = "created"
-                elif st is not None and entry.original != want:
-                    entry.problem = "changed"
-            # Not writable by its owner, or by us (as root, `access` always says yes).
-            read_only = st is not None and (
-                not st.st_mode & stat.S_IWUSR or not os.access(real, os.W_OK)
-            )
-            if entry.problem is None and read_only and not overwrite_read_only:
-                entry.problem = "read-only"
-            if entry.problem is not None:
-                return entry
-            entry.new_hash = content_hash(content)
-            if entry.original is not None:
-                entry.old_hash = content_hash(entry.original)
-            folder = os.path.dirname(real)
-            if st is None:
-                os.makedirs(folder, exist_ok=True)
-            fd, entry.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                if st is None:
-                    os.fchmod(fd, 0o666 & ~umask)
-                else:
-                    os.fchmod(fd, stat.S_IMODE(st.st_mode))
-                    mine = os.fstat(fd)
-                    if st.st_nlink > 1:
-                        entry.how = "copy"
-                    elif (mine.st_uid, mine.st_gid) != (st.st_uid, st.st_gid):
-                        try:
-                            os.fchown(fd, st.st_uid, st.st_gid)
-                        except PermissionError:
-                            entry.how = "copy"
-                os.fsync(fd)
-        except OSError as exc:
-            entry.error = exc
-        return entry
+            with open(real, "rb") as handle:
+                st: os.stat_result | None = os.fstat(handle.fileno())
+                entry.original = handle.read()
+        except FileNotFoundError:
+            st = None
+        entry.problem = _disk_problem(st, entry.original, want)
+        # Not writable by its owner, or by us (as root, `access` always says yes).
+        read_only = st is not None and (
+            not st.st_mode & stat.S_IWUSR or not os.access(real, os.W_OK)
+        )
+        if entry.problem is None and read_only and not overwrite_read_only:
+            entry.problem = "read-only"
+        if entry.problem is not None:
+            return entry
+        entry.new_hash = content_hash(content)
+        if entry.original is not None:
+            entry.old_hash = content_hash(entry.original)
+        _write_temporary(entry, content, st, umask)
+    except OSError as exc:
+        entry.error = exc
+    return entry
 
-    with _commit_lock(real_root), ThreadPoolExecutor(max_workers=min(8, len(by_target))) as pool:
-        staged = list(pool.map(stage, list(by_target.items())))
-        _refuse_problems(staged)
-        _apply(real_root, staged)
+
+def _disk_problem(st: os.stat_result | None, original: bytes | None, want: object) -> str | None:
+    """How the file on disk (`st`, `original`) differs from what the caller read (`want`)."""
+    if want is _UNCHECKED:
+        return None
+    if st is None and want is not None:
+        return "deleted"
+    if st is not None and want is None:
+        return "created"
+    if st is not None and original != want:
+        return "changed"
+    return None
+
+
+def _write_temporary(entry: _Staged, content: bytes, st: os.stat_result | None, umask: int) -> None:
+    """Write `content` to a fsynced temporary file next to the target, with the target's mode
+    (a new file's from `umask`) and owner; `entry.how` says whether it can be renamed."""
+    folder = os.path.dirname(entry.target)
+    if st is None:
+        os.makedirs(folder, exist_ok=True)
+    fd, entry.temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        if st is None:
+            os.fchmod(fd, 0o666 & ~umask)
+        else:
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
+            entry.how = _placement(fd, st)
+        os.fsync(fd)
+
+
+def _placement(fd: int, st: os.stat_result) -> str:
+    """How temporary file `fd` takes the place of the file `st` describes: "rename", or "copy"
+    (in place) when that file has several hard links or an owner we cannot give `fd`."""
+    mine = os.fstat(fd)
+    if st.st_nlink > 1:
+        return "copy"
+    if (mine.st_uid, mine.st_gid) != (st.st_uid, st.st_gid):
+        try:
+            os.fchown(fd, st.st_uid, st.st_gid)
+        except PermissionError:
+            return "copy"
+    return "rename"
+
+
+def _stamps(root: str, files: Mapping[str, bytes]) -> dict[str, DiskStamp]:
+    """The stamp of every path of `files` that stat can read now."""
     stamps = {}
     for rel in files:
         with contextlib.suppress(OSError):
