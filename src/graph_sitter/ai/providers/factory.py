@@ -352,61 +352,80 @@ def create_ai_provider(
         ProviderConfigurationError: No credentials (the message names the variables).
         ProviderAuthenticationError: A named provider's credentials were rejected.
     """
-    env = kwargs.get("env")
-    env_file = kwargs.get("env_file", ".env")
     if provider_name is not None:
         if provider_kwargs is not None:
             raise TypeError(
                 "provider_kwargs is for automatic selection; give a named provider's "
                 "arguments directly"
             )
-        spec = _spec(provider_name)
-        explicit = any(kwargs.get(k) for k in ("api_key", "token", "base_url"))
-        if not explicit and not _configured(spec, _values(spec, env, env_file)):
-            needed = " and ".join(spec.required) or "its settings"
-            raise ProviderConfigurationError(
-                f"{spec.display_name or spec.name} has no credentials: set {needed}",
-                provider=spec.display_name or spec.name,
-            )
-        provider = _build(spec, kwargs)
-        logger.debug("ai.select provider=%s reason=named", provider.provider_name)
-        if validate_on_creation and not provider.validate_credentials():
-            if _credentials_rejected(provider):
-                provider.close()
-                raise ProviderAuthenticationError(
-                    f"{provider.provider_name} rejected the credentials; check "
-                    f"{' / '.join(spec.required) or 'the key'}",
-                    provider=provider.provider_name,
-                )
-            logger.warning(
-                "ai.validation_inconclusive provider=%s error=%s",
-                provider.provider_name,
-                redact(provider.last_validation_error or ""),
-            )
-        return provider
+        return _create_named(provider_name, validate_on_creation, kwargs)
+    return _create_automatic(
+        prefer_codegen, fallback_enabled, validate_on_creation, provider_kwargs or {}, kwargs
+    )
 
-    per_provider: Mapping[str, Mapping[str, Any]] = provider_kwargs or {}
-    chosen: list[AIProvider] = []
-    candidates = get_available_providers(env, env_file, prefer_codegen)
+
+def _create_named(name: str, validate: bool, kwargs: Mapping[str, Any]) -> AIProvider:
+    """The provider `name`, built with `kwargs`; refused without credentials, or with
+    credentials the validation rejects."""
+    spec = _spec(name)
+    _require_credentials(spec, kwargs)
+    provider = _build(spec, kwargs)
+    logger.debug("ai.select provider=%s reason=named", provider.provider_name)
+    if validate and not provider.validate_credentials():
+        _refuse_if_rejected(provider, spec)
+    return provider
+
+
+def _require_credentials(spec: ProviderSpec, kwargs: Mapping[str, Any]) -> None:
+    """Raise unless `kwargs` give a key, token or URL, or the environment configures `spec`."""
+    if any(kwargs.get(k) for k in ("api_key", "token", "base_url")):
+        return
+    if not _configured(spec, _values(spec, *_env_arguments(kwargs))):
+        needed = " and ".join(spec.required) or "its settings"
+        raise ProviderConfigurationError(
+            f"{spec.display_name or spec.name} has no credentials: set {needed}",
+            provider=spec.display_name or spec.name,
+        )
+
+
+def _env_arguments(kwargs: Mapping[str, Any]) -> tuple[Mapping[str, str] | None, str | None]:
+    """The ``env`` and ``env_file`` (by default ``.env``) among a provider's arguments."""
+    return kwargs.get("env"), kwargs.get("env_file", ".env")
+
+
+def _refuse_if_rejected(provider: AIProvider, spec: ProviderSpec) -> None:
+    """After a failed validation of a named provider: close it and raise if the credentials
+    were rejected; otherwise (inconclusive) log a warning and keep it."""
+    if _credentials_rejected(provider):
+        provider.close()
+        raise ProviderAuthenticationError(
+            f"{provider.provider_name} rejected the credentials; check "
+            f"{' / '.join(spec.required) or 'the key'}",
+            provider=provider.provider_name,
+        )
+    logger.warning(
+        "ai.validation_inconclusive provider=%s error=%s",
+        provider.provider_name,
+        redact(provider.last_validation_error or ""),
+    )
+
+
+def _create_automatic(
+    prefer_codegen: bool,
+    fallback_enabled: bool,
+    validate: bool,
+    per_provider: Mapping[str, Mapping[str, Any]],
+    kwargs: Mapping[str, Any],
+) -> AIProvider:
+    """Every provider with credentials the validation does not reject (only the first without
+    `fallback_enabled`), in preference order; several make a `FallbackProvider`."""
+    candidates = get_available_providers(*_env_arguments(kwargs), prefer_codegen)
     logger.debug(
         "ai.select_candidates providers=%s reason=credentials_found order=%s",
         ",".join(candidates) or "-",
         "codegen_first" if prefer_codegen else "codegen_last",
     )
-    for name in candidates:
-        spec = _spec(name)
-        provider = _build(spec, {**kwargs, **per_provider.get(name, {})})
-        if (
-            validate_on_creation
-            and not provider.validate_credentials()
-            and _credentials_rejected(provider)
-        ):
-            logger.warning("ai.provider_skipped provider=%s reason=rejected", name)
-            provider.close()
-            continue
-        chosen.append(provider)
-        if not fallback_enabled:
-            break
+    chosen = _usable_providers(candidates, fallback_enabled, validate, per_provider, kwargs)
     logger.debug(
         "ai.select providers=%s fallback=%s",
         ",".join(p.provider_name for p in chosen) or "-",
@@ -419,6 +438,28 @@ def create_ai_provider(
         )
         raise ProviderConfigurationError(f"no AI provider has usable credentials ({needed})")
     return chosen[0] if len(chosen) == 1 else FallbackProvider(chosen)
+
+
+def _usable_providers(
+    candidates: list[str],
+    fallback_enabled: bool,
+    validate: bool,
+    per_provider: Mapping[str, Mapping[str, Any]],
+    kwargs: Mapping[str, Any],
+) -> list[AIProvider]:
+    """Build the `candidates` in order, dropping (and closing) those whose credentials the
+    validation rejects; stop at the first kept one without `fallback_enabled`."""
+    chosen: list[AIProvider] = []
+    for name in candidates:
+        provider = _build(_spec(name), {**kwargs, **per_provider.get(name, {})})
+        if validate and not provider.validate_credentials() and _credentials_rejected(provider):
+            logger.warning("ai.provider_skipped provider=%s reason=rejected", name)
+            provider.close()
+            continue
+        chosen.append(provider)
+        if not fallback_enabled:
+            break
+    return chosen
 
 
 def _fingerprint(values: Mapping[str, str | None]) -> str:
