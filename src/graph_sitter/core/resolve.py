@@ -658,8 +658,10 @@ class Graph:
                 ns = SymTarget(f, head)  # the enclosing class
             elif index.defs[head].kind == IMPORT:
                 ns = self.resolve_import(f, head)
-            else:
+            elif self._has_members(f, head):
                 ns = SymTarget(f, head)
+            else:
+                continue  # a local function or variable: its members are not followed
             last = len(components) - 1
             for i, (start, end) in enumerate(components):
                 if ns is None:
