@@ -39,6 +39,7 @@ from graph_sitter.core.symbols import VIEW_BY_KIND, Class, Parameter, SourceFile
 if TYPE_CHECKING:
     from graph_sitter.core._edit_ops import EditLimits
     from graph_sitter.core.codebase import Codebase
+    from graph_sitter.core.languages._syntax import Syntax
 
 __all__ = ["GraphAccess"]
 
@@ -178,6 +179,10 @@ class GraphAccess:
         raise AmbiguousSymbolError(label, name, [s.address for s in found])
 
     # ------------------------------------------------------------------ syntax trees
+    def syntax(self, f: int) -> Syntax:
+        """The node types of file `f`'s language, by the part they play."""
+        return support_for(self.graph.files[f].language).syntax
+
     def tree(self, f: int) -> ts.Tree:
         """The syntax tree of file `f`, re-parsed on demand and kept in a small cache."""
         tree = self._trees.get(f)

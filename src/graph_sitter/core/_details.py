@@ -19,11 +19,6 @@ if TYPE_CHECKING:
     from graph_sitter.core._access import GraphAccess
 
 
-def syntax_of(ga: GraphAccess, f: int) -> Syntax:
-    """The node types of file `f`'s language."""
-    return support_for(ga.graph.files[f].language).syntax
-
-
 def _text(content: bytes, node: ts.Node | None, encoding: str = "utf-8") -> str | None:
     if node is None:
         return None
@@ -32,7 +27,7 @@ def _text(content: bytes, node: ts.Node | None, encoding: str = "utf-8") -> str 
 
 def parameters(ga: GraphAccess, f: int, node: ts.Node, is_method: bool) -> list[Parameter]:
     pf = ga.graph.files[f]
-    syntax = syntax_of(ga, f)
+    syntax = ga.syntax(f)
     variadic = syntax.variadic_parameters
     content, enc = pf.content, "utf-8"
     params = node.child_by_field_name("parameters")
@@ -75,7 +70,7 @@ def _parameter(
     ga: GraphAccess, f: int, child: ts.Node, name_node: ts.Node | None, kind: str, index: int
 ) -> Parameter:
     content = ga.graph.files[f].content
-    syntax = syntax_of(ga, f)
+    syntax = ga.syntax(f)
     type_node = child.child_by_field_name("type")
     default = child.child_by_field_name("value")
     name = _text(content, name_node) or _text(content, child) or ""
@@ -122,7 +117,7 @@ def _call_query(language: ts.Language, calls: frozenset[str]) -> ts.Query:
 def call_nodes(ga: GraphAccess, f: int, start: int, end: int) -> list[ts.Node]:
     """Call expression nodes starting inside `start..end`, in source order."""
     tree = ga.tree(f)
-    cursor = ts.QueryCursor(_call_query(tree.language, syntax_of(ga, f).calls))
+    cursor = ts.QueryCursor(_call_query(tree.language, ga.syntax(f).calls))
     cursor.set_byte_range(start, end)
     nodes = cursor.captures(tree.root_node).get("call", ())
     inside = (n for n in nodes if start <= n.start_byte < end)
@@ -133,7 +128,7 @@ def chain_start(ga: GraphAccess, f: int, start: int, end: int) -> int:
     """Start of `obj.name` when `start..end` is the `name` of a member access, else `start`."""
     node = ga.tree(f).root_node.descendant_for_byte_range(start, end)
     parent = node.parent if node is not None else None
-    if parent is not None and parent.type in syntax_of(ga, f).member_accesses:
+    if parent is not None and parent.type in ga.syntax(f).member_accesses:
         member = parent.child_by_field_name("attribute") or parent.child_by_field_name("property")
         if member is not None and member.start_byte == start and member.end_byte == end:
             return parent.start_byte
@@ -144,7 +139,7 @@ def assigned_value(
     ga: GraphAccess, f: int, start: int, end: int
 ) -> FunctionCall | Expression | None:
     """The right-hand side of the assignment or declarator at `start..end`."""
-    syntax = syntax_of(ga, f)
+    syntax = ga.syntax(f)
     assignments = syntax.assignments
     node: ts.Node | None = ga.node_for(f, start, end)
     while node is not None and node.type not in assignments:
@@ -166,7 +161,7 @@ def assigned_value(
 
 # ----------------------------------------------------------------------------- decorators
 def definition_node(ga: GraphAccess, f: int, start: int, end: int) -> ts.Node:
-    definitions = syntax_of(ga, f).definitions
+    definitions = ga.syntax(f).definitions
     node = ga.node_for(f, start, end)
     probe: ts.Node | None = node
     while probe is not None and probe.start_byte == start and probe.type not in definitions:
@@ -176,7 +171,7 @@ def definition_node(ga: GraphAccess, f: int, start: int, end: int) -> ts.Node:
 
 def decorator_nodes(ga: GraphAccess, f: int, start: int, end: int) -> list[ts.Node]:
     """Decorators of the definition at `start..end`, in source order."""
-    syntax = syntax_of(ga, f)
+    syntax = ga.syntax(f)
     decorators = syntax.decorators
     node = definition_node(ga, f, start, end)
     found: list[ts.Node] = [c for c in node.children if c.type in decorators]
@@ -208,7 +203,7 @@ def source_start(ga: GraphAccess, f: int, start: int, end: int) -> int:
 # ----------------------------------------------------------------------------- usage kinds
 def usage_kind_at(ga: GraphAccess, f: int, start: int, end: int) -> UsageKind:
     """Where the reference at `start..end` sits, innermost context first."""
-    syntax = syntax_of(ga, f)
+    syntax = ga.syntax(f)
     parameters = syntax.annotated_parameters
     node: ts.Node | None = ga.tree(f).root_node.descendant_for_byte_range(start, end)
     child: ts.Node | None = None

@@ -865,10 +865,6 @@ class EditLimits:
 
 
 # ----------------------------------------------------------------------------- calls, parameters
-def _syntax(ga: GraphAccess, f: int) -> Syntax:
-    return support_for(ga.graph.files[f].language).syntax
-
-
 def _items(syntax: Syntax, node: ts.Node | None) -> list[ts.Node]:
     """The elements of an argument list."""
     if node is None:
@@ -903,7 +899,7 @@ def _append_item(
 
 def call_node(ga: GraphAccess, f: int, start: int, end: int) -> ts.Node:
     """The call expression spanning bytes `start..end` of file `f`."""
-    calls = _syntax(ga, f).calls
+    calls = ga.syntax(f).calls
     node: ts.Node | None = ga.node_for(f, start, end)
     while node is not None and node.type not in calls:
         node = node.parent
@@ -913,7 +909,7 @@ def call_node(ga: GraphAccess, f: int, start: int, end: int) -> ts.Node:
 
 
 def call_arguments(ga: GraphAccess, f: int, start: int, end: int) -> tuple[ts.Node, list[ts.Node]]:
-    syntax = _syntax(ga, f)
+    syntax = ga.syntax(f)
     node = call_node(ga, f, start, end)
     args = node.child_by_field_name("arguments")
     if args is None or args.type not in syntax.argument_lists:
@@ -925,7 +921,7 @@ def rename_call(ga: GraphAccess, f: int, start: int, end: int, new_name: str) ->
     """Rename the called name of the call at `start..end` (`obj.old(...)` -> `obj.new(...)`)."""
     if not _IDENT.fullmatch(new_name):
         raise EditError(f"{new_name!r} is not a valid identifier.")
-    syntax = _syntax(ga, f)
+    syntax = ga.syntax(f)
     node = call_node(ga, f, start, end)
     callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
     while callee is not None and callee.type in syntax.member_accesses:
@@ -956,7 +952,7 @@ def add_argument(ga: GraphAccess, f: int, start: int, end: int, source: str) -> 
 
 def remove_argument(ga: GraphAccess, f: int, start: int, end: int) -> None:
     """Remove the argument occupying bytes `start..end`, with its separator."""
-    syntax = _syntax(ga, f)
+    syntax = ga.syntax(f)
     node: ts.Node | None = ga.node_for(f, start, end)
     while node is not None and node.type not in syntax.argument_lists:
         node = node.parent  # the nearest argument list holding it (an argument may be a call)
@@ -992,7 +988,7 @@ def _param_name(ga: GraphAccess, f: int, node: ts.Node) -> str:
 
 def _param_index(ga: GraphAccess, fn: Function, name: str) -> tuple[int, int, list[ts.Node]]:
     """(index among parameters, index among call arguments, parameter nodes)."""
-    syntax = _syntax(ga, fn._f)
+    syntax = ga.syntax(fn._f)
     separators = syntax.parameter_separators
     _, items = _param_items(ga, fn)
     names = [_param_name(ga, fn._f, n) if n.type not in separators else "" for n in items]
@@ -1012,7 +1008,7 @@ def _argument_for(
 ) -> int | None:
     """Which call argument binds parameter `name` (keyword) or `position` (positional)."""
     content = ga.graph.files[f].content
-    syntax = _syntax(ga, f)
+    syntax = ga.syntax(f)
     keywords = syntax.keyword_arguments
     for k, item in enumerate(items):
         if item.type in keywords:
@@ -1030,7 +1026,7 @@ def _argument_for(
 def remove_parameter(ga: GraphAccess, fn: Function, name: str) -> int:
     """Remove parameter `name` and the argument passing it at every call site; return how
     many call sites changed."""
-    syntax = _syntax(ga, fn._f)
+    syntax = ga.syntax(fn._f)
     k, position, items = _param_index(ga, fn, name)
     keyword_variadic = {
         t for t, kind in syntax.variadic_parameters.items() if kind == "keyword_variadic"
@@ -1091,7 +1087,7 @@ def rename_parameter(ga: GraphAccess, fn: Function, old: str, new: str) -> int:
         cf = call.file._f
         ccontent = ga.graph.files[cf].content
         _, args = call_arguments(ga, cf, call.start_byte, call.end_byte)
-        keywords = _syntax(ga, cf).keyword_arguments
+        keywords = ga.syntax(cf).keyword_arguments
         for item in args:
             key = item.child_by_field_name("name") if item.type in keywords else None
             if key is not None and ccontent[key.start_byte : key.end_byte] == old_b:
@@ -1126,7 +1122,7 @@ def set_parameter_type(ga: GraphAccess, fn: Function, name: str, type_source: st
         else:
             ga.queue(fn.filepath, Edit(start, typ.end_byte, text.encode(), "type"))
         return
-    syntax = _syntax(ga, fn._f)
+    syntax = ga.syntax(fn._f)
     if node.type == "identifier" or node.type in syntax.variadic_names:
         at = node.end_byte
         ga.queue(fn.filepath, Edit(at, at, b": " + text.encode(), "type"))
@@ -1148,9 +1144,9 @@ def set_parameter_type(ga: GraphAccess, fn: Function, name: str, type_source: st
 
 def asyncify(ga: GraphAccess, fn: Function) -> bool:
     """Insert `async` before the function (TS: wrap an annotated return type in `Promise<>`)."""
-    from graph_sitter.core._details import function_node, syntax_of
+    from graph_sitter.core._details import function_node
 
-    syntax = syntax_of(ga, fn._f)
+    syntax = ga.syntax(fn._f)
     node = function_node(syntax, fn._node())
     if any(child.type == "async" for child in node.children):
         return False
@@ -1180,9 +1176,9 @@ def asyncify(ga: GraphAccess, fn: Function) -> bool:
 def arrow_to_named(ga: GraphAccess, fn: Function, name: str | None = None) -> None:
     """TypeScript: rewrite `const f = (...) => ...;` as `function f(...) {...}` (an expression
     body becomes `return expr;`; `export`, `async`, type parameters and return type stay)."""
-    from graph_sitter.core._details import function_node, syntax_of
+    from graph_sitter.core._details import function_node
 
-    syntax = syntax_of(ga, fn._f)
+    syntax = ga.syntax(fn._f)
     arrow = function_node(syntax, fn._node())
     decl = arrow.parent.parent if arrow.parent is not None else None
     if arrow.type not in syntax.arrow_functions or decl is None or len(decl.named_children) != 1:

@@ -16,7 +16,6 @@ import tree_sitter as ts
 from graph_sitter.core._records import CLASS, FUNCTION
 from graph_sitter.core._view import RangeView, SameIdentity
 from graph_sitter.core.expression import Expression
-from graph_sitter.core.languages import support_for
 
 if TYPE_CHECKING:
     from graph_sitter.core._access import GraphAccess
@@ -47,11 +46,8 @@ class FunctionCall(SameIdentity, RangeView):
         return f"<FunctionCall {self.name} at {self.filepath}:{self.start_point[0] + 1}>"
 
     # -- tree access ---------------------------------------------------------------------
-    def _syntax(self) -> Syntax:
-        return support_for(self._ga.graph.files[self._f].language).syntax
-
     def _node(self) -> ts.Node:
-        calls = self._syntax().calls
+        calls = self._ga.syntax(self._f).calls
         node = self._ga.tree(self._f).root_node.descendant_for_byte_range(self._start, self._end)
         while node is not None and not (
             node.type in calls and node.start_byte == self._start and node.end_byte == self._end
@@ -63,7 +59,7 @@ class FunctionCall(SameIdentity, RangeView):
 
     def _name_node(self) -> ts.Node | None:
         node = self._node()
-        syntax = self._syntax()
+        syntax = self._ga.syntax(self._f)
         callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
         while callee is not None and callee.type in syntax.member_accesses:
             callee = callee.child_by_field_name("attribute") or callee.child_by_field_name(
@@ -103,7 +99,7 @@ class FunctionCall(SameIdentity, RangeView):
         arguments = self._node().child_by_field_name("arguments")
         if arguments is None:
             return []
-        keyword = self._syntax().keyword_arguments
+        keyword = self._ga.syntax(self._f).keyword_arguments
         out: list[Argument] = []
         for child in arguments.named_children:
             if child.type == "comment":
@@ -150,7 +146,7 @@ class FunctionCall(SameIdentity, RangeView):
     def is_awaited(self) -> bool:
         """Whether the call's value is awaited: `await f()`, `await Promise.all([f()])`,
         `await g(() => f())`."""
-        return _awaited(self._syntax(), self._node())
+        return _awaited(self._ga.syntax(self._f), self._node())
 
     def _owner(self) -> Symbol | SourceFile:
         owner: Symbol | SourceFile = self._ga.owner_view(self._f, self._start)
@@ -342,7 +338,7 @@ def calls_in_range(ga: GraphAccess, f: int, start: int, end: int) -> list[Functi
 
 def call_at(ga: GraphAccess, f: int, callee_start: int, callee_end: int) -> FunctionCall | None:
     """The call expression whose callee name sits at the given range."""
-    calls = support_for(ga.graph.files[f].language).syntax.calls
+    calls = ga.syntax(f).calls
     node = ga.tree(f).root_node.descendant_for_byte_range(callee_start, callee_end)
     while node is not None and node.type not in calls:
         node = node.parent
